@@ -1,0 +1,399 @@
+package dev.parley.chat.core;
+
+import dev.parley.chat.core.internal.DefaultChatService;
+import dev.parley.chat.core.memory.InProcessFanout;
+import dev.parley.chat.core.spi.ChatStorage;
+import dev.parley.chat.core.spi.Fanout;
+import dev.parley.chat.core.spi.PasswordHasher;
+import java.time.Clock;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The chat API: accounts, sessions, rooms, messages and live events. Framework-agnostic; transports (the
+ * WebSocket endpoint, the REST API) are thin layers over it. Build one with {@link #builder()}.
+ *
+ * <h2>Callers and trust</h2>
+ * Methods that act for a user take that user as their first argument, as returned by {@link #authenticate},
+ * {@link #register}, {@link #login} or {@link #ensureUser}. The service checks what that user may do (membership,
+ * ownership) but trusts the embedding application that the {@code User} is the caller.
+ *
+ * <h2>Names</h2>
+ * Usernames are compared after NFKC normalisation and case folding, so {@code Alice}, {@code ALICE} and the
+ * fullwidth {@code ａｌｉｃｅ} are one name; the name is displayed as first registered (NFC). A username has 3–32
+ * code points (configurable) of letters, digits, {@code _}, {@code -} and {@code .}, starting with a letter or
+ * digit. Room names are NFKC-normalised and lower-cased, 1–64 code points of letters, digits, {@code _} and {@code
+ * -}, starting with a letter or digit. Room arguments are normalised the same way before lookup.
+ *
+ * <h2>Errors</h2>
+ * Every failure is a {@link ChatException} with a stable {@link ErrorCode}. Arguments that are {@code null} where a
+ * value is required throw {@link NullPointerException} (a programming error, not user input).
+ * {@link UnavailableException} means nothing was committed and the same call may be retried; sends carrying a
+ * client message id are safe to retry in every case.
+ *
+ * <h2>Threads</h2>
+ * Implementations are thread-safe. Calls block until their effect is stored. Password hashing runs on a small
+ * bounded pool owned by the service; {@link #close()} releases it.
+ */
+public interface ChatService extends AutoCloseable {
+
+    // ---- accounts and sessions -------------------------------------------------------------------------------
+
+    /**
+     * Registers a user with a password and joins them to the {@link ChatSettings#defaultRooms() default rooms}.
+     *
+     * @param username the wanted name (see Names above)
+     * @param password 8–128 code points of any Unicode; never truncated or normalised
+     * @return the new user
+     * @throws InvalidRequestException {@code invalid_username}, {@code invalid_password}
+     * @throws ConflictException {@code username_taken}
+     * @throws UnavailableException {@code server_busy} when too many passwords are being hashed
+     */
+    User register(String username, String password);
+
+    /**
+     * Returns the user with this name, creating one without a password if absent. For applications that
+     * authenticate users themselves and hand Parley the result; such a user cannot {@link #login}.
+     *
+     * @param username the name
+     * @return the existing or new user
+     * @throws InvalidRequestException {@code invalid_username}
+     */
+    User ensureUser(String username);
+
+    /**
+     * Finds a user by name (normalised as for registration).
+     *
+     * @param username the name
+     * @return the user, or empty (also for a name that breaks the rules)
+     */
+    Optional<User> findUser(String username);
+
+    /**
+     * Logs in and issues a new session token. An unknown user and a wrong password fail identically and take about
+     * the same time (a dummy hash is verified for unknown users).
+     *
+     * @param username the name
+     * @param password the password
+     * @return the token, its expiry and the user
+     * @throws AuthenticationException {@code invalid_credentials}
+     * @throws UnavailableException {@code server_busy} when too many passwords are being hashed
+     */
+    LoginResult login(String username, String password);
+
+    /**
+     * Resolves a session token to its user, extending the session's idle expiry.
+     *
+     * @param token the bearer token from {@link #login}
+     * @return the user
+     * @throws AuthenticationException {@code invalid_token} (unknown, revoked, malformed) or {@code token_expired}
+     */
+    User authenticate(String token);
+
+    /**
+     * Revokes a session token. Idempotent: an unknown token is ignored.
+     *
+     * @param token the bearer token
+     */
+    void logout(String token);
+
+    // ---- rooms -----------------------------------------------------------------------------------------------
+
+    /**
+     * Creates a public or private room; the creator becomes its first member.
+     *
+     * @param actor the creator
+     * @param name the room name (see Names above)
+     * @param type {@link RoomType#PUBLIC} or {@link RoomType#PRIVATE}
+     * @return the room
+     * @throws InvalidRequestException {@code invalid_room_name}, or {@code invalid_argument} for {@code DIRECT}
+     * @throws ConflictException {@code room_exists}
+     */
+    Room createRoom(User actor, String name, RoomType type);
+
+    /**
+     * Opens the direct room between the actor and another user, creating it and both memberships if needed.
+     * Idempotent: both users get the same room whichever opens it.
+     *
+     * @param actor one user
+     * @param otherUsername the other user's name
+     * @return the direct room
+     * @throws NotFoundException {@code user_not_found}
+     * @throws InvalidRequestException {@code invalid_argument} for a direct room with oneself
+     */
+    Room openDirect(User actor, String otherUsername);
+
+    /**
+     * Looks up a room the actor may see.
+     *
+     * @param actor the caller
+     * @param room the room name
+     * @return the room
+     * @throws NotFoundException {@code room_not_found}, also for a private room the actor is not in
+     */
+    Room findRoom(User actor, String room);
+
+    /**
+     * Lists the rooms the actor can see (public ones and the actor's own) with read positions and unread counts,
+     * ordered by name.
+     *
+     * @param actor the caller
+     * @return the summaries
+     */
+    List<RoomSummary> listRooms(User actor);
+
+    /**
+     * Joins a public room. Idempotent. Publishes {@link ChatEvent.MemberJoined} if the actor was not a member.
+     *
+     * @param actor the caller
+     * @param room the room name
+     * @return the room
+     * @throws NotFoundException {@code room_not_found}
+     * @throws PermissionDeniedException {@code permission_denied} for direct rooms
+     */
+    Room join(User actor, String room);
+
+    /**
+     * Adds another user to a room the actor is a member of (the way into a private room).
+     *
+     * @param actor a member
+     * @param room the room name
+     * @param username the user to add
+     * @return the room
+     * @throws NotFoundException {@code room_not_found}, {@code user_not_found}
+     * @throws PermissionDeniedException {@code not_a_member}, or {@code permission_denied} for direct rooms
+     */
+    Room addMember(User actor, String room, String username);
+
+    /**
+     * Leaves a room. Idempotent. Publishes {@link ChatEvent.MemberLeft}, which also ends the actor's own
+     * subscriptions to the room.
+     *
+     * @param actor the caller
+     * @param room the room name
+     * @throws NotFoundException {@code room_not_found}
+     */
+    void leave(User actor, String room);
+
+    /**
+     * Lists a room's members, ordered by join time.
+     *
+     * @param actor the caller; must be a member, or the room must be public
+     * @param room the room name
+     * @return the members
+     * @throws NotFoundException {@code room_not_found}
+     */
+    List<Member> members(User actor, String room);
+
+    // ---- messages --------------------------------------------------------------------------------------------
+
+    /**
+     * Sends a message: stores it with the room's next sequence number, then publishes
+     * {@link ChatEvent.MessagePosted}. The actor's read position moves to the new message.
+     *
+     * <p>Idempotent per sender and {@code clientMsgId}: a retry returns the original message and stores nothing.
+     *
+     * @param actor the sender; must be a member
+     * @param room the room name
+     * @param body the text: 1 to {@link ChatSettings#maxMessageLength()} code points, not blank, no control
+     *     characters other than tab and line breaks
+     * @param clientMsgId the client's idempotency key (1–64 of {@code [A-Za-z0-9._:-]}), or {@code null}
+     * @return the stored message
+     * @throws InvalidRequestException {@code message_empty}, {@code message_too_long}, {@code message_invalid},
+     *     {@code invalid_client_msg_id}
+     * @throws NotFoundException {@code room_not_found}
+     * @throws PermissionDeniedException {@code not_a_member}
+     * @throws ConflictException {@code idempotency_conflict}
+     * @throws UnavailableException {@code storage_unavailable}; retry with the same {@code clientMsgId}
+     */
+    Message send(User actor, String room, String body, String clientMsgId);
+
+    /**
+     * Edits one of the actor's own messages; publishes {@link ChatEvent.MessageEdited}.
+     *
+     * @param actor the sender of the message
+     * @param messageId the message id
+     * @param body the new text, validated as for {@link #send}
+     * @return the edited message
+     * @throws NotFoundException {@code message_not_found}
+     * @throws PermissionDeniedException {@code not_message_owner}, {@code not_a_member}
+     * @throws ConflictException {@code message_deleted}
+     */
+    Message edit(User actor, long messageId, String body);
+
+    /**
+     * Deletes one of the actor's own messages: its body is cleared, its sequence number stays. Idempotent.
+     * Publishes {@link ChatEvent.MessageDeleted}.
+     *
+     * @param actor the sender of the message
+     * @param messageId the message id
+     * @return the deleted message
+     * @throws NotFoundException {@code message_not_found}
+     * @throws PermissionDeniedException {@code not_message_owner}, {@code not_a_member}
+     */
+    Message delete(User actor, long messageId);
+
+    /**
+     * Reads a page of a room's history.
+     *
+     * @param actor the caller; must be a member, or the room must be public
+     * @param room the room name
+     * @param query which page
+     * @return the page, ascending by sequence
+     * @throws NotFoundException {@code room_not_found}
+     * @throws InvalidRequestException {@code invalid_argument} if the limit exceeds
+     *     {@link ChatSettings#maxHistoryPage()}
+     */
+    HistoryPage history(User actor, String room, HistoryQuery query);
+
+    /**
+     * Moves the actor's read position forward to {@code seq} (clamped to the newest message). Never moves it back.
+     *
+     * @param actor a member
+     * @param room the room name
+     * @param seq the sequence read up to, {@code >= 0}
+     * @return the room summary after the change
+     * @throws PermissionDeniedException {@code not_a_member}
+     */
+    RoomSummary markRead(User actor, String room, long seq);
+
+    /**
+     * Announces that the actor is typing; publishes {@link ChatEvent.Typing}. Nothing is stored.
+     *
+     * @param actor a member
+     * @param room the room name
+     * @throws PermissionDeniedException {@code not_a_member}
+     */
+    void typing(User actor, String room);
+
+    /**
+     * Subscribes to a room's live events, optionally replaying stored messages first.
+     *
+     * <p>Guarantee: {@link ChatEvent.MessagePosted} events reach the listener in strictly increasing sequence
+     * order, each exactly once, with no gap: if {@code afterSeq >= 0} the first is {@code afterSeq + 1}; stored
+     * messages are replayed from the store, then live ones follow. Gaps in the live feed (a dropped or reordered
+     * fan-out hint) are filled from the store before later messages are delivered. Other events arrive in the
+     * order this node received them. The subscription ends when it is closed, when the service closes, or after
+     * delivering the actor's own {@link ChatEvent.MemberLeft}.
+     *
+     * @param actor a member of the room
+     * @param room the room name
+     * @param afterSeq replay stored messages after this sequence, or {@code -1} for live events only
+     * @param listener the listener; see {@link ChatListener} for its threading rules
+     * @return the subscription
+     * @throws PermissionDeniedException {@code not_a_member}
+     * @throws InvalidRequestException {@code replay_too_large} if more than {@link ChatSettings#maxReplay()}
+     *     messages would be replayed
+     */
+    Subscription subscribe(User actor, String room, long afterSeq, ChatListener listener);
+
+    /**
+     * Checks that the service and its storage can serve requests.
+     *
+     * @throws UnavailableException if they cannot
+     */
+    void checkHealth();
+
+    /**
+     * Ends every subscription and stops the hashing pool. Calls made afterwards fail with {@code service_closed}.
+     * Does not close the storage or a fan-out passed to the builder: their owner does. Idempotent.
+     */
+    @Override
+    void close();
+
+    /** A builder for the default implementation. */
+    static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Builds a {@link ChatService}. Storage and password hasher are required; everything else has a default.
+     * Not thread-safe.
+     */
+    final class Builder {
+        private ChatStorage storage;
+        private PasswordHasher passwordHasher;
+        private Fanout fanout;
+        private Clock clock = Clock.systemUTC();
+        private ChatSettings settings = ChatSettings.defaults();
+
+        private Builder() {
+        }
+
+        /**
+         * The stores. Required.
+         *
+         * @param storage for example {@code InMemoryChatStorage.create()} or a {@code JooqChatStorage}
+         * @return this
+         */
+        public Builder storage(ChatStorage storage) {
+            this.storage = Objects.requireNonNull(storage, "storage == null");
+            return this;
+        }
+
+        /**
+         * The password hasher. Required: use {@code Argon2idPasswordHasher} from {@code chat-password4j}.
+         *
+         * @param passwordHasher the hasher
+         * @return this
+         */
+        public Builder passwordHasher(PasswordHasher passwordHasher) {
+            this.passwordHasher = Objects.requireNonNull(passwordHasher, "passwordHasher == null");
+            return this;
+        }
+
+        /**
+         * The live fan-out. Defaults to an {@link InProcessFanout} owned (and closed) by the service; pass a
+         * cross-node implementation to run several nodes.
+         *
+         * @param fanout the fan-out
+         * @return this
+         */
+        public Builder fanout(Fanout fanout) {
+            this.fanout = Objects.requireNonNull(fanout, "fanout == null");
+            return this;
+        }
+
+        /**
+         * The clock for timestamps and expiry. Defaults to {@link Clock#systemUTC()}.
+         *
+         * @param clock the clock
+         * @return this
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock == null");
+            return this;
+        }
+
+        /**
+         * Limits and lifetimes. Defaults to {@link ChatSettings#defaults()}.
+         *
+         * @param settings the settings
+         * @return this
+         */
+        public Builder settings(ChatSettings settings) {
+            this.settings = Objects.requireNonNull(settings, "settings == null");
+            return this;
+        }
+
+        /**
+         * Builds the service and creates the default rooms if missing.
+         *
+         * @return a new service
+         * @throws IllegalStateException if storage or password hasher is missing
+         */
+        public ChatService build() {
+            if (storage == null) {
+                throw new IllegalStateException("storage is required: call storage(...)");
+            }
+            if (passwordHasher == null) {
+                throw new IllegalStateException(
+                        "passwordHasher is required: call passwordHasher(Argon2idPasswordHasher.owasp())");
+            }
+            boolean ownsFanout = fanout == null;
+            Fanout f = ownsFanout ? new InProcessFanout() : fanout;
+            return new DefaultChatService(storage, passwordHasher, f, ownsFanout, clock, settings);
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.parley.chat.core;
+
+import java.util.Objects;
+
+/**
+ * A room as one user sees it in a room list.
+ *
+ * @param room the room
+ * @param member whether the user is a member
+ * @param lastSeq the sequence number of the room's newest message, {@code 0} if it has none
+ * @param lastReadSeq the highest sequence the user marked read, {@code 0} if none or not a member
+ * @param unread messages after {@code lastReadSeq} that others sent and are not deleted; {@code 0} if not a
+ *     member
+ */
+public record RoomSummary(Room room, boolean member, long lastSeq, long lastReadSeq, long unread) {
+    /** Validates the components. */
+    public RoomSummary {
+        Objects.requireNonNull(room, "room == null");
+    }
+}

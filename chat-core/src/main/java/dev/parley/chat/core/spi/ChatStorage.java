@@ -1,0 +1,68 @@
+package dev.parley.chat.core.spi;
+
+import java.util.Objects;
+
+/**
+ * The four stores a {@link dev.parley.chat.core.ChatService} needs, usually backed by one database. Closing it
+ * releases whatever the stores hold (connections, writer threads) after finishing work already accepted.
+ */
+public interface ChatStorage extends AutoCloseable {
+    /** The user store. */
+    UserStore users();
+
+    /** The session store. */
+    SessionStore sessions();
+
+    /** The room and membership store. */
+    RoomStore rooms();
+
+    /** The message store. */
+    MessageStore messages();
+
+    /**
+     * Checks that the storage can serve requests (for a health endpoint).
+     *
+     * @throws dev.parley.chat.core.UnavailableException if it cannot
+     */
+    default void checkHealth() {
+    }
+
+    /** Releases resources; the default does nothing. Never throws a checked exception. */
+    @Override
+    default void close() {
+    }
+
+    /**
+     * Combines four stores, for example an in-memory user store with a custom message store. The result's
+     * {@link #close()} does nothing: the caller owns the parts.
+     *
+     * @return the combination
+     */
+    static ChatStorage of(UserStore users, SessionStore sessions, RoomStore rooms, MessageStore messages) {
+        Objects.requireNonNull(users, "users == null");
+        Objects.requireNonNull(sessions, "sessions == null");
+        Objects.requireNonNull(rooms, "rooms == null");
+        Objects.requireNonNull(messages, "messages == null");
+        return new ChatStorage() {
+            @Override
+            public UserStore users() {
+                return users;
+            }
+
+            @Override
+            public SessionStore sessions() {
+                return sessions;
+            }
+
+            @Override
+            public RoomStore rooms() {
+                return rooms;
+            }
+
+            @Override
+            public MessageStore messages() {
+                return messages;
+            }
+        };
+    }
+}

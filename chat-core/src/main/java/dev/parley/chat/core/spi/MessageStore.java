@@ -1,0 +1,101 @@
+package dev.parley.chat.core.spi;
+
+import dev.parley.chat.core.Message;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Stores messages and assigns their per-room sequence numbers. This store is the source of truth for delivery:
+ * live fan-out is only a hint, and subscribers fill any gap they see by reading from here. Thread-safe; see the
+ * package description.
+ *
+ * <h2>Sequence numbers</h2>
+ * {@link #append} assigns each room's messages the sequence numbers 1, 2, 3, … atomically with storing them: no
+ * gaps, no duplicates, under any number of concurrent callers in one or many processes. A failed append consumes no
+ * number. Visibility follows sequence: once a reader can see sequence {@code n}, it can see every sequence below
+ * {@code n} of that room. Deleting or editing a message never changes or frees its number.
+ */
+public interface MessageStore {
+    /**
+     * Stores a message, assigning it the room's next sequence number.
+     *
+     * <p>Idempotency: if {@code clientMsgId} is not {@code null} and the same sender already stored a message with
+     * that id, nothing is stored and the original message is returned with {@code created == false}, provided the
+     * room and body are the same. Concurrent appends with the same sender and id store exactly one message.
+     *
+     * @param message the message to store
+     * @return the stored message and whether this call created it
+     * @throws dev.parley.chat.core.ConflictException with {@code IDEMPOTENCY_CONFLICT} if the sender already used
+     *     {@code clientMsgId} for a different room or body
+     * @throws dev.parley.chat.core.UnavailableException with {@code STORAGE_UNAVAILABLE} if the store could not
+     *     commit; then nothing was stored
+     */
+    AppendResult append(NewMessage message);
+
+    /**
+     * Finds a message by id, deleted or not.
+     *
+     * @param id the id
+     * @return the message, or empty
+     */
+    Optional<Message> findById(long id);
+
+    /**
+     * Reads forward: the messages with {@code seq > afterSeq}, oldest first.
+     *
+     * @param roomId the room's id
+     * @param afterSeq the exclusive lower bound, {@code >= 0}
+     * @param limit the most messages to return, {@code >= 1}
+     * @return up to {@code limit} messages in ascending sequence order, deleted ones included
+     */
+    List<Message> findAfter(long roomId, long afterSeq, int limit);
+
+    /**
+     * Reads backward: the newest messages with {@code seq < beforeSeq}.
+     *
+     * @param roomId the room's id
+     * @param beforeSeq the exclusive upper bound; {@link Long#MAX_VALUE} for the newest messages
+     * @param limit the most messages to return, {@code >= 1}
+     * @return up to {@code limit} messages, returned in ascending sequence order, deleted ones included
+     */
+    List<Message> findBefore(long roomId, long beforeSeq, int limit);
+
+    /**
+     * The sequence number of the room's newest message.
+     *
+     * @param roomId the room's id
+     * @return the highest assigned sequence, {@code 0} if the room has no messages
+     */
+    long lastSeq(long roomId);
+
+    /**
+     * Counts the messages after a read position that are not deleted and were not sent by a given user: the
+     * unread count.
+     *
+     * @param roomId the room's id
+     * @param afterSeq the read position
+     * @param excludeSenderId the reader, whose own messages do not count
+     * @return the count
+     */
+    long countUnread(long roomId, long afterSeq, long excludeSenderId);
+
+    /**
+     * Replaces a message's body and sets its {@code editedAt}. Its sequence number does not change.
+     *
+     * @param id the message's id
+     * @param body the new, validated body
+     * @param editedAt the edit time
+     * @return the updated message, or empty if there is no such message or it is deleted
+     */
+    Optional<Message> edit(long id, String body, Instant editedAt);
+
+    /**
+     * Marks a message deleted and clears its body. Its sequence number stays taken. Idempotent.
+     *
+     * @param id the message's id
+     * @param deletedAt the deletion time (recorded as {@code editedAt})
+     * @return the message as it is now, or empty if there is no such message
+     */
+    Optional<Message> delete(long id, Instant deletedAt);
+}

@@ -1,0 +1,664 @@
+package dev.parley.chat.core.internal;
+
+import dev.parley.chat.core.AuthenticationException;
+import dev.parley.chat.core.ChatEvent;
+import dev.parley.chat.core.ChatException;
+import dev.parley.chat.core.ChatListener;
+import dev.parley.chat.core.ChatService;
+import dev.parley.chat.core.ChatSettings;
+import dev.parley.chat.core.ConflictException;
+import dev.parley.chat.core.ErrorCode;
+import dev.parley.chat.core.HistoryPage;
+import dev.parley.chat.core.HistoryQuery;
+import dev.parley.chat.core.InvalidRequestException;
+import dev.parley.chat.core.LoginResult;
+import dev.parley.chat.core.Member;
+import dev.parley.chat.core.Message;
+import dev.parley.chat.core.NotFoundException;
+import dev.parley.chat.core.PermissionDeniedException;
+import dev.parley.chat.core.Room;
+import dev.parley.chat.core.RoomSummary;
+import dev.parley.chat.core.RoomType;
+import dev.parley.chat.core.Subscription;
+import dev.parley.chat.core.UnavailableException;
+import dev.parley.chat.core.User;
+import dev.parley.chat.core.spi.AppendResult;
+import dev.parley.chat.core.spi.ChatStorage;
+import dev.parley.chat.core.spi.Fanout;
+import dev.parley.chat.core.spi.Membership;
+import dev.parley.chat.core.spi.MessageStore;
+import dev.parley.chat.core.spi.NewMessage;
+import dev.parley.chat.core.spi.NewRoom;
+import dev.parley.chat.core.spi.NewUser;
+import dev.parley.chat.core.spi.PasswordHasher;
+import dev.parley.chat.core.spi.RoomStore;
+import dev.parley.chat.core.spi.SessionStore;
+import dev.parley.chat.core.spi.StoredSession;
+import dev.parley.chat.core.spi.UserCredentials;
+import dev.parley.chat.core.spi.UserStore;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+
+/**
+ * The default {@link ChatService}. Stores are the truth; every event is published after its effect is committed.
+ * Built only through {@link ChatService#builder()}.
+ */
+public final class DefaultChatService implements ChatService {
+    private static final System.Logger LOG = System.getLogger(DefaultChatService.class.getName());
+    private static final Duration PURGE_INTERVAL = Duration.ofHours(1);
+
+    private final UserStore users;
+    private final SessionStore sessions;
+    private final RoomStore rooms;
+    private final MessageStore messages;
+    private final ChatStorage storage;
+    private final PasswordHasher hasher;
+    private final Fanout fanout;
+    private final boolean ownsFanout;
+    private final Clock clock;
+    private final ChatSettings settings;
+    private final ThreadPoolExecutor hashPool;
+    private final Tokens tokens = new Tokens();
+    private final RoomFeeds feeds;
+    private final Duration touchInterval;
+    // Rooms are never renamed or deleted, so a name always maps to the same room.
+    private final ConcurrentHashMap<String, Room> roomsByName = new ConcurrentHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicLong nextPurge;
+    private volatile String dummyHash;
+
+    /**
+     * Use {@link ChatService#builder()}.
+     *
+     * @param storage the stores
+     * @param hasher the password hasher
+     * @param fanout the live fan-out
+     * @param ownsFanout whether {@link #close()} closes the fan-out
+     * @param clock the clock
+     * @param settings the settings
+     */
+    public DefaultChatService(ChatStorage storage, PasswordHasher hasher, Fanout fanout, boolean ownsFanout,
+            Clock clock, ChatSettings settings) {
+        this.storage = Objects.requireNonNull(storage, "storage == null");
+        this.users = Objects.requireNonNull(storage.users(), "storage.users() == null");
+        this.sessions = Objects.requireNonNull(storage.sessions(), "storage.sessions() == null");
+        this.rooms = Objects.requireNonNull(storage.rooms(), "storage.rooms() == null");
+        this.messages = Objects.requireNonNull(storage.messages(), "storage.messages() == null");
+        this.hasher = Objects.requireNonNull(hasher, "hasher == null");
+        this.fanout = Objects.requireNonNull(fanout, "fanout == null");
+        this.ownsFanout = ownsFanout;
+        this.clock = Objects.requireNonNull(clock, "clock == null");
+        this.settings = Objects.requireNonNull(settings, "settings == null");
+        Duration halfIdle = settings.sessionIdleTimeout().dividedBy(2);
+        this.touchInterval = halfIdle.compareTo(Duration.ofMinutes(1)) < 0 ? halfIdle : Duration.ofMinutes(1);
+        this.hashPool = newHashPool(settings.hashingThreads(), settings.hashingQueue());
+        this.feeds = new RoomFeeds(fanout, messages);
+        this.nextPurge = new AtomicLong(clock.millis());
+        try {
+            for (String name : settings.defaultRooms()) {
+                ensureSystemRoom(name);
+            }
+        } catch (RuntimeException e) {
+            hashPool.shutdownNow();
+            throw e;
+        }
+    }
+
+    private static ThreadPoolExecutor newHashPool(int threads, int queue) {
+        AtomicInteger n = new AtomicInteger();
+        BlockingQueue<Runnable> q = queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
+        return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, q, r -> {
+            Thread t = new Thread(r, "parley-password-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.AbortPolicy());
+    }
+
+    private void ensureSystemRoom(String rawName) {
+        String name = Names.requireValidRoomName(rawName, settings.maxRoomNameLength());
+        if (rooms.findByName(name).isPresent()) {
+            return;
+        }
+        try {
+            rooms.create(new NewRoom(name, RoomType.PUBLIC, 0, now()));
+        } catch (ConflictException e) {
+            // another node created it first
+        }
+    }
+
+    // ---- accounts and sessions -------------------------------------------------------------------------------
+
+    @Override
+    public User register(String username, String password) {
+        Objects.requireNonNull(username, "username == null");
+        Objects.requireNonNull(password, "password == null");
+        ensureOpen();
+        String canonical = Names.requireValidUsername(username, settings.minUsernameLength(),
+                settings.maxUsernameLength());
+        if (!Texts.validPasswordLength(password)) {
+            throw new InvalidRequestException(ErrorCode.INVALID_PASSWORD, "password must have 8 to 128 characters");
+        }
+        // Fail a taken name before spending a hash on it; create() still decides races.
+        if (users.findByCanonicalName(canonical).isPresent()) {
+            throw new ConflictException(ErrorCode.USERNAME_TAKEN, "username is taken");
+        }
+        String hash = onHashPool(() -> hasher.hash(password));
+        User user = users.create(new NewUser(Names.displayUsername(username), canonical, hash, now()));
+        joinDefaultRooms(user);
+        return user;
+    }
+
+    @Override
+    public User ensureUser(String username) {
+        Objects.requireNonNull(username, "username == null");
+        ensureOpen();
+        String canonical = Names.requireValidUsername(username, settings.minUsernameLength(),
+                settings.maxUsernameLength());
+        Optional<User> existing = users.findByCanonicalName(canonical);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        try {
+            User user = users.create(new NewUser(Names.displayUsername(username), canonical, null, now()));
+            joinDefaultRooms(user);
+            return user;
+        } catch (ConflictException e) {
+            return users.findByCanonicalName(canonical).orElseThrow(() -> e);
+        }
+    }
+
+    private void joinDefaultRooms(User user) {
+        for (String raw : settings.defaultRooms()) {
+            Room room = roomByName(Names.normaliseRoomName(raw));
+            if (room != null && rooms.addMember(room.id(), user.id(), now())) {
+                fanout.publish(new ChatEvent.MemberJoined(room.id(), room.name(), user));
+            }
+        }
+    }
+
+    @Override
+    public Optional<User> findUser(String username) {
+        Objects.requireNonNull(username, "username == null");
+        ensureOpen();
+        String canonical = Names.canonicalUsernameOrNull(username, settings.minUsernameLength(),
+                settings.maxUsernameLength());
+        return canonical == null ? Optional.empty() : users.findByCanonicalName(canonical);
+    }
+
+    @Override
+    public LoginResult login(String username, String password) {
+        Objects.requireNonNull(username, "username == null");
+        Objects.requireNonNull(password, "password == null");
+        ensureOpen();
+        String canonical = Names.canonicalUsernameOrNull(username, settings.minUsernameLength(),
+                settings.maxUsernameLength());
+        Optional<UserCredentials> credentials = canonical == null
+                ? Optional.empty() : users.findCredentials(canonical);
+        String storedHash = credentials.map(UserCredentials::passwordHash).orElse(null);
+        boolean plausible = storedHash != null && Texts.validPasswordLength(password);
+        // Unknown users, password-less users and impossible passwords verify against a dummy hash, so that every
+        // failure costs one hash and they cannot be told apart by timing.
+        String against = plausible ? storedHash : dummyHash();
+        boolean ok = onHashPool(() -> hasher.verify(password, against)) && plausible;
+        if (!ok) {
+            throw new AuthenticationException(ErrorCode.INVALID_CREDENTIALS, "invalid username or password");
+        }
+        User user = credentials.get().user();
+        if (hasher.needsRehash(storedHash)) {
+            try {
+                String upgraded = onHashPool(() -> hasher.hash(password));
+                users.updatePasswordHash(user.id(), upgraded);
+            } catch (ChatException e) {
+                LOG.log(Level.INFO, "password rehash for user " + user.id() + " postponed: " + e.code().code());
+            }
+        }
+        Instant now = now();
+        String token = tokens.newToken();
+        Instant expiresAt = now.plus(settings.sessionLifetime());
+        sessions.create(new StoredSession(Tokens.hash(token), user.id(), now, now, expiresAt));
+        purgeExpiredSessionsNowAndThen(now);
+        return new LoginResult(token, expiresAt, user);
+    }
+
+    private String dummyHash() {
+        String h = dummyHash;
+        if (h == null) {
+            h = onHashPool(() -> hasher.hash("parley-dummy-password-" + tokens.newToken()));
+            dummyHash = h;
+        }
+        return h;
+    }
+
+    private void purgeExpiredSessionsNowAndThen(Instant now) {
+        long due = nextPurge.get();
+        if (now.toEpochMilli() < due
+                || !nextPurge.compareAndSet(due, now.plus(PURGE_INTERVAL).toEpochMilli())) {
+            return;
+        }
+        try {
+            int n = sessions.deleteExpired(now.minus(settings.sessionIdleTimeout()), now);
+            if (n > 0) {
+                LOG.log(Level.DEBUG, "purged " + n + " expired sessions");
+            }
+        } catch (ChatException e) {
+            LOG.log(Level.WARNING, "could not purge expired sessions: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public User authenticate(String token) {
+        ensureOpen();
+        if (!Tokens.wellFormed(token)) {
+            throw new AuthenticationException(ErrorCode.INVALID_TOKEN, "invalid token");
+        }
+        String hash = Tokens.hash(token);
+        StoredSession session = sessions.find(hash).orElseThrow(
+                () -> new AuthenticationException(ErrorCode.INVALID_TOKEN, "invalid token"));
+        Instant now = now();
+        if (!now.isBefore(session.expiresAt())
+                || !now.isBefore(session.lastSeenAt().plus(settings.sessionIdleTimeout()))) {
+            sessions.delete(hash);
+            throw new AuthenticationException(ErrorCode.TOKEN_EXPIRED, "session expired");
+        }
+        User user = users.findById(session.userId()).orElseThrow(
+                () -> new AuthenticationException(ErrorCode.INVALID_TOKEN, "invalid token"));
+        if (Duration.between(session.lastSeenAt(), now).compareTo(touchInterval) >= 0) {
+            sessions.touch(hash, now);
+        }
+        return user;
+    }
+
+    @Override
+    public void logout(String token) {
+        ensureOpen();
+        if (Tokens.wellFormed(token)) {
+            sessions.delete(Tokens.hash(token));
+        }
+    }
+
+    // ---- rooms -----------------------------------------------------------------------------------------------
+
+    @Override
+    public Room createRoom(User actor, String name, RoomType type) {
+        Objects.requireNonNull(actor, "actor == null");
+        Objects.requireNonNull(name, "name == null");
+        Objects.requireNonNull(type, "type == null");
+        ensureOpen();
+        if (type == RoomType.DIRECT) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "open direct rooms with openDirect");
+        }
+        String normalised = Names.requireValidRoomName(name, settings.maxRoomNameLength());
+        Room room = rooms.create(new NewRoom(normalised, type, actor.id(), now()));
+        roomsByName.put(room.name(), room);
+        rooms.addMember(room.id(), actor.id(), now());
+        return room;
+    }
+
+    @Override
+    public Room openDirect(User actor, String otherUsername) {
+        Objects.requireNonNull(actor, "actor == null");
+        Objects.requireNonNull(otherUsername, "otherUsername == null");
+        ensureOpen();
+        User other = findUser(otherUsername).orElseThrow(
+                () -> new NotFoundException(ErrorCode.USER_NOT_FOUND, "no such user"));
+        if (other.id() == actor.id()) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "a direct room needs another user");
+        }
+        String name = Names.directRoomName(actor.id(), other.id());
+        Room room = roomByName(name);
+        if (room == null) {
+            try {
+                room = rooms.create(new NewRoom(name, RoomType.DIRECT, actor.id(), now()));
+            } catch (ConflictException e) {
+                room = rooms.findByName(name).orElseThrow(() -> e);
+            }
+            roomsByName.put(name, room);
+        }
+        for (User u : List.of(actor, other)) {
+            if (rooms.addMember(room.id(), u.id(), now())) {
+                fanout.publish(new ChatEvent.MemberJoined(room.id(), room.name(), u));
+            }
+        }
+        return room;
+    }
+
+    @Override
+    public Room findRoom(User actor, String room) {
+        return visibleRoom(actor, room).room;
+    }
+
+    @Override
+    public List<RoomSummary> listRooms(User actor) {
+        Objects.requireNonNull(actor, "actor == null");
+        ensureOpen();
+        Map<Long, Membership> mine = new HashMap<>();
+        for (Membership m : rooms.listMemberships(actor.id())) {
+            mine.put(m.roomId(), m);
+        }
+        List<RoomSummary> result = new ArrayList<>();
+        for (Room room : rooms.listVisibleTo(actor.id())) {
+            result.add(summary(room, mine.get(room.id()), actor));
+        }
+        return result;
+    }
+
+    private RoomSummary summary(Room room, Membership membership, User actor) {
+        long lastSeq = messages.lastSeq(room.id());
+        if (membership == null) {
+            return new RoomSummary(room, false, lastSeq, 0, 0);
+        }
+        long lastRead = membership.lastReadSeq();
+        long unread = lastRead >= lastSeq ? 0 : messages.countUnread(room.id(), lastRead, actor.id());
+        return new RoomSummary(room, true, lastSeq, lastRead, unread);
+    }
+
+    @Override
+    public Room join(User actor, String room) {
+        Access access = visibleRoom(actor, room);
+        Room r = access.room;
+        if (r.type() == RoomType.DIRECT) {
+            throw new PermissionDeniedException(ErrorCode.PERMISSION_DENIED, "direct rooms cannot be joined");
+        }
+        if (access.membership == null && rooms.addMember(r.id(), actor.id(), now())) {
+            fanout.publish(new ChatEvent.MemberJoined(r.id(), r.name(), actor));
+        }
+        return r;
+    }
+
+    @Override
+    public Room addMember(User actor, String room, String username) {
+        Objects.requireNonNull(username, "username == null");
+        Room r = memberRoom(actor, room).room;
+        if (r.type() == RoomType.DIRECT) {
+            throw new PermissionDeniedException(ErrorCode.PERMISSION_DENIED, "direct rooms have two members");
+        }
+        User user = findUser(username).orElseThrow(
+                () -> new NotFoundException(ErrorCode.USER_NOT_FOUND, "no such user"));
+        if (rooms.addMember(r.id(), user.id(), now())) {
+            fanout.publish(new ChatEvent.MemberJoined(r.id(), r.name(), user));
+        }
+        return r;
+    }
+
+    @Override
+    public void leave(User actor, String room) {
+        Room r = visibleRoom(actor, room).room;
+        if (rooms.removeMember(r.id(), actor.id())) {
+            fanout.publish(new ChatEvent.MemberLeft(r.id(), r.name(), actor));
+        }
+    }
+
+    @Override
+    public List<Member> members(User actor, String room) {
+        Room r = readableRoom(actor, room).room;
+        List<Membership> memberships = rooms.listMembers(r.id());
+        Map<Long, User> byId = users.findByIds(memberships.stream().map(Membership::userId)
+                .collect(Collectors.toList())).stream().collect(Collectors.toMap(User::id, u -> u));
+        List<Member> result = new ArrayList<>(memberships.size());
+        for (Membership m : memberships) {
+            User u = byId.get(m.userId());
+            if (u != null) {
+                result.add(new Member(u, m.joinedAt(), m.lastReadSeq()));
+            }
+        }
+        return result;
+    }
+
+    // ---- messages --------------------------------------------------------------------------------------------
+
+    @Override
+    public Message send(User actor, String room, String body, String clientMsgId) {
+        Objects.requireNonNull(body, "body == null");
+        Texts.requireValidBody(body, settings.maxMessageLength());
+        Texts.requireValidClientMsgId(clientMsgId);
+        Room r = memberRoom(actor, room).room;
+        AppendResult result = messages.append(
+                new NewMessage(r.id(), r.name(), actor.id(), actor.username(), body, clientMsgId, now()));
+        // Also on an idempotent retry: if this node died between commit and publish the first time, this is the
+        // message's only announcement; subscribers drop it if they have it.
+        fanout.publish(new ChatEvent.MessagePosted(result.message()));
+        return result.message();
+    }
+
+    @Override
+    public Message edit(User actor, long messageId, String body) {
+        Objects.requireNonNull(body, "body == null");
+        Texts.requireValidBody(body, settings.maxMessageLength());
+        Message m = ownMessage(actor, messageId);
+        if (m.deleted()) {
+            throw new ConflictException(ErrorCode.MESSAGE_DELETED, "message was deleted");
+        }
+        Message edited = messages.edit(messageId, body, now()).orElseThrow(
+                () -> new ConflictException(ErrorCode.MESSAGE_DELETED, "message was deleted"));
+        fanout.publish(new ChatEvent.MessageEdited(edited));
+        return edited;
+    }
+
+    @Override
+    public Message delete(User actor, long messageId) {
+        Message m = ownMessage(actor, messageId);
+        if (m.deleted()) {
+            return m;
+        }
+        Message deleted = messages.delete(messageId, now()).orElseThrow(
+                () -> new NotFoundException(ErrorCode.MESSAGE_NOT_FOUND, "no such message"));
+        fanout.publish(new ChatEvent.MessageDeleted(deleted));
+        return deleted;
+    }
+
+    /** The actor's own message in a room the actor is a member of. */
+    private Message ownMessage(User actor, long messageId) {
+        Objects.requireNonNull(actor, "actor == null");
+        ensureOpen();
+        Message m = messages.findById(messageId).orElseThrow(
+                () -> new NotFoundException(ErrorCode.MESSAGE_NOT_FOUND, "no such message"));
+        Room room = rooms.findById(m.roomId()).orElseThrow(
+                () -> new NotFoundException(ErrorCode.MESSAGE_NOT_FOUND, "no such message"));
+        boolean member = rooms.findMembership(room.id(), actor.id()).isPresent();
+        if (!member && room.type() != RoomType.PUBLIC) {
+            throw new NotFoundException(ErrorCode.MESSAGE_NOT_FOUND, "no such message");
+        }
+        if (m.senderId() != actor.id()) {
+            throw new PermissionDeniedException(ErrorCode.NOT_MESSAGE_OWNER, "not your message");
+        }
+        if (!member) {
+            throw new PermissionDeniedException(ErrorCode.NOT_A_MEMBER, "not a member of " + room.name());
+        }
+        return m;
+    }
+
+    @Override
+    public HistoryPage history(User actor, String room, HistoryQuery query) {
+        Objects.requireNonNull(query, "query == null");
+        Room r = readableRoom(actor, room).room;
+        int limit = query.limit();
+        if (limit > settings.maxHistoryPage()) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
+                    "limit must be at most " + settings.maxHistoryPage() + ": " + limit);
+        }
+        List<Message> page;
+        boolean hasMore;
+        if (query.after() >= 0) {
+            page = messages.findAfter(r.id(), query.after(), limit + 1);
+            hasMore = page.size() > limit;
+            if (hasMore) {
+                page = page.subList(0, limit);
+            }
+        } else {
+            long before = query.before() > 0 ? query.before() : Long.MAX_VALUE;
+            page = messages.findBefore(r.id(), before, limit + 1);
+            hasMore = page.size() > limit;
+            if (hasMore) {
+                page = page.subList(1, page.size());
+            }
+        }
+        return new HistoryPage(page, hasMore);
+    }
+
+    @Override
+    public RoomSummary markRead(User actor, String room, long seq) {
+        if (seq < 0) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "seq must not be negative: " + seq);
+        }
+        Access access = memberRoom(actor, room);
+        long lastSeq = messages.lastSeq(access.room.id());
+        long upTo = Math.min(seq, lastSeq);
+        if (upTo > access.membership.lastReadSeq()) {
+            rooms.markRead(access.room.id(), actor.id(), upTo);
+        }
+        Membership now = rooms.findMembership(access.room.id(), actor.id()).orElseThrow(
+                () -> new PermissionDeniedException(ErrorCode.NOT_A_MEMBER, "not a member of " + room));
+        return summary(access.room, now, actor);
+    }
+
+    @Override
+    public void typing(User actor, String room) {
+        Room r = memberRoom(actor, room).room;
+        fanout.publish(new ChatEvent.Typing(r.id(), r.name(), actor));
+    }
+
+    @Override
+    public Subscription subscribe(User actor, String room, long afterSeq, ChatListener listener) {
+        Objects.requireNonNull(listener, "listener == null");
+        if (afterSeq < -1) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "afterSeq must be -1 or more: " + afterSeq);
+        }
+        Room r = memberRoom(actor, room).room;
+        try {
+            return feeds.subscribe(r.id(), actor.id(), afterSeq, settings.maxReplay(), listener);
+        } catch (IllegalStateException e) {
+            throw new UnavailableException(ErrorCode.SERVICE_CLOSED, "chat service is closed", e);
+        }
+    }
+
+    @Override
+    public void checkHealth() {
+        ensureOpen();
+        storage.checkHealth();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        feeds.close();
+        hashPool.shutdownNow();
+        if (ownsFanout) {
+            fanout.close();
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    /** A room and, if any, the actor's membership of it. */
+    private static final class Access {
+        final Room room;
+        final Membership membership;
+
+        Access(Room room, Membership membership) {
+            this.room = room;
+            this.membership = membership;
+        }
+    }
+
+    /** A room the actor may see: any public room, or one the actor is a member of. */
+    private Access visibleRoom(User actor, String name) {
+        Objects.requireNonNull(actor, "actor == null");
+        Objects.requireNonNull(name, "room == null");
+        ensureOpen();
+        String normalised = Names.lookupRoomName(name, settings.maxRoomNameLength());
+        Room room = normalised == null ? null : roomByName(normalised);
+        if (room == null) {
+            throw new NotFoundException(ErrorCode.ROOM_NOT_FOUND, "no such room");
+        }
+        Membership membership = rooms.findMembership(room.id(), actor.id()).orElse(null);
+        if (membership == null && room.type() != RoomType.PUBLIC) {
+            throw new NotFoundException(ErrorCode.ROOM_NOT_FOUND, "no such room");
+        }
+        return new Access(room, membership);
+    }
+
+    /** A room whose history and members the actor may read: the same as visible. */
+    private Access readableRoom(User actor, String name) {
+        return visibleRoom(actor, name);
+    }
+
+    /** A room the actor is a member of. */
+    private Access memberRoom(User actor, String name) {
+        Access access = visibleRoom(actor, name);
+        if (access.membership == null) {
+            throw new PermissionDeniedException(ErrorCode.NOT_A_MEMBER, "not a member of " + access.room.name());
+        }
+        return access;
+    }
+
+    private Room roomByName(String name) {
+        Room cached = roomsByName.get(name);
+        if (cached != null) {
+            return cached;
+        }
+        Optional<Room> found = rooms.findByName(name);
+        found.ifPresent(r -> roomsByName.put(name, r));
+        return found.orElse(null);
+    }
+
+    private <T> T onHashPool(Callable<T> task) {
+        Future<T> future;
+        try {
+            future = hashPool.submit(task);
+        } catch (RejectedExecutionException e) {
+            if (closed.get()) {
+                throw new UnavailableException(ErrorCode.SERVICE_CLOSED, "chat service is closed");
+            }
+            throw new UnavailableException(ErrorCode.SERVER_BUSY, "too many log-ins at once; retry shortly");
+        }
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new UnavailableException(ErrorCode.SERVER_BUSY, "interrupted while hashing", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException) {
+                throw (RuntimeException) cause;
+            }
+            throw new ChatException(ErrorCode.INTERNAL_ERROR, "password hashing failed", cause);
+        }
+    }
+
+    private Instant now() {
+        // Microseconds: what every store can keep exactly, so a value read back equals the value written.
+        return clock.instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private void ensureOpen() {
+        if (closed.get()) {
+            throw new UnavailableException(ErrorCode.SERVICE_CLOSED, "chat service is closed");
+        }
+    }
+}

@@ -1,0 +1,150 @@
+package dev.parley.chat.core.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import dev.parley.chat.core.ChatEvent;
+import dev.parley.chat.core.ChatService;
+import dev.parley.chat.core.ChatSettings;
+import dev.parley.chat.core.ErrorCode;
+import dev.parley.chat.core.UnavailableException;
+import dev.parley.chat.core.User;
+import dev.parley.chat.core.memory.InMemoryChatStorage;
+import dev.parley.chat.core.spi.ChatStorage;
+import dev.parley.chat.core.spi.Fanout;
+import dev.parley.chat.core.spi.MessageStore;
+import dev.parley.chat.core.spi.NewMessage;
+import dev.parley.chat.core.spi.PasswordHasher;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.InOrder;
+
+/** Service logic in isolation: the collaborators that decide ordering and failure are mocks. */
+class DefaultChatServiceTest {
+    private final Clock clock = Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC);
+    private final InMemoryChatStorage memory = InMemoryChatStorage.create();
+    private final Fanout fanout = mock(Fanout.class);
+    private final PasswordHasher hasher = mock(PasswordHasher.class);
+    private ChatService chat;
+
+    @AfterEach
+    void close() {
+        if (chat != null) {
+            chat.close();
+        }
+    }
+
+    private ChatService service(ChatStorage storage, ChatSettings settings) {
+        when(hasher.hash(anyString())).thenAnswer(inv -> "h:" + inv.getArgument(0));
+        when(hasher.verify(anyString(), anyString()))
+                .thenAnswer(inv -> ("h:" + inv.getArgument(0)).equals(inv.getArgument(1)));
+        chat = ChatService.builder().storage(storage).passwordHasher(hasher).fanout(fanout).clock(clock)
+                .settings(settings).build();
+        return chat;
+    }
+
+    private static boolean isPosted(ChatEvent e) {
+        return e instanceof ChatEvent.MessagePosted;
+    }
+
+    @Test
+    void publishesAMessageOnlyAfterTheStoreAcceptedIt() {
+        MessageStore messages = mock(MessageStore.class, org.mockito.Mockito.withSettings()
+                .defaultAnswer(inv -> inv.getMethod().invoke(memory.messages(), inv.getArguments())));
+        ChatStorage storage = ChatStorage.of(memory.users(), memory.sessions(), memory.rooms(), messages);
+        service(storage, ChatSettings.defaults());
+        User alice = chat.register("alice", "password-1");
+        chat.send(alice, "general", "hello", null);
+        InOrder order = inOrder(messages, fanout);
+        order.verify(messages).append(any(NewMessage.class));
+        order.verify(fanout).publish(argThat(DefaultChatServiceTest::isPosted));
+    }
+
+    @Test
+    void publishesNothingWhenTheStoreFails() {
+        MessageStore failing = mock(MessageStore.class);
+        when(failing.append(any())).thenThrow(
+                new UnavailableException(ErrorCode.STORAGE_UNAVAILABLE, "database is locked"));
+        service(ChatStorage.of(memory.users(), memory.sessions(), memory.rooms(), failing), ChatSettings.defaults());
+        User alice = chat.register("alice", "password-1");
+        UnavailableException e = catchThrowableOfType(UnavailableException.class,
+                () -> chat.send(alice, "general", "hello", "c-1"));
+        assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE);
+        assertThat(e.code().retryable()).isTrue();
+        verify(fanout, never()).publish(argThat(DefaultChatServiceTest::isPosted));
+    }
+
+    @Test
+    void verifiesOneHashForAnUnknownUserSoTimingDoesNotTellUsersApart() {
+        service(memory, ChatSettings.defaults());
+        chat.register("alice", "password-1");
+        org.mockito.Mockito.clearInvocations(hasher);
+        catchThrowableOfType(dev.parley.chat.core.AuthenticationException.class,
+                () -> chat.login("nobody", "password-1"));
+        catchThrowableOfType(dev.parley.chat.core.AuthenticationException.class,
+                () -> chat.login("alice", "password-2"));
+        verify(hasher, times(2)).verify(anyString(), anyString());
+        verify(hasher).verify(eq("password-1"), argThat(h -> !h.equals("h:password-1")));
+    }
+
+    @Test
+    void upgradesAWeakHashAfterASuccessfulLogin() {
+        service(memory, ChatSettings.defaults());
+        chat.register("alice", "password-1");
+        when(hasher.needsRehash("h:password-1")).thenReturn(true);
+        when(hasher.hash("password-1")).thenReturn("h2:password-1");
+        chat.login("alice", "password-1");
+        assertThat(memory.users().findCredentials("alice").orElseThrow().passwordHash()).isEqualTo("h2:password-1");
+    }
+
+    @Test
+    void answersServerBusyWhenThePasswordPoolIsFull() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch entered = new CountDownLatch(1);
+        service(memory, ChatSettings.builder().hashingThreads(1).hashingQueue(0).build());
+        when(hasher.hash("slow-password")).thenAnswer(inv -> {
+            entered.countDown();
+            release.await(10, TimeUnit.SECONDS);
+            return "h:slow";
+        });
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<User> first = pool.submit(() -> chat.register("first", "slow-password"));
+            assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
+            UnavailableException busy = catchThrowableOfType(UnavailableException.class,
+                    () -> chat.register("second", "password-2"));
+            assertThat(busy.code()).isEqualTo(ErrorCode.SERVER_BUSY);
+            release.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS).username()).isEqualTo("first");
+            assertThat(chat.register("third", "password-3").username()).isEqualTo("third");
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void closesTheFanoutOnlyWhenItOwnsIt() {
+        service(memory, ChatSettings.defaults());
+        chat.close();
+        verify(fanout, never()).close();
+    }
+}

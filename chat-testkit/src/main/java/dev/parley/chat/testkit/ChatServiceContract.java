@@ -1,0 +1,658 @@
+package dev.parley.chat.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.parley.chat.core.ChatEvent;
+import dev.parley.chat.core.ChatException;
+import dev.parley.chat.core.ChatService;
+import dev.parley.chat.core.ChatSettings;
+import dev.parley.chat.core.ErrorCode;
+import dev.parley.chat.core.HistoryPage;
+import dev.parley.chat.core.HistoryQuery;
+import dev.parley.chat.core.LoginResult;
+import dev.parley.chat.core.Member;
+import dev.parley.chat.core.Message;
+import dev.parley.chat.core.Room;
+import dev.parley.chat.core.RoomSummary;
+import dev.parley.chat.core.RoomType;
+import dev.parley.chat.core.Subscription;
+import dev.parley.chat.core.User;
+import dev.parley.chat.core.spi.ChatStorage;
+import dev.parley.chat.core.spi.PasswordHasher;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * The behaviour of {@link ChatService} on a given storage: accounts, sessions, rooms, messages, unread counts and
+ * live delivery, run end to end through the service. Every storage implementation should pass it on top of its
+ * own store contracts, because the service leans on the stores' guarantees (atomic sequences, idempotency,
+ * monotonic read positions).
+ *
+ * <pre>{@code
+ * class MyChatServiceTest extends ChatServiceContract {
+ *     @Override
+ *     protected ChatStorage createStorage() {
+ *         return MyStorage.openFresh();
+ *     }
+ * }
+ * }</pre>
+ */
+public abstract class ChatServiceContract {
+    /** A fixed start time, truncated to microseconds like every stored instant. */
+    protected static final Instant START = Instant.parse("2026-03-01T10:00:00.123456Z");
+
+    /** The clock the service runs on; tests move it. */
+    protected MutableClock clock;
+    /** The storage under test. */
+    protected ChatStorage storage;
+    /** The service under test. */
+    protected ChatService chat;
+
+    /**
+     * Creates a fresh, empty storage. Called before every test; the storage is closed after it.
+     *
+     * @return the storage
+     */
+    protected abstract ChatStorage createStorage();
+
+    /**
+     * The password hasher for the service. The default is fast and insecure, for tests only.
+     *
+     * @return the hasher
+     */
+    protected PasswordHasher passwordHasher() {
+        return new FastTestPasswordHasher();
+    }
+
+    /**
+     * The settings the service is built with; override to test other limits.
+     *
+     * @return the settings
+     */
+    protected ChatSettings settings() {
+        return ChatSettings.builder()
+                .maxMessageLength(100)
+                .sessionIdleTimeout(Duration.ofHours(1))
+                .sessionLifetime(Duration.ofDays(1))
+                .maxReplay(1000)
+                .build();
+    }
+
+    @BeforeEach
+    void startService() {
+        clock = new MutableClock(START);
+        storage = createStorage();
+        chat = ChatService.builder().storage(storage).passwordHasher(passwordHasher()).clock(clock)
+                .settings(settings()).build();
+    }
+
+    @AfterEach
+    void stopService() {
+        if (chat != null) {
+            chat.close();
+        }
+        if (storage != null) {
+            storage.close();
+        }
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------------------------
+
+    /** Registers a user with the password {@code "password-" + name}. */
+    protected User user(String name) {
+        return chat.register(name, "password-" + name);
+    }
+
+    /** Asserts that running the code fails with the given error code. */
+    protected static ChatException assertFailsWith(ErrorCode code, Executable call) {
+        ChatException e = catchThrowableOfType(ChatException.class, call::execute);
+        assertThat(e).as("expected a ChatException with code %s", code.code()).isNotNull();
+        assertThat(e.code()).isEqualTo(code);
+        return e;
+    }
+
+    private static List<Long> seqs(List<Message> messages) {
+        return messages.stream().map(Message::seq).collect(Collectors.toList());
+    }
+
+    private static List<Long> range(long from, long to) {
+        return LongStream.rangeClosed(from, to).boxed().collect(Collectors.toList());
+    }
+
+    /** Collects MessagePosted sequence numbers from a subscription. */
+    private static final class Collector {
+        final BlockingQueue<ChatEvent> events = new LinkedBlockingQueue<>();
+
+        List<Long> awaitSeqs(int count) throws InterruptedException {
+            List<Long> seqs = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (seqs.size() < count && System.nanoTime() < deadline) {
+                ChatEvent e = events.poll(100, TimeUnit.MILLISECONDS);
+                if (e instanceof ChatEvent.MessagePosted) {
+                    seqs.add(((ChatEvent.MessagePosted) e).message().seq());
+                }
+            }
+            return seqs;
+        }
+
+        <T extends ChatEvent> T await(Class<T> type) throws InterruptedException {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (System.nanoTime() < deadline) {
+                ChatEvent e = events.poll(100, TimeUnit.MILLISECONDS);
+                if (type.isInstance(e)) {
+                    return type.cast(e);
+                }
+            }
+            throw new AssertionError("no " + type.getSimpleName() + " within 10 s");
+        }
+    }
+
+    // ---- accounts --------------------------------------------------------------------------------------------
+
+    @Test
+    void registersAndLogsInWithTheSamePassword() {
+        User alice = chat.register("Alice", "correct horse");
+        LoginResult login = chat.login("alice", "correct horse");
+        assertThat(login.user()).isEqualTo(alice);
+        assertThat(login.token()).hasSize(43).matches("[A-Za-z0-9_-]+");
+        assertThat(login.expiresAt()).isEqualTo(START.plus(Duration.ofDays(1)));
+        assertThat(chat.authenticate(login.token())).isEqualTo(alice);
+    }
+
+    @Test
+    void treatsFullwidthAndCaseVariantsAsTheSameUsername() {
+        User alice = chat.register("Alice", "password-1");
+        assertThat(alice.username()).isEqualTo("Alice");
+        assertFailsWith(ErrorCode.USERNAME_TAKEN, () -> chat.register("\uff41\uff4c\uff49\uff43\uff45", "password-2"));
+        assertFailsWith(ErrorCode.USERNAME_TAKEN, () -> chat.register("ALICE", "password-2"));
+        assertThat(chat.login("\uff21\uff4c\uff49\uff43\uff45", "password-1").user()).isEqualTo(alice);
+        assertThat(chat.findUser("aLiCe")).contains(alice);
+    }
+
+    @Test
+    void rejectsUsernamesThatBreakTheRules() {
+        assertFailsWith(ErrorCode.INVALID_USERNAME, () -> chat.register("ab", "password-1"));
+        assertFailsWith(ErrorCode.INVALID_USERNAME, () -> chat.register("a".repeat(33), "password-1"));
+        assertFailsWith(ErrorCode.INVALID_USERNAME, () -> chat.register("has space", "password-1"));
+        assertFailsWith(ErrorCode.INVALID_USERNAME, () -> chat.register("_leading", "password-1"));
+        assertFailsWith(ErrorCode.INVALID_USERNAME, () -> chat.register("semi;colon", "password-1"));
+        assertFailsWith(ErrorCode.INVALID_USERNAME, () -> chat.register("dm:1:2", "password-1"));
+        assertThat(chat.register("Zo\u00eb_k.1-x", "password-1").username()).isEqualTo("Zo\u00eb_k.1-x");
+        assertThat(chat.register("\u5f20\u4f1f\u660e", "password-1").username()).isEqualTo("\u5f20\u4f1f\u660e");
+    }
+
+    @Test
+    void acceptsPasswordsOfEightToOneHundredTwentyEightCodePointsOfAnyUnicode() {
+        assertFailsWith(ErrorCode.INVALID_PASSWORD, () -> chat.register("short", "1234567"));
+        assertFailsWith(ErrorCode.INVALID_PASSWORD, () -> chat.register("long1", "x".repeat(129)));
+        String emoji128 = "\uD83D\uDD11".repeat(128); // 128 code points, 256 chars
+        chat.register("emoji", emoji128);
+        assertThat(chat.login("emoji", emoji128).user().username()).isEqualTo("emoji");
+        String spaces = "  padded password  ";
+        chat.register("spaces", spaces);
+        assertFailsWith(ErrorCode.INVALID_CREDENTIALS, () -> chat.login("spaces", spaces.strip()));
+        assertThat(chat.login("spaces", spaces).user().username()).isEqualTo("spaces");
+    }
+
+    @Test
+    void failsUnknownUserAndWrongPasswordTheSameWay() {
+        user("alice");
+        ChatException wrong = assertFailsWith(ErrorCode.INVALID_CREDENTIALS, () -> chat.login("alice", "nope-nope"));
+        ChatException unknown = assertFailsWith(ErrorCode.INVALID_CREDENTIALS, () -> chat.login("bob", "nope-nope"));
+        assertThat(wrong.getMessage()).isEqualTo(unknown.getMessage());
+        assertThat(wrong.getClass()).isEqualTo(unknown.getClass());
+    }
+
+    @Test
+    void provisionedUsersExistButCannotLogInWithAPassword() {
+        User carol = chat.ensureUser("Carol");
+        assertThat(chat.ensureUser("carol")).isEqualTo(carol);
+        assertFailsWith(ErrorCode.INVALID_CREDENTIALS, () -> chat.login("carol", "any-password"));
+        assertFailsWith(ErrorCode.USERNAME_TAKEN, () -> chat.register("carol", "password-1"));
+    }
+
+    // ---- sessions --------------------------------------------------------------------------------------------
+
+    @Test
+    void logoutRevokesTheToken() {
+        user("alice");
+        String token = chat.login("alice", "password-alice").token();
+        chat.logout(token);
+        assertFailsWith(ErrorCode.INVALID_TOKEN, () -> chat.authenticate(token));
+        chat.logout(token); // idempotent
+    }
+
+    @Test
+    void rejectsMalformedAndUnknownTokens() {
+        assertFailsWith(ErrorCode.INVALID_TOKEN, () -> chat.authenticate(null));
+        assertFailsWith(ErrorCode.INVALID_TOKEN, () -> chat.authenticate(""));
+        assertFailsWith(ErrorCode.INVALID_TOKEN, () -> chat.authenticate("not a token"));
+        assertFailsWith(ErrorCode.INVALID_TOKEN, () -> chat.authenticate("A".repeat(43)));
+    }
+
+    @Test
+    void expiresIdleSessionsButKeepsUsedOnesAlive() {
+        user("alice");
+        String token = chat.login("alice", "password-alice").token();
+        for (int i = 0; i < 5; i++) {
+            clock.advance(Duration.ofMinutes(50));
+            chat.authenticate(token); // used within the idle timeout: stays alive
+        }
+        clock.advance(Duration.ofMinutes(61));
+        assertFailsWith(ErrorCode.TOKEN_EXPIRED, () -> chat.authenticate(token));
+        assertFailsWith(ErrorCode.INVALID_TOKEN, () -> chat.authenticate(token)); // and it is gone
+    }
+
+    @Test
+    void expiresSessionsAtTheirAbsoluteLifetimeHoweverBusy() {
+        user("alice");
+        String token = chat.login("alice", "password-alice").token();
+        for (int i = 0; i < 47; i++) {
+            clock.advance(Duration.ofMinutes(30));
+            chat.authenticate(token);
+        }
+        clock.advance(Duration.ofMinutes(31)); // 24 h and 1 min after login
+        assertFailsWith(ErrorCode.TOKEN_EXPIRED, () -> chat.authenticate(token));
+    }
+
+    // ---- rooms -----------------------------------------------------------------------------------------------
+
+    @Test
+    void newUsersAreMembersOfTheGeneralRoom() {
+        User alice = user("alice");
+        List<RoomSummary> rooms = chat.listRooms(alice);
+        assertThat(rooms).extracting(s -> s.room().name()).containsExactly("general");
+        assertThat(rooms.get(0).member()).isTrue();
+        assertThat(chat.members(alice, "general")).extracting(Member::user).containsExactly(alice);
+    }
+
+    @Test
+    void createsRoomsWithNormalisedNamesAndRejectsDuplicates() {
+        User alice = user("alice");
+        Room room = chat.createRoom(alice, "Book-Club", RoomType.PUBLIC);
+        assertThat(room.name()).isEqualTo("book-club");
+        assertThat(room.createdBy()).isEqualTo(alice.id());
+        assertFailsWith(ErrorCode.ROOM_EXISTS, () -> chat.createRoom(alice, "BOOK-CLUB", RoomType.PRIVATE));
+        assertFailsWith(ErrorCode.INVALID_ROOM_NAME, () -> chat.createRoom(alice, "no spaces", RoomType.PUBLIC));
+        assertFailsWith(ErrorCode.INVALID_ROOM_NAME, () -> chat.createRoom(alice, "dm:1:2", RoomType.PUBLIC));
+        assertFailsWith(ErrorCode.INVALID_ROOM_NAME, () -> chat.createRoom(alice, "", RoomType.PUBLIC));
+        assertFailsWith(ErrorCode.INVALID_ARGUMENT, () -> chat.createRoom(alice, "x", RoomType.DIRECT));
+        assertThat(chat.findRoom(alice, "Book-Club")).isEqualTo(room);
+    }
+
+    @Test
+    void hidesPrivateRoomsFromNonMembers() {
+        User alice = user("alice");
+        User bob = user("bob");
+        chat.createRoom(alice, "secret", RoomType.PRIVATE);
+        assertThat(chat.listRooms(bob)).extracting(s -> s.room().name()).doesNotContain("secret");
+        assertFailsWith(ErrorCode.ROOM_NOT_FOUND, () -> chat.findRoom(bob, "secret"));
+        assertFailsWith(ErrorCode.ROOM_NOT_FOUND, () -> chat.join(bob, "secret"));
+        assertFailsWith(ErrorCode.ROOM_NOT_FOUND, () -> chat.history(bob, "secret", HistoryQuery.latest(10)));
+        assertFailsWith(ErrorCode.ROOM_NOT_FOUND, () -> chat.send(bob, "secret", "hi", null));
+        chat.addMember(alice, "secret", "bob");
+        assertThat(chat.listRooms(bob)).extracting(s -> s.room().name()).contains("secret");
+        chat.send(bob, "secret", "hi", null);
+    }
+
+    @Test
+    void joinsAndLeavesPublicRoomsIdempotently() {
+        User alice = user("alice");
+        User bob = user("bob");
+        chat.createRoom(alice, "lobby", RoomType.PUBLIC);
+        chat.join(bob, "lobby");
+        chat.join(bob, "lobby");
+        assertThat(chat.members(alice, "lobby")).extracting(m -> m.user().username()).containsExactly("alice", "bob");
+        chat.leave(bob, "lobby");
+        chat.leave(bob, "lobby");
+        assertThat(chat.members(alice, "lobby")).extracting(m -> m.user().username()).containsExactly("alice");
+        assertFailsWith(ErrorCode.NOT_A_MEMBER, () -> chat.send(bob, "lobby", "hello?", null));
+        assertFailsWith(ErrorCode.ROOM_NOT_FOUND, () -> chat.join(bob, "nowhere"));
+    }
+
+    @Test
+    void opensOneDirectRoomPerPairOfUsers() {
+        User alice = user("alice");
+        User bob = user("bob");
+        User carol = user("carol");
+        Room ab = chat.openDirect(alice, "bob");
+        assertThat(ab.type()).isEqualTo(RoomType.DIRECT);
+        assertThat(chat.openDirect(bob, "ALICE")).isEqualTo(ab);
+        assertThat(chat.members(alice, ab.name())).extracting(m -> m.user().id())
+                .containsExactlyInAnyOrder(alice.id(), bob.id());
+        chat.send(bob, ab.name(), "psst", null);
+        assertFailsWith(ErrorCode.ROOM_NOT_FOUND, () -> chat.history(carol, ab.name(), HistoryQuery.latest(5)));
+        assertFailsWith(ErrorCode.ROOM_NOT_FOUND, () -> chat.join(carol, ab.name()));
+        assertFailsWith(ErrorCode.PERMISSION_DENIED, () -> chat.addMember(alice, ab.name(), "carol"));
+        assertFailsWith(ErrorCode.USER_NOT_FOUND, () -> chat.openDirect(alice, "nobody"));
+        assertFailsWith(ErrorCode.INVALID_ARGUMENT, () -> chat.openDirect(alice, "alice"));
+    }
+
+    // ---- messages --------------------------------------------------------------------------------------------
+
+    @Test
+    void sendsMessagesWithConsecutiveSequenceNumbers() {
+        User alice = user("alice");
+        Message first = chat.send(alice, "general", "hello", null);
+        Message second = chat.send(alice, "general", "world", null);
+        assertThat(first.seq()).isEqualTo(1);
+        assertThat(second.seq()).isEqualTo(2);
+        assertThat(first.sender()).isEqualTo("alice");
+        assertThat(first.room()).isEqualTo("general");
+        assertThat(first.createdAt()).isEqualTo(START);
+    }
+
+    @Test
+    void rejectsMessageToRoomNotJoined() {
+        User alice = user("alice");
+        User bob = user("bob");
+        chat.createRoom(alice, "club", RoomType.PUBLIC);
+        assertFailsWith(ErrorCode.NOT_A_MEMBER, () -> chat.send(bob, "club", "let me in", null));
+        assertFailsWith(ErrorCode.ROOM_NOT_FOUND, () -> chat.send(bob, "no-such-room", "hello", null));
+    }
+
+    @Test
+    void rejectsEmptyOverlongAndMalformedBodies() {
+        User alice = user("alice");
+        assertFailsWith(ErrorCode.MESSAGE_EMPTY, () -> chat.send(alice, "general", "", null));
+        assertFailsWith(ErrorCode.MESSAGE_EMPTY, () -> chat.send(alice, "general", " \n\t ", null));
+        assertFailsWith(ErrorCode.MESSAGE_TOO_LONG, () -> chat.send(alice, "general", "x".repeat(101), null));
+        assertFailsWith(ErrorCode.MESSAGE_INVALID, () -> chat.send(alice, "general", "nul\u0000byte", null));
+        assertFailsWith(ErrorCode.MESSAGE_INVALID, () -> chat.send(alice, "general", "lone \uD800 surrogate", null));
+        assertFailsWith(ErrorCode.INVALID_CLIENT_MSG_ID, () -> chat.send(alice, "general", "hi", "has space"));
+        assertFailsWith(ErrorCode.INVALID_CLIENT_MSG_ID, () -> chat.send(alice, "general", "hi", "x".repeat(65)));
+        // 100 emoji are 100 code points (200 chars): allowed
+        assertThat(chat.send(alice, "general", "\uD83D\uDE00".repeat(100), null).seq()).isEqualTo(1);
+        assertThat(chat.history(alice, "general", HistoryQuery.latest(10)).messages()).hasSize(1);
+    }
+
+    @Test
+    void storesUnicodeAndMarkupExactlyAsSent() {
+        User alice = user("alice");
+        String body = "<img src=x onerror=alert(1)> \u05e9\u05dc\u05d5\u05dd e\u0301 \uD83D\uDC4B\n\t\u4f60\u597d";
+        chat.send(alice, "general", body, null);
+        assertThat(chat.history(alice, "general", HistoryQuery.latest(1)).messages().get(0).body()).isEqualTo(body);
+    }
+
+    @Test
+    void retryWithSameClientMessageIdReturnsTheOriginalAndStoresNothing() {
+        User alice = user("alice");
+        Message original = chat.send(alice, "general", "once", "c-1");
+        clock.advance(Duration.ofSeconds(5));
+        Message retry = chat.send(alice, "general", "once", "c-1");
+        assertThat(retry).isEqualTo(original);
+        assertThat(chat.history(alice, "general", HistoryQuery.latest(10)).messages()).hasSize(1);
+        assertFailsWith(ErrorCode.IDEMPOTENCY_CONFLICT, () -> chat.send(alice, "general", "twice", "c-1"));
+    }
+
+    @Test
+    void clientMessageIdsBelongToTheirSender() {
+        User alice = user("alice");
+        User bob = user("bob");
+        Message a = chat.send(alice, "general", "same", "c-1");
+        Message b = chat.send(bob, "general", "same", "c-1");
+        assertThat(b.id()).isNotEqualTo(a.id());
+        assertThat(b.seq()).isEqualTo(2);
+    }
+
+    @Test
+    void concurrentRetriesOfOneSendStoreOneMessage() throws Exception {
+        User alice = user("alice");
+        List<Callable<Message>> tasks = Collections.nCopies(8, () -> chat.send(alice, "general", "dup", "c-dup"));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Message> results = new ArrayList<>();
+            for (Future<Message> f : pool.invokeAll(tasks)) {
+                results.add(f.get());
+            }
+            assertThat(results).extracting(Message::id).containsOnly(results.get(0).id());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(chat.history(alice, "general", HistoryQuery.latest(10)).messages()).hasSize(1);
+    }
+
+    @Test
+    void assignsGapFreeSequencesToConcurrentSendersThroughTheService() throws Exception {
+        int threads = 8;
+        int perThread = 50;
+        List<User> senders = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            senders.add(user("sender" + t));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        CountDownLatch start = new CountDownLatch(1);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (User sender : senders) {
+                futures.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < perThread; i++) {
+                        chat.send(sender, "general", "m" + i, sender.username() + "-" + i);
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : futures) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        int total = threads * perThread;
+        List<Message> all = new ArrayList<>();
+        long after = 0;
+        HistoryPage page;
+        do {
+            page = chat.history(senders.get(0), "general", HistoryQuery.after(after, 100));
+            all.addAll(page.messages());
+            after = page.messages().isEmpty() ? after : page.messages().get(page.messages().size() - 1).seq();
+        } while (page.hasMore());
+        assertThat(seqs(all)).isEqualTo(range(1, total));
+        for (User sender : senders) {
+            assertThat(all.stream().filter(m -> m.senderId() == sender.id()).map(Message::body))
+                    .as("each sender's own messages stay in the order sent")
+                    .containsExactlyElementsOf(LongStream.range(0, perThread).mapToObj(i -> "m" + i)
+                            .collect(Collectors.toList()));
+        }
+    }
+
+    @Test
+    void pagesHistoryBySequenceInBothDirections() {
+        User alice = user("alice");
+        for (int i = 1; i <= 25; i++) {
+            chat.send(alice, "general", "m" + i, null);
+        }
+        HistoryPage latest = chat.history(alice, "general", HistoryQuery.latest(10));
+        assertThat(seqs(latest.messages())).isEqualTo(range(16, 25));
+        assertThat(latest.hasMore()).isTrue();
+        HistoryPage older = chat.history(alice, "general", HistoryQuery.before(16, 10));
+        assertThat(seqs(older.messages())).isEqualTo(range(6, 15));
+        assertThat(older.hasMore()).isTrue();
+        HistoryPage oldest = chat.history(alice, "general", HistoryQuery.before(6, 10));
+        assertThat(seqs(oldest.messages())).isEqualTo(range(1, 5));
+        assertThat(oldest.hasMore()).isFalse();
+        HistoryPage forward = chat.history(alice, "general", HistoryQuery.after(0, 10));
+        assertThat(seqs(forward.messages())).isEqualTo(range(1, 10));
+        assertThat(forward.hasMore()).isTrue();
+        HistoryPage tail = chat.history(alice, "general", HistoryQuery.after(20, 10));
+        assertThat(seqs(tail.messages())).isEqualTo(range(21, 25));
+        assertThat(tail.hasMore()).isFalse();
+        HistoryPage exact = chat.history(alice, "general", HistoryQuery.after(15, 10));
+        assertThat(seqs(exact.messages())).isEqualTo(range(16, 25));
+        assertThat(exact.hasMore()).isFalse();
+        assertThat(chat.history(alice, "general", HistoryQuery.after(25, 10)).messages()).isEmpty();
+        assertThat(chat.history(alice, "general", HistoryQuery.before(1, 10)).messages()).isEmpty();
+        assertFailsWith(ErrorCode.INVALID_ARGUMENT, () -> chat.history(alice, "general", HistoryQuery.latest(201)));
+        assertFailsWith(ErrorCode.INVALID_ARGUMENT, () -> HistoryQuery.after(-1, 10));
+        assertFailsWith(ErrorCode.INVALID_ARGUMENT, () -> HistoryQuery.latest(0));
+    }
+
+    @Test
+    void editsAndDeletesOnlyOwnMessagesKeepingTheirSequence() {
+        User alice = user("alice");
+        User bob = user("bob");
+        Message m = chat.send(alice, "general", "tpyo", null);
+        chat.send(bob, "general", "next", null);
+        clock.advance(Duration.ofMinutes(1));
+        Message edited = chat.edit(alice, m.id(), "typo");
+        assertThat(edited.body()).isEqualTo("typo");
+        assertThat(edited.seq()).isEqualTo(m.seq());
+        assertThat(edited.editedAt()).isEqualTo(START.plus(Duration.ofMinutes(1)));
+        assertFailsWith(ErrorCode.NOT_MESSAGE_OWNER, () -> chat.edit(bob, m.id(), "hijack"));
+        assertFailsWith(ErrorCode.NOT_MESSAGE_OWNER, () -> chat.delete(bob, m.id()));
+        Message deleted = chat.delete(alice, m.id());
+        assertThat(deleted.deleted()).isTrue();
+        assertThat(deleted.body()).isEmpty();
+        assertThat(chat.delete(alice, m.id()).deleted()).isTrue(); // idempotent
+        assertFailsWith(ErrorCode.MESSAGE_DELETED, () -> chat.edit(alice, m.id(), "resurrect"));
+        assertFailsWith(ErrorCode.MESSAGE_NOT_FOUND, () -> chat.edit(alice, 999_999, "ghost"));
+        List<Message> history = chat.history(bob, "general", HistoryQuery.latest(10)).messages();
+        assertThat(seqs(history)).containsExactly(1L, 2L);
+        assertThat(history.get(0).deleted()).isTrue();
+        assertThat(history.get(0).body()).isEmpty();
+    }
+
+    @Test
+    void countsUnreadMessagesFromOthersUntilMarkedRead() {
+        User alice = user("alice");
+        User bob = user("bob");
+        chat.send(alice, "general", "one", null);
+        chat.send(alice, "general", "two", null);
+        chat.send(bob, "general", "mine", null);
+        Message three = chat.send(alice, "general", "three", null);
+        RoomSummary bobs = chat.listRooms(bob).get(0);
+        assertThat(bobs.unread()).isEqualTo(3);
+        assertThat(bobs.lastSeq()).isEqualTo(4);
+        chat.delete(alice, three.id());
+        assertThat(chat.listRooms(bob).get(0).unread()).isEqualTo(2);
+        RoomSummary after = chat.markRead(bob, "general", 2);
+        assertThat(after.lastReadSeq()).isEqualTo(2);
+        assertThat(after.unread()).isZero();
+        assertThat(chat.markRead(bob, "general", 1).lastReadSeq()).as("never moves back").isEqualTo(2);
+        assertThat(chat.markRead(bob, "general", 99).lastReadSeq()).as("clamped to the newest").isEqualTo(4);
+        assertFailsWith(ErrorCode.INVALID_ARGUMENT, () -> chat.markRead(bob, "general", -1));
+        assertThat(chat.listRooms(alice).get(0).unread()).isEqualTo(1);
+    }
+
+    // ---- live delivery ---------------------------------------------------------------------------------------
+
+    @Test
+    void deliversLiveEventsToSubscribers() throws Exception {
+        User alice = user("alice");
+        User bob = user("bob");
+        Collector bobSees = new Collector();
+        try (Subscription sub = chat.subscribe(bob, "general", -1, bobSees.events::add)) {
+            assertThat(sub.isActive()).isTrue();
+            Message m = chat.send(alice, "general", "hi bob", "c-1");
+            assertThat(bobSees.await(ChatEvent.MessagePosted.class).message()).isEqualTo(m);
+            chat.typing(alice, "general");
+            assertThat(bobSees.await(ChatEvent.Typing.class).user()).isEqualTo(alice);
+            chat.edit(alice, m.id(), "hi Bob");
+            assertThat(bobSees.await(ChatEvent.MessageEdited.class).message().body()).isEqualTo("hi Bob");
+            chat.delete(alice, m.id());
+            assertThat(bobSees.await(ChatEvent.MessageDeleted.class).message().deleted()).isTrue();
+            User carol = user("carol");
+            assertThat(bobSees.await(ChatEvent.MemberJoined.class).user()).isEqualTo(carol);
+            chat.leave(carol, "general");
+            assertThat(bobSees.await(ChatEvent.MemberLeft.class).user()).isEqualTo(carol);
+        }
+    }
+
+    @Test
+    void endsTheSubscriptionWhenItsUserLeavesTheRoom() throws Exception {
+        User alice = user("alice");
+        User bob = user("bob");
+        Collector bobSees = new Collector();
+        Subscription sub = chat.subscribe(bob, "general", -1, bobSees.events::add);
+        chat.leave(bob, "general");
+        assertThat(bobSees.await(ChatEvent.MemberLeft.class).user()).isEqualTo(bob);
+        assertThat(sub.isActive()).isFalse();
+        chat.send(alice, "general", "after bob left", null);
+        assertThat(bobSees.events.poll(200, TimeUnit.MILLISECONDS)).isNull();
+    }
+
+    @Test
+    void refusesSubscriptionsFromNonMembers() {
+        User alice = user("alice");
+        User bob = user("bob");
+        chat.createRoom(alice, "club", RoomType.PUBLIC);
+        assertFailsWith(ErrorCode.NOT_A_MEMBER, () -> chat.subscribe(bob, "club", -1, e -> { }));
+    }
+
+    @Test
+    void resumeReplaysStoredMessagesThenContinuesLiveWithoutGapOrDuplicateWhileOthersSend() throws Exception {
+        User alice = user("alice");
+        User bob = user("bob");
+        for (int i = 1; i <= 30; i++) {
+            chat.send(alice, "general", "before " + i, null);
+        }
+        int live = 200;
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> sender = pool.submit(() -> {
+                for (int i = 1; i <= live; i++) {
+                    chat.send(alice, "general", "during " + i, null);
+                }
+            });
+            Collector bobSees = new Collector();
+            try (Subscription sub = chat.subscribe(bob, "general", 10, bobSees.events::add)) {
+                sender.get(60, TimeUnit.SECONDS);
+                List<Long> seen = bobSees.awaitSeqs(30 + live - 10);
+                assertThat(seen).isEqualTo(range(11, 30 + live));
+                assertThat(sub.isActive()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void refusesToReplayMoreThanTheConfiguredMaximum() {
+        User alice = user("alice");
+        for (int i = 0; i < 5; i++) {
+            chat.send(alice, "general", "m" + i, null);
+        }
+        ChatService small = ChatService.builder().storage(storage).passwordHasher(passwordHasher()).clock(clock)
+                .settings(settings().toBuilder().maxReplay(3).build()).build();
+        try {
+            assertFailsWith(ErrorCode.REPLAY_TOO_LARGE, () -> small.subscribe(alice, "general", 0, e -> { }));
+            small.subscribe(alice, "general", 2, e -> { }).close();
+        } finally {
+            small.close();
+        }
+    }
+
+    @Test
+    void failsEveryCallAfterClose() {
+        User alice = user("alice");
+        chat.close();
+        assertFailsWith(ErrorCode.SERVICE_CLOSED, () -> chat.send(alice, "general", "late", null));
+        assertFailsWith(ErrorCode.SERVICE_CLOSED, () -> chat.login("alice", "password-alice"));
+        chat.close(); // idempotent
+    }
+
+    @Test
+    void reportsHealthyStorage() {
+        chat.checkHealth();
+    }
+}

@@ -46,7 +46,7 @@ public record ChatSettings(
         requirePositive("sessionIdleTimeout", sessionIdleTimeout);
         requirePositive("sessionLifetime", sessionLifetime);
         requireRange("hashingThreads", hashingThreads, 1, 64);
-        requireRange("hashingQueue", hashingQueue, 0, 100_000);
+        requireRange("hashingQueue", hashingQueue, 1, 100_000);
         defaultRooms = List.copyOf(Objects.requireNonNull(defaultRooms, "defaultRooms == null"));
     }
 

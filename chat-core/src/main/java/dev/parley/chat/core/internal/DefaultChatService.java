@@ -54,7 +54,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -129,7 +128,7 @@ public final class DefaultChatService implements ChatService {
 
     private static ThreadPoolExecutor newHashPool(int threads, int queue) {
         AtomicInteger n = new AtomicInteger();
-        BlockingQueue<Runnable> q = queue == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queue);
+        BlockingQueue<Runnable> q = new ArrayBlockingQueue<>(queue);
         return new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, q, r -> {
             Thread t = new Thread(r, "parley-password-" + n.incrementAndGet());
             t.setDaemon(true);

@@ -21,13 +21,17 @@ public interface MessageStore {
      * Stores a message, assigning it the room's next sequence number.
      *
      * <p>Idempotency: if {@code clientMsgId} is not {@code null} and the same sender already stored a message with
-     * that id, nothing is stored and the original message is returned with {@code created == false}, provided the
-     * room and body are the same. Concurrent appends with the same sender and id store exactly one message.
+     * that id, nothing is stored and the original message is returned, as it is now, with {@code created ==
+     * false}, provided the room is the same and the body equals the stored body. Once the original has been edited
+     * or deleted (its {@code editedAt} is set) the body is no longer compared: the sender has evidently seen the
+     * acknowledgement, and the retry gets the message as it is now. Concurrent appends with the same sender and id
+     * store exactly one message.
      *
      * @param message the message to store
      * @return the stored message and whether this call created it
      * @throws dev.parley.chat.core.ConflictException with {@code IDEMPOTENCY_CONFLICT} if the sender already used
-     *     {@code clientMsgId} for a different room or body
+     *     {@code clientMsgId} for a different room, or for a different body on a message not edited or deleted
+     *     since
      * @throws dev.parley.chat.core.UnavailableException with {@code STORAGE_UNAVAILABLE} if the store could not
      *     commit; then nothing was stored
      */

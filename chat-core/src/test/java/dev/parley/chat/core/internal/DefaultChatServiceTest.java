@@ -28,7 +28,10 @@ import dev.parley.chat.core.spi.PasswordHasher;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -119,22 +122,47 @@ class DefaultChatServiceTest {
     void answersServerBusyWhenThePasswordPoolIsFull() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         CountDownLatch entered = new CountDownLatch(1);
-        service(memory, ChatSettings.builder().hashingThreads(1).hashingQueue(0).build());
+        service(memory, ChatSettings.builder().hashingThreads(1).hashingQueue(1).build());
         when(hasher.hash("slow-password")).thenAnswer(inv -> {
             entered.countDown();
             release.await(10, TimeUnit.SECONDS);
             return "h:slow";
         });
-        ExecutorService pool = Executors.newSingleThreadExecutor();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            Future<User> first = pool.submit(() -> chat.register("first", "slow-password"));
+            Future<User> running = pool.submit(() -> chat.register("first", "slow-password"));
             assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
-            UnavailableException busy = catchThrowableOfType(UnavailableException.class,
-                    () -> chat.register("second", "password-2"));
-            assertThat(busy.code()).isEqualTo(ErrorCode.SERVER_BUSY);
+            // One thread busy, one queue slot: of three more registrations exactly one can wait, two must fail.
+            List<Future<User>> more = new ArrayList<>();
+            for (String name : List.of("second", "third", "fourth")) {
+                more.add(pool.submit(() -> chat.register(name, "password-" + name)));
+            }
+            List<ErrorCode> failures = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (failures.size() < 2 && System.nanoTime() < deadline) {
+                failures.clear();
+                for (Future<User> f : more) {
+                    if (f.isDone()) {
+                        ExecutionException e = catchThrowableOfType(ExecutionException.class, f::get);
+                        failures.add(((UnavailableException) e.getCause()).code());
+                    }
+                }
+                Thread.sleep(10);
+            }
+            assertThat(failures).containsExactly(ErrorCode.SERVER_BUSY, ErrorCode.SERVER_BUSY);
             release.countDown();
-            assertThat(first.get(10, TimeUnit.SECONDS).username()).isEqualTo("first");
-            assertThat(chat.register("third", "password-3").username()).isEqualTo("third");
+            assertThat(running.get(10, TimeUnit.SECONDS).username()).isEqualTo("first");
+            long succeeded = 0;
+            for (Future<User> f : more) {
+                try {
+                    f.get(10, TimeUnit.SECONDS);
+                    succeeded++;
+                } catch (ExecutionException expected) {
+                    // one of the two rejected
+                }
+            }
+            assertThat(succeeded).isEqualTo(1);
+            assertThat(chat.register("fifth", "password-5").username()).isEqualTo("fifth");
         } finally {
             release.countDown();
             pool.shutdownNow();

@@ -1,0 +1,246 @@
+package dev.parley.chat.core.memory;
+
+import dev.parley.chat.core.ChatException;
+import dev.parley.chat.core.ErrorCode;
+import dev.parley.chat.core.Message;
+import dev.parley.chat.core.spi.AppendResult;
+import dev.parley.chat.core.spi.MessageStore;
+import dev.parley.chat.core.spi.NewMessage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A {@link MessageStore} keeping each room's messages in a list indexed by {@code seq - 1}; sequences are dense, so
+ * a history read is an index computation plus a copy of at most {@code limit} elements.
+ *
+ * <p>Locking: each room has a read-write lock. {@link #append} assigns the sequence and inserts under the room's
+ * write lock, so numbers are gap-free and a reader (under the read lock) that sees sequence {@code n} sees every
+ * lower one. Appends carrying a client message id additionally hold a per-sender lock around the idempotency check
+ * and the insert, so concurrent retries store exactly one message; the order is always sender lock, then room lock.
+ * Edits and deletes replace the immutable {@link Message} under the room's write lock.
+ */
+final class InMemoryMessageStore implements MessageStore {
+    /** One room's messages. */
+    private static final class RoomLog {
+        final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        /** The message with sequence {@code s} is at index {@code s - 1}. Guarded by {@link #lock}. */
+        final ArrayList<Message> messages = new ArrayList<>();
+    }
+
+    /** Where a message lives. */
+    private record Ref(RoomLog log, int index) {
+    }
+
+    /** The sender's idempotency key. */
+    private record IdempotencyKey(long senderId, String clientMsgId) {
+    }
+
+    /** What the first append with a key stored: its room, its body as first sent and the resulting message. */
+    private record IdempotencyEntry(long roomId, String body, long messageId) {
+    }
+
+    private final AtomicLong ids = new AtomicLong(1);
+    private final ConcurrentHashMap<Long, RoomLog> rooms = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Ref> byId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<IdempotencyKey, IdempotencyEntry> idempotency = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Object> senderLocks = new ConcurrentHashMap<>();
+
+    InMemoryMessageStore() {
+    }
+
+    @Override
+    public AppendResult append(NewMessage message) {
+        Objects.requireNonNull(message, "message == null");
+        if (message.clientMsgId() == null) {
+            return new AppendResult(insert(message), true);
+        }
+        IdempotencyKey key = new IdempotencyKey(message.senderId(), message.clientMsgId());
+        Object senderLock = senderLocks.computeIfAbsent(message.senderId(), id -> new Object());
+        synchronized (senderLock) {
+            IdempotencyEntry first = idempotency.get(key);
+            if (first != null) {
+                Message original = findById(first.messageId())
+                        .orElseThrow(() -> new IllegalStateException("lost message " + first.messageId()));
+                boolean changedSince = original.editedAt() != null;
+                if (first.roomId() != message.roomId()
+                        || (!changedSince && !original.body().equals(message.body()))) {
+                    throw ChatException.of(ErrorCode.IDEMPOTENCY_CONFLICT,
+                            "client message id already used for a different room or body");
+                }
+                return new AppendResult(original, false);
+            }
+            Message stored = insert(message);
+            idempotency.put(key, new IdempotencyEntry(message.roomId(), message.body(), stored.id()));
+            return new AppendResult(stored, true);
+        }
+    }
+
+    private Message insert(NewMessage m) {
+        RoomLog log = rooms.computeIfAbsent(m.roomId(), id -> new RoomLog());
+        Lock w = log.lock.writeLock();
+        w.lock();
+        try {
+            int index = log.messages.size();
+            Message stored = new Message(ids.getAndIncrement(), m.roomId(), m.room(), index + 1L, m.senderId(),
+                    m.sender(), m.body(), m.createdAt(), m.clientMsgId(), null, false);
+            log.messages.add(stored);
+            byId.put(stored.id(), new Ref(log, index));
+            return stored;
+        } finally {
+            w.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Message> findById(long id) {
+        Ref ref = byId.get(id);
+        if (ref == null) {
+            return Optional.empty();
+        }
+        Lock r = ref.log().lock.readLock();
+        r.lock();
+        try {
+            return Optional.of(ref.log().messages.get(ref.index()));
+        } finally {
+            r.unlock();
+        }
+    }
+
+    @Override
+    public List<Message> findAfter(long roomId, long afterSeq, int limit) {
+        requireLimit(limit);
+        if (afterSeq < 0) {
+            throw new IllegalArgumentException("afterSeq < 0: " + afterSeq);
+        }
+        RoomLog log = rooms.get(roomId);
+        if (log == null) {
+            return List.of();
+        }
+        Lock r = log.lock.readLock();
+        r.lock();
+        try {
+            int size = log.messages.size();
+            int from = (int) Math.min(afterSeq, size);
+            int to = (int) Math.min((long) from + limit, size);
+            return List.copyOf(log.messages.subList(from, to));
+        } finally {
+            r.unlock();
+        }
+    }
+
+    @Override
+    public List<Message> findBefore(long roomId, long beforeSeq, int limit) {
+        requireLimit(limit);
+        RoomLog log = rooms.get(roomId);
+        if (log == null || beforeSeq <= 1) {
+            return List.of();
+        }
+        Lock r = log.lock.readLock();
+        r.lock();
+        try {
+            int size = log.messages.size();
+            int to = (int) Math.min(beforeSeq - 1, size);
+            int from = Math.max(0, to - limit);
+            return List.copyOf(log.messages.subList(from, to));
+        } finally {
+            r.unlock();
+        }
+    }
+
+    @Override
+    public long lastSeq(long roomId) {
+        RoomLog log = rooms.get(roomId);
+        if (log == null) {
+            return 0;
+        }
+        Lock r = log.lock.readLock();
+        r.lock();
+        try {
+            return log.messages.size();
+        } finally {
+            r.unlock();
+        }
+    }
+
+    @Override
+    public long countUnread(long roomId, long afterSeq, long excludeSenderId) {
+        RoomLog log = rooms.get(roomId);
+        if (log == null) {
+            return 0;
+        }
+        Lock r = log.lock.readLock();
+        r.lock();
+        try {
+            long count = 0;
+            for (int i = (int) Math.min(Math.max(afterSeq, 0), log.messages.size()); i < log.messages.size(); i++) {
+                Message m = log.messages.get(i);
+                if (!m.deleted() && m.senderId() != excludeSenderId) {
+                    count++;
+                }
+            }
+            return count;
+        } finally {
+            r.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Message> edit(long id, String body, Instant editedAt) {
+        Objects.requireNonNull(body, "body == null");
+        Objects.requireNonNull(editedAt, "editedAt == null");
+        Ref ref = byId.get(id);
+        if (ref == null) {
+            return Optional.empty();
+        }
+        Lock w = ref.log().lock.writeLock();
+        w.lock();
+        try {
+            Message m = ref.log().messages.get(ref.index());
+            if (m.deleted()) {
+                return Optional.empty();
+            }
+            Message edited = new Message(m.id(), m.roomId(), m.room(), m.seq(), m.senderId(), m.sender(), body,
+                    m.createdAt(), m.clientMsgId(), editedAt, false);
+            ref.log().messages.set(ref.index(), edited);
+            return Optional.of(edited);
+        } finally {
+            w.unlock();
+        }
+    }
+
+    @Override
+    public Optional<Message> delete(long id, Instant deletedAt) {
+        Objects.requireNonNull(deletedAt, "deletedAt == null");
+        Ref ref = byId.get(id);
+        if (ref == null) {
+            return Optional.empty();
+        }
+        Lock w = ref.log().lock.writeLock();
+        w.lock();
+        try {
+            Message m = ref.log().messages.get(ref.index());
+            if (m.deleted()) {
+                return Optional.of(m);
+            }
+            Message deleted = new Message(m.id(), m.roomId(), m.room(), m.seq(), m.senderId(), m.sender(), "",
+                    m.createdAt(), m.clientMsgId(), deletedAt, true);
+            ref.log().messages.set(ref.index(), deleted);
+            return Optional.of(deleted);
+        } finally {
+            w.unlock();
+        }
+    }
+
+    private static void requireLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit < 1: " + limit);
+        }
+    }
+}

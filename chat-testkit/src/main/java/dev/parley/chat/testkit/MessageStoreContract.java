@@ -1,0 +1,953 @@
+package dev.parley.chat.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.chat.core.ChatException;
+import dev.parley.chat.core.ConflictException;
+import dev.parley.chat.core.ErrorCode;
+import dev.parley.chat.core.Message;
+import dev.parley.chat.core.Room;
+import dev.parley.chat.core.User;
+import dev.parley.chat.core.spi.AppendResult;
+import dev.parley.chat.core.spi.MessageStore;
+import dev.parley.chat.core.spi.NewMessage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of {@link MessageStore}: gap-free per-room sequences under concurrency, idempotent appends, history
+ * paging, edits, deletes and unread counts. Extend it in the test sources of a store implementation:
+ *
+ * <pre>{@code
+ * class MyMessageStoreTest extends MessageStoreContract {
+ *     @Override
+ *     protected ChatStorage createStorage() {
+ *         return MyChatStorage.open(freshDatabase()); // empty, and closed after each test
+ *     }
+ * }
+ * }</pre>
+ *
+ * Rooms and senders are created through the same storage first, so foreign keys hold. The concurrency tests use
+ * {@link #concurrentThreads()} threads doing {@link #operationsPerThread()} appends each; override those for a slow
+ * store, but keep at least 8 threads.
+ */
+public abstract class MessageStoreContract extends StoreContractSupport {
+    /** Bodies from scripts and planes that a careless encoding or normalisation would damage. */
+    private static final List<String> UNICODE_BODIES = List.of(
+            "Emoji 👋🏽 👨‍👩‍👧‍👦 🇯🇵 ❤️‍🔥",
+            "中文 日本語のテキスト 한국어",
+            "עברית: שלום עולם, العربية: مرحبا بالعالم",
+            "Mixed ltr עברית rtl 123",
+            "Combining: e\u0301 a\u0308\u0323 \u1100\u1161\u11a8 (not \u00e9)",
+            "Mathematical 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𝟘𝟙𝟚 and 𐍈 Gothic",
+            "Line one\nLine two\twith tab",
+            "  leading and trailing spaces  ");
+
+    /** For subclasses. */
+    protected MessageStoreContract() {
+    }
+
+    private List<Message> readAll(Room room) {
+        List<Message> all = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            List<Message> page = messages().findAfter(room.id(), after, 500);
+            if (page.isEmpty()) {
+                return all;
+            }
+            all.addAll(page);
+            after = page.get(page.size() - 1).seq();
+        }
+    }
+
+    private Message stored(long id) {
+        return messages().findById(id).orElseThrow(() -> new AssertionError("message " + id + " not found"));
+    }
+
+    // ---- append -----------------------------------------------------------------------------------------------
+
+    @Test
+    void appendStoresEveryFieldExactly() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        Instant t = Instant.parse("2026-01-02T03:04:05.123456Z");
+
+        AppendResult r = messages().append(
+                new NewMessage(room.id(), room.name(), alice.id(), alice.username(), "hello", "c-1", t));
+
+        Message m = r.message();
+        assertThat(r.created()).isTrue();
+        assertThat(m.id()).isPositive();
+        assertThat(m.roomId()).isEqualTo(room.id());
+        assertThat(m.room()).isEqualTo("lobby");
+        assertThat(m.seq()).isEqualTo(1);
+        assertThat(m.senderId()).isEqualTo(alice.id());
+        assertThat(m.sender()).isEqualTo("alice");
+        assertThat(m.body()).isEqualTo("hello");
+        assertThat(m.createdAt()).isEqualTo(t);
+        assertThat(m.clientMsgId()).isEqualTo("c-1");
+        assertThat(m.editedAt()).isNull();
+        assertThat(m.deleted()).isFalse();
+        assertThat(messages().findById(m.id())).contains(m);
+    }
+
+    @Test
+    void appendWithoutClientMsgIdStoresNullClientMsgId() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+
+        Message m = post(room, alice, "hi");
+
+        assertThat(m.clientMsgId()).isNull();
+        assertThat(stored(m.id()).clientMsgId()).isNull();
+    }
+
+    @Test
+    void appendAssignsConsecutiveSequencesFromOne() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+
+        List<Message> posted = postMany(room, alice, 5);
+
+        assertThat(seqs(posted)).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void appendNumbersEachRoomIndependently() {
+        User alice = createUser("alice");
+        Room a = createRoom("a");
+        Room b = createRoom("b");
+
+        Message a1 = post(a, alice, "a1");
+        Message b1 = post(b, alice, "b1");
+        Message a2 = post(a, alice, "a2");
+        Message b2 = post(b, alice, "b2");
+        Message b3 = post(b, alice, "b3");
+
+        assertThat(List.of(a1.seq(), a2.seq())).containsExactly(1L, 2L);
+        assertThat(List.of(b1.seq(), b2.seq(), b3.seq())).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void appendAssignsDistinctPositiveIds() {
+        User alice = createUser("alice");
+        Room a = createRoom("a");
+        Room b = createRoom("b");
+        List<Long> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            ids.add(post(a, alice, "a" + i).id());
+            ids.add(post(b, alice, "b" + i).id());
+        }
+
+        assertThat(ids).doesNotHaveDuplicates().allSatisfy(id -> assertThat(id).isPositive());
+    }
+
+    @Test
+    void appendsWithoutClientMsgIdAreNeverDeduplicated() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+
+        Message first = post(room, alice, "same");
+        Message second = post(room, alice, "same");
+
+        assertThat(second.id()).isNotEqualTo(first.id());
+        assertThat(second.seq()).isEqualTo(2);
+    }
+
+    // ---- idempotency ------------------------------------------------------------------------------------------
+
+    @Test
+    void idempotentRetryReturnsTheOriginalWithCreatedFalse() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        NewMessage first = newMessage(room, alice, "hello", "c-1");
+        NewMessage retry = new NewMessage(room.id(), room.name(), alice.id(), alice.username(), "hello", "c-1",
+                at(30));
+
+        AppendResult original = messages().append(first);
+        AppendResult again = messages().append(retry);
+
+        assertThat(original.created()).isTrue();
+        assertThat(again.created()).isFalse();
+        assertThat(again.message()).isEqualTo(original.message());
+        assertThat(again.message().id()).isEqualTo(original.message().id());
+        assertThat(again.message().seq()).isEqualTo(original.message().seq());
+        assertThat(again.message().createdAt()).isEqualTo(T0);
+    }
+
+    @Test
+    void idempotentRetryOfAnEditedOrDeletedMessageReturnsItAsItIsNow() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        Message edited = messages().append(newMessage(room, alice, "draft", "c-1")).message();
+        messages().edit(edited.id(), "final", at(10));
+        AppendResult retryOfEdited = messages().append(newMessage(room, alice, "draft", "c-1"));
+        assertThat(retryOfEdited.created()).isFalse();
+        assertThat(retryOfEdited.message().body()).isEqualTo("final");
+
+        Message deleted = messages().append(newMessage(room, alice, "oops", "c-2")).message();
+        messages().delete(deleted.id(), at(20));
+        AppendResult retryOfDeleted = messages().append(newMessage(room, alice, "oops", "c-2"));
+        assertThat(retryOfDeleted.created()).isFalse();
+        assertThat(retryOfDeleted.message().deleted()).isTrue();
+        assertThat(messages().lastSeq(room.id())).isEqualTo(2);
+
+        Room other = createRoom("other");
+        ChatException wrongRoom = catchChatException(() -> messages().append(newMessage(other, alice, "draft", "c-1")));
+        assertThat(wrongRoom.code()).isEqualTo(ErrorCode.IDEMPOTENCY_CONFLICT);
+    }
+
+    @Test
+    void idempotentRetryStoresNothingAndConsumesNoSequence() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        messages().append(newMessage(room, alice, "hello", "c-1"));
+
+        messages().append(newMessage(room, alice, "hello", "c-1"));
+        messages().append(newMessage(room, alice, "hello", "c-1"));
+
+        assertThat(messages().lastSeq(room.id())).isEqualTo(1);
+        assertThat(readAll(room)).hasSize(1);
+        assertThat(post(room, alice, "next").seq()).isEqualTo(2);
+    }
+
+    @Test
+    void rejectsClientMsgIdReuseWithADifferentBody() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        Message original = messages().append(newMessage(room, alice, "hello", "c-1")).message();
+
+        ChatException e = catchChatException(() -> messages().append(newMessage(room, alice, "hullo", "c-1")));
+
+        assertThat(e).isInstanceOf(ConflictException.class);
+        assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_CONFLICT);
+        assertThat(readAll(room)).containsExactly(original);
+    }
+
+    @Test
+    void rejectsClientMsgIdReuseInADifferentRoom() {
+        User alice = createUser("alice");
+        Room lobby = createRoom("lobby");
+        Room other = createRoom("other");
+        messages().append(newMessage(lobby, alice, "hello", "c-1"));
+
+        ChatException e = catchChatException(() -> messages().append(newMessage(other, alice, "hello", "c-1")));
+
+        assertThat(e).isInstanceOf(ConflictException.class);
+        assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_CONFLICT);
+        assertThat(messages().lastSeq(other.id())).isZero();
+        assertThat(messages().lastSeq(lobby.id())).isEqualTo(1);
+    }
+
+    @Test
+    void rejectedAppendConsumesNoSequence() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        messages().append(newMessage(room, alice, "hello", "c-1"));
+        catchChatException(() -> messages().append(newMessage(room, alice, "different", "c-1")));
+
+        Message next = post(room, alice, "next");
+
+        assertThat(next.seq()).isEqualTo(2);
+        assertThat(seqs(readAll(room))).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void clientMsgIdIsScopedToTheSender() {
+        User alice = createUser("alice");
+        User bob = createUser("bob");
+        Room room = createRoom("lobby");
+
+        AppendResult a = messages().append(newMessage(room, alice, "hi", "c-1"));
+        AppendResult b = messages().append(newMessage(room, bob, "hi", "c-1"));
+
+        assertThat(a.created()).isTrue();
+        assertThat(b.created()).isTrue();
+        assertThat(b.message().id()).isNotEqualTo(a.message().id());
+        assertThat(b.message().senderId()).isEqualTo(bob.id());
+        assertThat(seqs(readAll(room))).containsExactly(1L, 2L);
+    }
+
+    @Test
+    void distinctClientMsgIdsOfOneSenderAreDistinctMessages() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+
+        AppendResult a = messages().append(newMessage(room, alice, "hi", "c-1"));
+        AppendResult b = messages().append(newMessage(room, alice, "hi", "c-2"));
+
+        assertThat(b.created()).isTrue();
+        assertThat(b.message().seq()).isEqualTo(a.message().seq() + 1);
+    }
+
+    // ---- findById ---------------------------------------------------------------------------------------------
+
+    @Test
+    void findByIdReturnsEmptyForUnknownId() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        Message m = post(room, alice, "hi");
+
+        assertThat(messages().findById(m.id() + 1000)).isEmpty();
+        assertThat(messages().findById(0)).isEmpty();
+    }
+
+    // ---- history: findAfter -----------------------------------------------------------------------------------
+
+    @Test
+    void findAfterOnEmptyRoomReturnsEmpty() {
+        Room room = createRoom("lobby");
+
+        assertThat(messages().findAfter(room.id(), 0, 10)).isEmpty();
+        assertThat(messages().findAfter(room.id(), 5, 10)).isEmpty();
+    }
+
+    @Test
+    void findAfterZeroReturnsTheOldestMessagesInAscendingOrder() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        List<Message> posted = postMany(room, alice, 5);
+
+        assertThat(messages().findAfter(room.id(), 0, 3)).containsExactlyElementsOf(posted.subList(0, 3));
+    }
+
+    @Test
+    void findAfterStopsExactlyAtTheLimit() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        postMany(room, alice, 6);
+
+        assertThat(seqs(messages().findAfter(room.id(), 1, 3))).containsExactly(2L, 3L, 4L);
+        assertThat(seqs(messages().findAfter(room.id(), 3, 3))).containsExactly(4L, 5L, 6L);
+        assertThat(seqs(messages().findAfter(room.id(), 2, 1))).containsExactly(3L);
+    }
+
+    @Test
+    void findAfterWithLimitLargerThanTheRestReturnsTheRest() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        postMany(room, alice, 5);
+
+        assertThat(seqs(messages().findAfter(room.id(), 2, 100))).containsExactly(3L, 4L, 5L);
+        assertThat(seqs(messages().findAfter(room.id(), 0, 100))).containsExactly(1L, 2L, 3L, 4L, 5L);
+    }
+
+    @Test
+    void findAfterLastButOneReturnsTheLastMessage() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        postMany(room, alice, 5);
+
+        assertThat(seqs(messages().findAfter(room.id(), 4, 10))).containsExactly(5L);
+    }
+
+    @Test
+    void findAfterTheLastSequenceReturnsEmpty() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        postMany(room, alice, 5);
+
+        assertThat(messages().findAfter(room.id(), 5, 10)).isEmpty();
+        assertThat(messages().findAfter(room.id(), 6, 10)).isEmpty();
+        assertThat(messages().findAfter(room.id(), Long.MAX_VALUE - 1, 10)).isEmpty();
+    }
+
+    @Test
+    void findAfterReadsOnlyTheGivenRoom() {
+        User alice = createUser("alice");
+        Room a = createRoom("a");
+        Room b = createRoom("b");
+        for (int i = 0; i < 4; i++) {
+            post(a, alice, "a" + i);
+            post(b, alice, "b" + i);
+        }
+
+        assertThat(messages().findAfter(a.id(), 0, 100)).hasSize(4)
+                .allSatisfy(m -> assertThat(m.roomId()).isEqualTo(a.id()))
+                .extracting(Message::body).containsExactly("a0", "a1", "a2", "a3");
+    }
+
+    // ---- history: findBefore ----------------------------------------------------------------------------------
+
+    @Test
+    void findBeforeOnEmptyRoomReturnsEmpty() {
+        Room room = createRoom("lobby");
+
+        assertThat(messages().findBefore(room.id(), Long.MAX_VALUE, 10)).isEmpty();
+        assertThat(messages().findBefore(room.id(), 5, 10)).isEmpty();
+    }
+
+    @Test
+    void findBeforeMaxValueReturnsTheNewestInAscendingOrder() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        List<Message> posted = postMany(room, alice, 5);
+
+        assertThat(messages().findBefore(room.id(), Long.MAX_VALUE, 2)).containsExactlyElementsOf(posted.subList(3, 5));
+    }
+
+    @Test
+    void findBeforeExcludesTheBoundAndStopsExactlyAtTheLimit() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        postMany(room, alice, 6);
+
+        assertThat(seqs(messages().findBefore(room.id(), 4, 2))).containsExactly(2L, 3L);
+        assertThat(seqs(messages().findBefore(room.id(), 4, 3))).containsExactly(1L, 2L, 3L);
+        assertThat(seqs(messages().findBefore(room.id(), 6, 1))).containsExactly(5L);
+    }
+
+    @Test
+    void findBeforeWithLimitLargerThanCountReturnsAllInAscendingOrder() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        postMany(room, alice, 5);
+
+        assertThat(seqs(messages().findBefore(room.id(), Long.MAX_VALUE, 100))).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(seqs(messages().findBefore(room.id(), 4, 100))).containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void findBeforeOneReturnsEmpty() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        postMany(room, alice, 5);
+
+        assertThat(messages().findBefore(room.id(), 1, 10)).isEmpty();
+    }
+
+    @Test
+    void findBeforeTwoReturnsTheFirstMessage() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        postMany(room, alice, 5);
+
+        assertThat(seqs(messages().findBefore(room.id(), 2, 10))).containsExactly(1L);
+    }
+
+    @Test
+    void findBeforeBeyondTheLastSequenceReturnsTheNewest() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        postMany(room, alice, 5);
+
+        assertThat(seqs(messages().findBefore(room.id(), 6, 3))).containsExactly(3L, 4L, 5L);
+        assertThat(seqs(messages().findBefore(room.id(), 100, 3))).containsExactly(3L, 4L, 5L);
+    }
+
+    @Test
+    void findBeforeReadsOnlyTheGivenRoom() {
+        User alice = createUser("alice");
+        Room a = createRoom("a");
+        Room b = createRoom("b");
+        for (int i = 0; i < 4; i++) {
+            post(a, alice, "a" + i);
+            post(b, alice, "b" + i);
+        }
+
+        assertThat(messages().findBefore(b.id(), Long.MAX_VALUE, 3))
+                .extracting(Message::body).containsExactly("b1", "b2", "b3");
+    }
+
+    @Test
+    void pagingBackwardAndForwardVisitsEveryMessageOnce() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        postMany(room, alice, 10);
+
+        List<Long> backward = new ArrayList<>();
+        long before = Long.MAX_VALUE;
+        for (List<Message> page; !(page = messages().findBefore(room.id(), before, 3)).isEmpty(); ) {
+            assertThat(page.size()).isLessThanOrEqualTo(3);
+            backward.addAll(0, seqs(page));
+            before = page.get(0).seq();
+        }
+        List<Long> forward = new ArrayList<>();
+        long after = 0;
+        for (List<Message> page; !(page = messages().findAfter(room.id(), after, 3)).isEmpty(); ) {
+            assertThat(page.size()).isLessThanOrEqualTo(3);
+            forward.addAll(seqs(page));
+            after = page.get(page.size() - 1).seq();
+        }
+
+        assertThat(backward).containsExactlyElementsOf(range(1, 10));
+        assertThat(forward).containsExactlyElementsOf(range(1, 10));
+    }
+
+    @Test
+    void historyIncludesDeletedAndEditedMessagesInPlace() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        List<Message> posted = postMany(room, alice, 4);
+        messages().delete(posted.get(1).id(), at(10));
+        messages().edit(posted.get(2).id(), "changed", at(11));
+
+        List<Message> after = messages().findAfter(room.id(), 0, 10);
+        List<Message> before = messages().findBefore(room.id(), Long.MAX_VALUE, 10);
+
+        assertThat(after).isEqualTo(before);
+        assertThat(seqs(after)).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(after).extracting(Message::body).containsExactly("m1", "", "changed", "m4");
+        assertThat(after).extracting(Message::deleted).containsExactly(false, true, false, false);
+    }
+
+    // ---- lastSeq ----------------------------------------------------------------------------------------------
+
+    @Test
+    void lastSeqIsZeroForARoomWithoutMessages() {
+        Room room = createRoom("lobby");
+
+        assertThat(messages().lastSeq(room.id())).isZero();
+    }
+
+    @Test
+    void lastSeqIsTheHighestSequenceOfThatRoom() {
+        User alice = createUser("alice");
+        Room a = createRoom("a");
+        Room b = createRoom("b");
+        postMany(a, alice, 7);
+        postMany(b, alice, 2);
+
+        assertThat(messages().lastSeq(a.id())).isEqualTo(7);
+        assertThat(messages().lastSeq(b.id())).isEqualTo(2);
+    }
+
+    @Test
+    void deletingNeverFreesOrChangesASequence() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        List<Message> posted = postMany(room, alice, 3);
+
+        messages().delete(posted.get(2).id(), at(5));
+
+        assertThat(messages().lastSeq(room.id())).isEqualTo(3);
+        assertThat(post(room, alice, "after delete").seq()).isEqualTo(4);
+        assertThat(stored(posted.get(2).id()).seq()).isEqualTo(3);
+    }
+
+    // ---- edit -------------------------------------------------------------------------------------------------
+
+    @Test
+    void editReplacesTheBodyKeepsTheSequenceAndSetsEditedAt() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        postMany(room, alice, 2);
+        Message m = post(room, alice, "original");
+        Instant editedAt = Instant.parse("2026-01-02T04:00:00.000001Z");
+
+        Message edited = messages().edit(m.id(), "edited", editedAt).orElseThrow();
+
+        assertThat(edited).isEqualTo(new Message(m.id(), m.roomId(), m.room(), 3, m.senderId(), m.sender(),
+                "edited", m.createdAt(), m.clientMsgId(), editedAt, false));
+        assertThat(stored(m.id())).isEqualTo(edited);
+        assertThat(messages().findAfter(room.id(), 2, 10)).containsExactly(edited);
+        assertThat(messages().lastSeq(room.id())).isEqualTo(3);
+    }
+
+    @Test
+    void editingTwiceKeepsTheLatestEdit() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        Message m = post(room, alice, "v1");
+
+        messages().edit(m.id(), "v2", at(1));
+        Message last = messages().edit(m.id(), "v3", at(2)).orElseThrow();
+
+        assertThat(last.body()).isEqualTo("v3");
+        assertThat(last.editedAt()).isEqualTo(at(2));
+        assertThat(stored(m.id())).isEqualTo(last);
+    }
+
+    @Test
+    void editLeavesOtherMessagesAlone() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        List<Message> posted = postMany(room, alice, 3);
+
+        messages().edit(posted.get(1).id(), "edited", at(1));
+
+        assertThat(stored(posted.get(0).id())).isEqualTo(posted.get(0));
+        assertThat(stored(posted.get(2).id())).isEqualTo(posted.get(2));
+    }
+
+    @Test
+    void editOfDeletedMessageReturnsEmptyAndChangesNothing() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        Message m = post(room, alice, "hi");
+        Message deleted = messages().delete(m.id(), at(1)).orElseThrow();
+
+        assertThat(messages().edit(m.id(), "resurrected", at(2))).isEmpty();
+
+        assertThat(stored(m.id())).isEqualTo(deleted);
+    }
+
+    @Test
+    void editOfUnknownMessageReturnsEmpty() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        Message m = post(room, alice, "hi");
+
+        assertThat(messages().edit(m.id() + 1000, "x", at(1))).isEmpty();
+        assertThat(stored(m.id())).isEqualTo(m);
+    }
+
+    // ---- delete -----------------------------------------------------------------------------------------------
+
+    @Test
+    void deleteClearsTheBodyKeepsTheSequenceAndRecordsTheTimeAsEditedAt() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        post(room, alice, "first");
+        Message m = messages().append(newMessage(room, alice, "secret", "c-9")).message();
+        Instant deletedAt = Instant.parse("2026-01-02T05:00:00.000002Z");
+
+        Message deleted = messages().delete(m.id(), deletedAt).orElseThrow();
+
+        assertThat(deleted).isEqualTo(new Message(m.id(), m.roomId(), m.room(), 2, m.senderId(), m.sender(), "",
+                m.createdAt(), "c-9", deletedAt, true));
+        assertThat(stored(m.id())).isEqualTo(deleted);
+    }
+
+    @Test
+    void deleteOfAnEditedMessageOverwritesEditedAt() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        Message m = post(room, alice, "v1");
+        messages().edit(m.id(), "v2", at(1));
+
+        Message deleted = messages().delete(m.id(), at(2)).orElseThrow();
+
+        assertThat(deleted.body()).isEmpty();
+        assertThat(deleted.deleted()).isTrue();
+        assertThat(deleted.editedAt()).isEqualTo(at(2));
+    }
+
+    @Test
+    void deleteIsIdempotentAndKeepsTheFirstDeletion() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        Message m = post(room, alice, "hi");
+        Message first = messages().delete(m.id(), at(1)).orElseThrow();
+
+        Message second = messages().delete(m.id(), at(2)).orElseThrow();
+
+        assertThat(second).isEqualTo(first);
+        assertThat(stored(m.id())).isEqualTo(first);
+        assertThat(messages().lastSeq(room.id())).isEqualTo(1);
+    }
+
+    @Test
+    void deleteOfUnknownMessageReturnsEmpty() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        Message m = post(room, alice, "hi");
+
+        assertThat(messages().delete(m.id() + 1000, at(1))).isEmpty();
+        assertThat(stored(m.id())).isEqualTo(m);
+    }
+
+    // ---- unread counts ----------------------------------------------------------------------------------------
+
+    @Test
+    void countUnreadCountsOthersMessagesAfterThePosition() {
+        User alice = createUser("alice");
+        User bob = createUser("bob");
+        Room room = createRoom("lobby");
+        postMany(room, bob, 5);
+
+        assertThat(messages().countUnread(room.id(), 0, alice.id())).isEqualTo(5);
+        assertThat(messages().countUnread(room.id(), 2, alice.id())).isEqualTo(3);
+        assertThat(messages().countUnread(room.id(), 5, alice.id())).isZero();
+        assertThat(messages().countUnread(room.id(), 9, alice.id())).isZero();
+    }
+
+    @Test
+    void countUnreadExcludesTheReadersOwnMessages() {
+        User alice = createUser("alice");
+        User bob = createUser("bob");
+        Room room = createRoom("lobby");
+        post(room, bob, "b1");
+        post(room, alice, "a1");
+        post(room, bob, "b2");
+        post(room, alice, "a2");
+
+        assertThat(messages().countUnread(room.id(), 0, alice.id())).isEqualTo(2);
+        assertThat(messages().countUnread(room.id(), 0, bob.id())).isEqualTo(2);
+        assertThat(messages().countUnread(room.id(), 2, alice.id())).isEqualTo(1);
+    }
+
+    @Test
+    void countUnreadExcludesDeletedMessagesButCountsEditedOnes() {
+        User alice = createUser("alice");
+        User bob = createUser("bob");
+        Room room = createRoom("lobby");
+        List<Message> posted = postMany(room, bob, 4);
+        messages().delete(posted.get(0).id(), at(1));
+        messages().delete(posted.get(3).id(), at(1));
+        messages().edit(posted.get(1).id(), "edited", at(2));
+
+        assertThat(messages().countUnread(room.id(), 0, alice.id())).isEqualTo(2);
+    }
+
+    @Test
+    void countUnreadIsZeroForAnEmptyRoomAndCountsOnlyThatRoom() {
+        User alice = createUser("alice");
+        User bob = createUser("bob");
+        Room empty = createRoom("empty");
+        Room busy = createRoom("busy");
+        postMany(busy, bob, 3);
+
+        assertThat(messages().countUnread(empty.id(), 0, alice.id())).isZero();
+        assertThat(messages().countUnread(busy.id(), 0, alice.id())).isEqualTo(3);
+    }
+
+    // ---- text and time fidelity -------------------------------------------------------------------------------
+
+    @Test
+    void unicodeBodiesRoundTripExactly() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        List<Message> posted = new ArrayList<>();
+        for (String body : UNICODE_BODIES) {
+            posted.add(post(room, alice, body));
+        }
+
+        assertThat(readAll(room)).extracting(Message::body).containsExactlyElementsOf(UNICODE_BODIES);
+        for (int i = 0; i < posted.size(); i++) {
+            String body = stored(posted.get(i).id()).body();
+            assertThat(body).isEqualTo(UNICODE_BODIES.get(i));
+            assertThat(body.codePoints().toArray()).containsExactly(UNICODE_BODIES.get(i).codePoints().toArray());
+        }
+    }
+
+    @Test
+    void unicodeEditsRoundTripAndIdempotencyComparesExactly() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        String composed = "caf\u00e9";
+        String decomposed = "cafe\u0301";
+        Message m = messages().append(newMessage(room, alice, composed, "c-1")).message();
+
+        ChatException e = catchChatException(() -> messages().append(newMessage(room, alice, decomposed, "c-1")));
+        assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_CONFLICT);
+
+        Message edited = messages().edit(m.id(), "🙂 " + decomposed, at(1)).orElseThrow();
+        assertThat(stored(m.id()).body()).isEqualTo(edited.body()).isEqualTo("🙂 cafe\u0301");
+    }
+
+    @Test
+    void timestampsRoundTripWithMicrosecondPrecision() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        Instant created = Instant.parse("2026-01-02T03:04:05.123456Z");
+        Instant edited = Instant.parse("2026-01-02T03:04:05.999999Z");
+        Instant deleted = Instant.parse("2026-01-03T00:00:00.000001Z");
+        Message a = messages().append(new NewMessage(room.id(), room.name(), alice.id(), alice.username(), "a",
+                null, created)).message();
+        Message b = post(room, alice, "b");
+
+        messages().edit(a.id(), "a2", edited);
+        messages().delete(b.id(), deleted);
+
+        assertThat(stored(a.id()).createdAt()).isEqualTo(created);
+        assertThat(stored(a.id()).editedAt()).isEqualTo(edited);
+        assertThat(stored(b.id()).editedAt()).isEqualTo(deleted);
+    }
+
+    // ---- concurrency ------------------------------------------------------------------------------------------
+
+    @Test
+    void assignsGapFreeSequencesUnderConcurrentSenders() {
+        Room room = createRoom("busy");
+        int threads = concurrentThreads();
+        int perThread = operationsPerThread();
+        List<User> senders = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            senders.add(createUser("sender" + t));
+        }
+
+        List<List<Message>> acked = inParallel(threads, t -> {
+            List<Message> mine = new ArrayList<>(perThread);
+            for (int i = 0; i < perThread; i++) {
+                mine.add(post(room, senders.get(t), "t" + t + "-" + i));
+            }
+            return mine;
+        });
+
+        int n = threads * perThread;
+        List<Message> all = readAll(room);
+        assertThat(seqs(all)).as("sequences").containsExactlyElementsOf(range(1, n));
+        assertThat(messages().lastSeq(room.id())).isEqualTo(n);
+        assertThat(all).extracting(Message::id).doesNotHaveDuplicates();
+        Map<Long, Message> byId = new HashMap<>();
+        all.forEach(m -> byId.put(m.id(), m));
+        for (List<Message> mine : acked) {
+            for (Message m : mine) {
+                assertThat(byId.get(m.id())).as("acknowledged message %s", m.id()).isEqualTo(m);
+            }
+            assertThat(seqs(mine)).as("one sender's sequences follow its sending order").isSorted();
+        }
+    }
+
+    @Test
+    void concurrentAppendsToSeveralRoomsAreIndependent() {
+        int threads = concurrentThreads();
+        int perThread = operationsPerThread();
+        int roomCount = Math.max(2, threads / 2);
+        List<Room> rooms = new ArrayList<>();
+        for (int r = 0; r < roomCount; r++) {
+            rooms.add(createRoom("room-" + r));
+        }
+        List<User> senders = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            senders.add(createUser("sender" + t));
+        }
+
+        inParallel(threads, t -> {
+            for (int i = 0; i < perThread; i++) {
+                Room room = rooms.get((t + i) % roomCount);
+                post(room, senders.get(t), "t" + t + "-" + i);
+            }
+            return null;
+        });
+
+        long total = 0;
+        for (Room room : rooms) {
+            List<Message> all = readAll(room);
+            assertThat(seqs(all)).as("sequences of %s", room.name()).containsExactlyElementsOf(range(1, all.size()));
+            assertThat(all).allSatisfy(m -> {
+                assertThat(m.roomId()).isEqualTo(room.id());
+                assertThat(m.room()).isEqualTo(room.name());
+            });
+            assertThat(messages().lastSeq(room.id())).isEqualTo(all.size());
+            total += all.size();
+        }
+        assertThat(total).isEqualTo((long) threads * perThread);
+    }
+
+    @Test
+    void concurrentAppendsWithTheSameClientMsgIdStoreExactlyOne() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        int threads = concurrentThreads();
+        int keys = operationsPerThread();
+        CyclicBarrier together = new CyclicBarrier(threads);
+
+        List<List<AppendResult>> results = inParallel(threads, t -> {
+            List<AppendResult> mine = new ArrayList<>(keys);
+            for (int k = 0; k < keys; k++) {
+                together.await(concurrencyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                mine.add(messages().append(newMessage(room, alice, "body-" + k, "key-" + k)));
+            }
+            return mine;
+        });
+
+        for (int k = 0; k < keys; k++) {
+            int key = k;
+            List<AppendResult> forKey = results.stream().map(l -> l.get(key)).toList();
+            assertThat(forKey).as("key-%d", k).filteredOn(AppendResult::created).hasSize(1);
+            assertThat(forKey.stream().map(AppendResult::message).distinct()).as("key-%d", k).hasSize(1);
+        }
+        List<Message> all = readAll(room);
+        assertThat(seqs(all)).containsExactlyElementsOf(range(1, keys));
+        assertThat(all).extracting(Message::clientMsgId).doesNotHaveDuplicates().hasSize(keys);
+    }
+
+    @Test
+    void readersNeverSeeGapsWhileSendersAppend() {
+        Room room = createRoom("busy");
+        int writers = Math.max(2, concurrentThreads() - 2);
+        int readers = 2;
+        int perThread = operationsPerThread();
+        List<User> senders = new ArrayList<>();
+        for (int t = 0; t < writers; t++) {
+            senders.add(createUser("sender" + t));
+        }
+        AtomicBoolean writing = new AtomicBoolean(true);
+        AtomicInteger writersLeft = new AtomicInteger(writers);
+
+        List<Integer> checks = inParallel(writers + readers, t -> {
+            if (t < writers) {
+                try {
+                    for (int i = 0; i < perThread; i++) {
+                        post(room, senders.get(t), "t" + t + "-" + i);
+                    }
+                } finally {
+                    if (writersLeft.decrementAndGet() == 0) {
+                        writing.set(false);
+                    }
+                }
+                return 0;
+            }
+            int done = 0;
+            long previous = 0;
+            while (writing.get() || done == 0) {
+                long last = messages().lastSeq(room.id());
+                assertThat(last).as("lastSeq never decreases").isGreaterThanOrEqualTo(previous);
+                previous = last;
+                if (last > 0) {
+                    long from = Math.max(0, last - 100);
+                    List<Message> window = messages().findAfter(room.id(), from, (int) (last - from));
+                    assertThat(seqs(window)).as("everything up to lastSeq is visible")
+                            .containsExactlyElementsOf(range(from + 1, last));
+                    List<Message> newest = messages().findBefore(room.id(), Long.MAX_VALUE, 20);
+                    long top = newest.get(newest.size() - 1).seq();
+                    assertThat(seqs(newest)).as("newest page is contiguous")
+                            .containsExactlyElementsOf(range(top - newest.size() + 1, top));
+                }
+                done++;
+            }
+            return done;
+        });
+
+        assertThat(checks.subList(writers, writers + readers)).allSatisfy(c -> assertThat(c).isPositive());
+        assertThat(messages().lastSeq(room.id())).isEqualTo((long) writers * perThread);
+    }
+
+    @Test
+    void concurrentEditsAndDeletesNeverChangeSequences() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        List<Message> posted = postMany(room, alice, 40);
+        int threads = concurrentThreads();
+
+        inParallel(threads, t -> {
+            for (int i = t; i < posted.size(); i++) {
+                Message m = posted.get(i);
+                if ((i + t) % 3 == 0) {
+                    messages().delete(m.id(), at(100 + t));
+                } else {
+                    messages().edit(m.id(), "edit-" + t, at(100 + t));
+                }
+            }
+            return null;
+        });
+
+        List<Message> all = readAll(room);
+        assertThat(seqs(all)).containsExactlyElementsOf(range(1, 40));
+        Set<Long> ids = new HashSet<>();
+        for (int i = 0; i < posted.size(); i++) {
+            Message now = all.get(i);
+            assertThat(now.id()).isEqualTo(posted.get(i).id());
+            ids.add(now.id());
+            if (now.deleted()) {
+                assertThat(now.body()).isEmpty();
+            } else {
+                assertThat(now.body()).startsWith("edit-");
+            }
+            assertThat(now.editedAt()).isNotNull();
+        }
+        assertThat(ids).hasSize(40);
+    }
+}

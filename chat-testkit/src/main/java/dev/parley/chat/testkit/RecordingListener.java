@@ -1,0 +1,150 @@
+package dev.parley.chat.testkit;
+
+import dev.parley.chat.core.ChatEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * A fan-out listener that records what it receives and lets a test wait, with a bound, for deliveries that may
+ * arrive asynchronously. Thread-safe: {@link #accept} may be called from any number of threads at once.
+ */
+public final class RecordingListener implements Consumer<ChatEvent> {
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+    private final List<ChatEvent> events = new ArrayList<>();
+
+    /** Creates a listener that has received nothing. */
+    public RecordingListener() {
+    }
+
+    @Override
+    public void accept(ChatEvent event) {
+        lock.lock();
+        try {
+            events.add(event);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * What was received so far.
+     *
+     * @return a copy of the events, in the order received
+     */
+    public List<ChatEvent> events() {
+        lock.lock();
+        try {
+            return List.copyOf(events);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until the events received satisfy a condition.
+     *
+     * @param condition tested against a copy of all events received so far
+     * @param timeout the longest wait
+     * @param description what is awaited, for the failure message
+     * @return the events received when the condition first held
+     * @throws AssertionError if it does not hold within the timeout
+     */
+    public List<ChatEvent> await(Predicate<List<ChatEvent>> condition, Duration timeout, String description) {
+        Objects.requireNonNull(condition, "condition == null");
+        long deadline = System.nanoTime() + timeout.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                List<ChatEvent> now = List.copyOf(events);
+                if (condition.test(now)) {
+                    return now;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("timed out after " + timeout + " waiting for " + description
+                            + "; received " + now);
+                }
+                changed.await(left, TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted waiting for " + description, e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until an event equal to the given one was received.
+     *
+     * @param expected the event
+     * @param timeout the longest wait
+     * @return the events received by then
+     * @throws AssertionError if it does not arrive within the timeout
+     */
+    public List<ChatEvent> awaitEvent(ChatEvent expected, Duration timeout) {
+        return await(list -> list.contains(expected), timeout, String.valueOf(expected));
+    }
+
+    /**
+     * Waits until every one of the given events was received (in any order, duplicates allowed).
+     *
+     * @param expected the events
+     * @param timeout the longest wait
+     * @return the events received by then
+     * @throws AssertionError if they do not all arrive within the timeout
+     */
+    public List<ChatEvent> awaitAll(List<? extends ChatEvent> expected, Duration timeout) {
+        return await(list -> list.containsAll(expected), timeout, expected.size() + " events");
+    }
+
+    /**
+     * Waits for a while and checks that nothing matching a condition arrived meanwhile (or before).
+     *
+     * @param unwanted the events that must not be received
+     * @param period how long to watch; keep it short (a few hundred milliseconds)
+     * @throws AssertionError if such an event was received
+     */
+    public void assertNoneFor(Predicate<ChatEvent> unwanted, Duration period) {
+        long deadline = System.nanoTime() + period.toNanos();
+        lock.lock();
+        try {
+            while (true) {
+                for (ChatEvent e : events) {
+                    if (unwanted.test(e)) {
+                        throw new AssertionError("unexpectedly received " + e);
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                changed.await(left, TimeUnit.NANOSECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits for a while and checks that nothing at all was received.
+     *
+     * @param period how long to watch
+     * @throws AssertionError if an event was received
+     */
+    public void assertNothingFor(Duration period) {
+        assertNoneFor(e -> true, period);
+    }
+}

@@ -1,0 +1,129 @@
+package dev.parley.chat.store.jooq;
+
+import dev.parley.chat.core.spi.ChatStorage;
+import dev.parley.chat.core.spi.MessageStore;
+import dev.parley.chat.core.spi.RoomStore;
+import dev.parley.chat.core.spi.SessionStore;
+import dev.parley.chat.core.spi.UserStore;
+import dev.parley.chat.store.jooq.internal.SqliteOptions;
+import dev.parley.chat.store.jooq.internal.StorageEngine;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+
+/**
+ * Parley's storage on a relational database, through jOOQ: SQLite for an embedded, single-process deployment, or
+ * PostgreSQL for one or many server nodes.
+ *
+ * <p>Opening a storage creates or upgrades the schema (a Liquibase changelog; already-applied changes are skipped,
+ * so opening the same database again is safe). Every store method is thread-safe and, when it returns, has committed
+ * its effect. A failure of the database (unreachable, locked for longer than the busy timeout, disk full, storage
+ * closed) is reported as {@link dev.parley.chat.core.UnavailableException} with
+ * {@link dev.parley.chat.core.ErrorCode#STORAGE_UNAVAILABLE}, and then nothing was committed, so the call may be
+ * retried. Error messages never contain SQL or user data; the driver's exception is attached as the cause.
+ *
+ * <p><b>SQLite</b> uses WAL mode with {@code synchronous=NORMAL} (atomic and consistent; a power loss, not a process
+ * crash, may lose the last commits), a 5-second busy timeout, and foreign keys on. All writes go through one writer
+ * thread and connection, which commits concurrent writers' work together (group commit): up to 256 queued writes
+ * share one transaction, each under its own savepoint, and nobody is answered before the commit. Reads use a small
+ * pool of read-only connections and see committed data only. One process should own a database file; another
+ * process writing to it concurrently makes writes wait and possibly fail with {@code STORAGE_UNAVAILABLE}.
+ *
+ * <p><b>PostgreSQL</b> runs each write in a transaction on a connection pool. Per-room sequence numbers are taken
+ * from a counter row under a row lock in the appending transaction, so they stay gap-free across nodes. Tables are
+ * referenced without a schema: the connection's {@code search_path} decides (for example {@code currentSchema} in
+ * the JDBC URL).
+ *
+ * <p>{@link #close()} lets accepted writes finish, then releases threads and connections; it is idempotent. Calls
+ * after it fail with {@code STORAGE_UNAVAILABLE}.
+ */
+public final class JooqChatStorage implements ChatStorage {
+    private static final int DEFAULT_POOL_SIZE = 10;
+
+    private final StorageEngine engine;
+
+    private JooqChatStorage(StorageEngine engine) {
+        this.engine = engine;
+    }
+
+    /**
+     * Opens a SQLite database file, creating it and its parent directories if they do not exist.
+     *
+     * @param file the database file
+     * @return the open storage; close it when done
+     * @throws dev.parley.chat.core.UnavailableException if the file cannot be opened or migrated
+     */
+    public static JooqChatStorage sqlite(Path file) {
+        return sqlite(file, SqliteOptions.DEFAULTS);
+    }
+
+    /** As {@link #sqlite(Path)} with tuning; for tests in this package. */
+    static JooqChatStorage sqlite(Path file, SqliteOptions options) {
+        return new JooqChatStorage(StorageEngine.sqlite(file, options));
+    }
+
+    /**
+     * Connects to PostgreSQL with a connection pool (HikariCP, 10 connections) owned by the storage and closed by
+     * {@link #close()}.
+     *
+     * @param jdbcUrl a {@code jdbc:postgresql:} URL, with credentials as URL parameters if needed
+     * @return the open storage; close it when done
+     * @throws dev.parley.chat.core.UnavailableException if the database cannot be reached or migrated
+     */
+    public static JooqChatStorage postgres(String jdbcUrl) {
+        return new JooqChatStorage(StorageEngine.postgres(jdbcUrl, DEFAULT_POOL_SIZE));
+    }
+
+    /**
+     * Uses a PostgreSQL connection pool the caller owns: {@link #close()} does not close it.
+     *
+     * @param dataSource the pool; its connections must use auto-commit (the default), and should be restored to it
+     *     when returned to the pool
+     * @return the open storage; close it before closing the pool
+     * @throws dev.parley.chat.core.UnavailableException if the database cannot be reached or migrated
+     */
+    public static JooqChatStorage postgres(DataSource dataSource) {
+        return new JooqChatStorage(StorageEngine.postgres(dataSource));
+    }
+
+    @Override
+    public UserStore users() {
+        return engine.users();
+    }
+
+    @Override
+    public SessionStore sessions() {
+        return engine.sessions();
+    }
+
+    @Override
+    public RoomStore rooms() {
+        return engine.rooms();
+    }
+
+    @Override
+    public MessageStore messages() {
+        return engine.messages();
+    }
+
+    /**
+     * Runs a trivial query.
+     *
+     * @throws dev.parley.chat.core.UnavailableException with {@code STORAGE_UNAVAILABLE} if it fails or the storage
+     *     is closed
+     */
+    @Override
+    public void checkHealth() {
+        engine.checkHealth();
+    }
+
+    /** Write transactions committed by the SQLite writer so far (-1 on PostgreSQL); for tests of group commit. */
+    long commitCount() {
+        return engine.commitCount();
+    }
+
+    /** Finishes accepted writes, then releases threads and connections. Idempotent; never throws. */
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

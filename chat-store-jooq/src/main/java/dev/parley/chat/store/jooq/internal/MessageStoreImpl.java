@@ -1,0 +1,235 @@
+package dev.parley.chat.store.jooq.internal;
+
+import static dev.parley.chat.store.jooq.internal.generated.Tables.MESSAGES;
+import static dev.parley.chat.store.jooq.internal.generated.Tables.ROOMS;
+import static dev.parley.chat.store.jooq.internal.generated.Tables.USERS;
+
+import dev.parley.chat.core.ChatException;
+import dev.parley.chat.core.ConflictException;
+import dev.parley.chat.core.ErrorCode;
+import dev.parley.chat.core.Message;
+import dev.parley.chat.core.spi.AppendResult;
+import dev.parley.chat.core.spi.MessageStore;
+import dev.parley.chat.core.spi.NewMessage;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.jooq.SelectOnConditionStep;
+
+/**
+ * Messages and their per-room sequence numbers.
+ *
+ * <h2>Sequence allocation</h2>
+ * In the appending transaction: {@code UPDATE rooms SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq},
+ * then {@code INSERT} the message with that number. On PostgreSQL the UPDATE's row lock serialises the senders of one
+ * room until commit, and a rollback returns the number with the lock, so numbers are gap-free across processes; on
+ * SQLite the single writer serialises everything anyway. UNIQUE(room_id, seq) backs this up.
+ *
+ * <h2>Idempotency</h2>
+ * Before allocating, the transaction looks up (sender_id, client_msg_id). If a concurrent transaction inserts the
+ * same key first, our INSERT fails on the unique index, the whole transaction (number included) rolls back, and the
+ * committed original is read and compared instead. Either way exactly one message is stored.
+ */
+final class MessageStoreImpl implements MessageStore {
+    private final Db db;
+
+    MessageStoreImpl(Db db) {
+        this.db = db;
+    }
+
+    @Override
+    public AppendResult append(NewMessage message) {
+        Objects.requireNonNull(message, "message == null");
+        long createdAt = Times.toNanos(message.createdAt());
+        try {
+            return db.write("append a message", dsl -> appendInTransaction(dsl, message, createdAt));
+        } catch (DuplicateKeyException e) {
+            if (message.clientMsgId() == null) {
+                throw Errors.unavailable("could not store the message; nothing was stored", e);
+            }
+            Optional<Message> original = db.read("append a message",
+                    dsl -> findByClientMsgId(dsl, message.senderId(), message.clientMsgId()));
+            if (original.isEmpty()) {
+                // The racing transaction that held the key was itself rolled back: retrying may succeed.
+                throw Errors.unavailable("concurrent retry of the same message; try again", e);
+            }
+            return retryOf(original.get(), message);
+        }
+    }
+
+    private static AppendResult appendInTransaction(DSLContext dsl, NewMessage m, long createdAt) {
+        if (m.clientMsgId() != null) {
+            Optional<Message> original = findByClientMsgId(dsl, m.senderId(), m.clientMsgId());
+            if (original.isPresent()) {
+                return retryOf(original.get(), m);
+            }
+        }
+        Long seq = dsl.update(ROOMS)
+                .set(ROOMS.LAST_SEQ, ROOMS.LAST_SEQ.plus(1L))
+                .where(ROOMS.ID.eq(m.roomId()))
+                .returningResult(ROOMS.LAST_SEQ)
+                .fetchOptional()
+                .map(r -> r.value1())
+                .orElse(null);
+        if (seq == null) {
+            throw ChatException.of(ErrorCode.ROOM_NOT_FOUND, "no such room");
+        }
+        long id = dsl.insertInto(MESSAGES)
+                .set(MESSAGES.ROOM_ID, m.roomId())
+                .set(MESSAGES.SEQ, seq)
+                .set(MESSAGES.SENDER_ID, m.senderId())
+                .set(MESSAGES.BODY, m.body())
+                .set(MESSAGES.CLIENT_MSG_ID, m.clientMsgId())
+                .set(MESSAGES.CREATED_AT, createdAt)
+                .set(MESSAGES.DELETED, false)
+                .returningResult(MESSAGES.ID)
+                .fetchSingle()
+                .value1();
+        return new AppendResult(new Message(id, m.roomId(), m.room(), seq, m.senderId(), m.sender(), m.body(),
+                m.createdAt(), m.clientMsgId(), null, false), true);
+    }
+
+    /**
+     * The answer to a retry: the original as it is now if it is the same message, else an idempotency conflict.
+     * Same message means same room, and the same body unless the original was edited or deleted since (then the
+     * sender has evidently seen the acknowledgement, and the body is no longer compared).
+     */
+    private static AppendResult retryOf(Message original, NewMessage retry) {
+        boolean sameRoom = original.roomId() == retry.roomId();
+        boolean sameBody = original.editedAt() != null || original.body().equals(retry.body());
+        if (sameRoom && sameBody) {
+            return new AppendResult(original, false);
+        }
+        throw new ConflictException(ErrorCode.IDEMPOTENCY_CONFLICT,
+                "client message id already used for a different message");
+    }
+
+    @Override
+    public Optional<Message> findById(long id) {
+        return db.read("find a message", dsl -> selectMessages(dsl)
+                .where(MESSAGES.ID.eq(id))
+                .fetchOptional()
+                .map(MessageStoreImpl::toMessage));
+    }
+
+    @Override
+    public List<Message> findAfter(long roomId, long afterSeq, int limit) {
+        requirePositive(limit);
+        return db.read("read messages", dsl -> selectMessages(dsl)
+                .where(MESSAGES.ROOM_ID.eq(roomId))
+                .and(MESSAGES.SEQ.gt(afterSeq))
+                .orderBy(MESSAGES.SEQ.asc())
+                .limit(limit)
+                .fetch(MessageStoreImpl::toMessage));
+    }
+
+    @Override
+    public List<Message> findBefore(long roomId, long beforeSeq, int limit) {
+        requirePositive(limit);
+        List<Message> newestFirst = db.read("read messages", dsl -> selectMessages(dsl)
+                .where(MESSAGES.ROOM_ID.eq(roomId))
+                .and(MESSAGES.SEQ.lt(beforeSeq))
+                .orderBy(MESSAGES.SEQ.desc())
+                .limit(limit)
+                .fetch(MessageStoreImpl::toMessage));
+        List<Message> ascending = new ArrayList<>(newestFirst);
+        Collections.reverse(ascending);
+        return ascending;
+    }
+
+    @Override
+    public long lastSeq(long roomId) {
+        return db.read("read the last sequence", dsl -> dsl.select(ROOMS.LAST_SEQ)
+                .from(ROOMS)
+                .where(ROOMS.ID.eq(roomId))
+                .fetchOptional(ROOMS.LAST_SEQ)
+                .orElse(0L));
+    }
+
+    @Override
+    public long countUnread(long roomId, long afterSeq, long excludeSenderId) {
+        return db.read("count unread messages", dsl -> dsl.selectCount()
+                .from(MESSAGES)
+                .where(MESSAGES.ROOM_ID.eq(roomId))
+                .and(MESSAGES.SEQ.gt(afterSeq))
+                .and(MESSAGES.DELETED.isFalse())
+                .and(MESSAGES.SENDER_ID.ne(excludeSenderId))
+                .fetchSingle()
+                .value1()
+                .longValue());
+    }
+
+    @Override
+    public Optional<Message> edit(long id, String body, Instant editedAt) {
+        Objects.requireNonNull(body, "body == null");
+        long edited = Times.toNanos(editedAt);
+        return db.write("edit a message", dsl -> {
+            int updated = dsl.update(MESSAGES)
+                    .set(MESSAGES.BODY, body)
+                    .set(MESSAGES.EDITED_AT, edited)
+                    .where(MESSAGES.ID.eq(id))
+                    .and(MESSAGES.DELETED.isFalse())
+                    .execute();
+            return updated == 0 ? Optional.<Message>empty() : findById(dsl, MESSAGES.ID.eq(id));
+        });
+    }
+
+    @Override
+    public Optional<Message> delete(long id, Instant deletedAt) {
+        long deleted = Times.toNanos(deletedAt);
+        return db.write("delete a message", dsl -> {
+            // Only the first deletion records its time; later ones change nothing.
+            dsl.update(MESSAGES)
+                    .set(MESSAGES.DELETED, true)
+                    .set(MESSAGES.BODY, "")
+                    .set(MESSAGES.EDITED_AT, deleted)
+                    .where(MESSAGES.ID.eq(id))
+                    .and(MESSAGES.DELETED.isFalse())
+                    .execute();
+            return findById(dsl, MESSAGES.ID.eq(id));
+        });
+    }
+
+    private static Optional<Message> findByClientMsgId(DSLContext dsl, long senderId, String clientMsgId) {
+        return findById(dsl, MESSAGES.SENDER_ID.eq(senderId).and(MESSAGES.CLIENT_MSG_ID.eq(clientMsgId)));
+    }
+
+    private static Optional<Message> findById(DSLContext dsl, Condition condition) {
+        return selectMessages(dsl).where(condition).fetchOptional().map(MessageStoreImpl::toMessage);
+    }
+
+    private static SelectOnConditionStep<Record> selectMessages(DSLContext dsl) {
+        return dsl.select(MESSAGES.fields())
+                .select(ROOMS.NAME, USERS.USERNAME)
+                .from(MESSAGES)
+                .join(ROOMS).on(ROOMS.ID.eq(MESSAGES.ROOM_ID))
+                .join(USERS).on(USERS.ID.eq(MESSAGES.SENDER_ID));
+    }
+
+    private static Message toMessage(Record r) {
+        return new Message(
+                r.get(MESSAGES.ID),
+                r.get(MESSAGES.ROOM_ID),
+                r.get(ROOMS.NAME),
+                r.get(MESSAGES.SEQ),
+                r.get(MESSAGES.SENDER_ID),
+                r.get(USERS.USERNAME),
+                r.get(MESSAGES.BODY),
+                Times.fromNanos(r.get(MESSAGES.CREATED_AT)),
+                r.get(MESSAGES.CLIENT_MSG_ID),
+                Times.fromNanosOrNull(r.get(MESSAGES.EDITED_AT)),
+                r.get(MESSAGES.DELETED));
+    }
+
+    private static void requirePositive(int limit) {
+        if (limit < 1) {
+            throw ChatException.of(ErrorCode.INVALID_ARGUMENT, "limit must be >= 1");
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.parley.chat.store.jooq.internal;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Tuning for the SQLite backend. Internal: the public API uses {@link #DEFAULTS}; tests shorten the timeouts.
+ *
+ * @param busyTimeout how long a connection waits for a lock held by another connection or process before the
+ *     operation fails with {@code STORAGE_UNAVAILABLE}
+ * @param readConnections the size of the read-only connection pool
+ * @param maxBatch the most writes committed in one transaction (group commit)
+ * @param maxQueued the most writes waiting for the writer; more fail fast with {@code STORAGE_UNAVAILABLE}
+ * @param writeTimeout how long a caller waits for a queued write before giving up with {@code STORAGE_UNAVAILABLE}
+ *     (only if the write has not started; a started write is always awaited, so the answer is never a lie)
+ */
+public record SqliteOptions(Duration busyTimeout, int readConnections, int maxBatch, int maxQueued,
+        Duration writeTimeout) {
+    /** The defaults: 5 s busy timeout, 4 readers, batches of up to 256, 10,000 queued writes, 30 s wait. */
+    public static final SqliteOptions DEFAULTS =
+            new SqliteOptions(Duration.ofSeconds(5), 4, 256, 10_000, Duration.ofSeconds(30));
+
+    /** Validates the components. */
+    public SqliteOptions {
+        Objects.requireNonNull(busyTimeout, "busyTimeout == null");
+        Objects.requireNonNull(writeTimeout, "writeTimeout == null");
+        if (readConnections < 1 || maxBatch < 1 || maxQueued < 1) {
+            throw new IllegalArgumentException("readConnections, maxBatch and maxQueued must be >= 1");
+        }
+    }
+
+    /** A copy with another busy timeout. */
+    public SqliteOptions withBusyTimeout(Duration timeout) {
+        return new SqliteOptions(timeout, readConnections, maxBatch, maxQueued, writeTimeout);
+    }
+
+    /** A copy with another write timeout. */
+    public SqliteOptions withWriteTimeout(Duration timeout) {
+        return new SqliteOptions(busyTimeout, readConnections, maxBatch, maxQueued, timeout);
+    }
+}

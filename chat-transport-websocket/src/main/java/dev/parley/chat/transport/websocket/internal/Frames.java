@@ -1,0 +1,122 @@
+package dev.parley.chat.transport.websocket.internal;
+
+import dev.parley.chat.core.ChatEvent;
+import dev.parley.chat.core.Message;
+import dev.parley.chat.core.RoomSummary;
+import dev.parley.chat.core.User;
+import jakarta.json.bind.Jsonb;
+import jakarta.json.bind.JsonbBuilder;
+import jakarta.json.bind.JsonbConfig;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Encodes server frames. A {@link ChatEvent} is encoded once however many sockets receive it: the core hands the
+ * same event instance to every local subscriber, so a small identity-keyed memo (a fixed array of slots indexed by
+ * the identity hash) returns the cached text for the second and later recipients. A collision or a race only costs
+ * a second encoding, never a wrong frame, and the memo holds at most {@link #MEMO_SLOTS} events.
+ */
+final class Frames implements AutoCloseable {
+    static final int MEMO_SLOTS = 256;
+
+    private final Jsonb jsonb = JsonbBuilder.create(new JsonbConfig().withNullValues(false));
+    private final AtomicReferenceArray<Memo> memo = new AtomicReferenceArray<>(MEMO_SLOTS);
+    private final LongAdder encoded = new LongAdder();
+
+    private record Memo(ChatEvent event, String json) {
+    }
+
+    /** The frame for a chat event, shared between recipients. */
+    String event(ChatEvent event) {
+        int slot = System.identityHashCode(event) & (MEMO_SLOTS - 1);
+        Memo m = memo.get(slot);
+        if (m != null && m.event == event) {
+            return m.json;
+        }
+        String json = encodeEvent(event);
+        memo.set(slot, new Memo(event, json));
+        return json;
+    }
+
+    private String encodeEvent(ChatEvent event) {
+        if (event instanceof ChatEvent.MessagePosted) {
+            return message("message", ((ChatEvent.MessagePosted) event).message(), null);
+        } else if (event instanceof ChatEvent.MessageEdited) {
+            return message("edited", ((ChatEvent.MessageEdited) event).message(), null);
+        } else if (event instanceof ChatEvent.MessageDeleted) {
+            return message("deleted", ((ChatEvent.MessageDeleted) event).message(), null);
+        } else if (event instanceof ChatEvent.MemberJoined) {
+            ChatEvent.MemberJoined e = (ChatEvent.MemberJoined) event;
+            return presence(e.room(), e.user(), "join");
+        } else if (event instanceof ChatEvent.MemberLeft) {
+            ChatEvent.MemberLeft e = (ChatEvent.MemberLeft) event;
+            return presence(e.room(), e.user(), "leave");
+        } else if (event instanceof ChatEvent.Typing) {
+            ChatEvent.Typing e = (ChatEvent.Typing) event;
+            return encode(new Wire.Typing("typing", e.room(), Wire.UserJson.of(e.user())));
+        }
+        throw new IllegalArgumentException("unknown event " + event.getClass().getName());
+    }
+
+    String ready(User user, String ref) {
+        return encode(new Wire.Ready("ready", Wire.UserJson.of(user), ref));
+    }
+
+    String subscribed(String room, long lastSeq, List<String> online, String ref) {
+        return encode(new Wire.Subscribed("subscribed", room, lastSeq, online, ref));
+    }
+
+    String left(String room, String ref) {
+        return encode(new Wire.RoomOnly("left", room, ref));
+    }
+
+    String unsubscribed(String room, String ref) {
+        return encode(new Wire.RoomOnly("unsubscribed", room, ref));
+    }
+
+    String ack(Message message, String ref) {
+        return encode(new Wire.Ack("ack", message.clientMsgId(), Wire.MessageJson.of(message), ref));
+    }
+
+    /** {@code message}, {@code edited} or {@code deleted}. */
+    String message(String type, Message message, String ref) {
+        return encode(new Wire.MessageFrame(type, Wire.MessageJson.of(message), ref));
+    }
+
+    String presence(String room, User user, String state) {
+        return encode(new Wire.Presence("presence", room, Wire.UserJson.of(user), state));
+    }
+
+    String unread(RoomSummary summary, String ref) {
+        return encode(new Wire.Unread("unread", summary.room().name(), summary.lastReadSeq(), summary.unread(),
+                ref));
+    }
+
+    String error(String code, String message, String ref) {
+        return encode(new Wire.Error("error", code, message, ref));
+    }
+
+    String pong(String ref) {
+        return encode(new Wire.Pong("pong", ref));
+    }
+
+    /** Frames encoded so far (events count once however many recipients share them). */
+    long encodedCount() {
+        return encoded.sum();
+    }
+
+    private String encode(Object frame) {
+        encoded.increment();
+        return jsonb.toJson(frame);
+    }
+
+    @Override
+    public void close() {
+        try {
+            jsonb.close();
+        } catch (Exception e) {
+            // Nothing to release that matters; JSON-B declares a checked exception.
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.parley.chat.transport.websocket.internal;
+
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonStructure;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+import java.io.StringReader;
+
+/**
+ * One parsed client frame with typed, validated field access. Parsing uses JSON-P directly (not data binding) so
+ * that each problem maps to exactly one error code: {@code malformed_json}, {@code missing_field} or
+ * {@code invalid_field}.
+ */
+final class Inbound {
+    /** Looked up once: {@code Json.createReader} would search the class path on every call. */
+    private static final JsonProvider JSON = JsonProvider.provider();
+    static final int MAX_REF_LENGTH = 128;
+
+    private final JsonObject json;
+    private final String type;
+    private final String ref;
+
+    private Inbound(JsonObject json, String type, String ref) {
+        this.json = json;
+        this.type = type;
+        this.ref = ref;
+    }
+
+    /**
+     * Parses a frame. The {@code ref} is read first so that every later error can echo it.
+     *
+     * @throws WireError {@code malformed_json} (not JSON, or not an object), {@code invalid_field} for a bad
+     *     {@code ref}
+     */
+    static Inbound parse(String text) {
+        JsonStructure structure;
+        try (JsonReader reader = JSON.createReader(new StringReader(text))) {
+            structure = reader.read();
+        } catch (JsonException | IllegalStateException e) {
+            throw new WireError(WireError.MALFORMED_JSON, "frame is not valid JSON");
+        }
+        if (!(structure instanceof JsonObject)) {
+            throw new WireError(WireError.MALFORMED_JSON, "frame must be a JSON object");
+        }
+        JsonObject obj = (JsonObject) structure;
+        String ref = null;
+        JsonValue r = obj.get("ref");
+        boolean badRef = false;
+        if (r != null && r.getValueType() != JsonValue.ValueType.NULL) {
+            if (r instanceof JsonString && ((JsonString) r).getString().length() <= MAX_REF_LENGTH) {
+                ref = ((JsonString) r).getString();
+            } else {
+                badRef = true;
+            }
+        }
+        JsonValue t = obj.get("type");
+        String type = t instanceof JsonString ? ((JsonString) t).getString() : null;
+        Inbound in = new Inbound(obj, type, ref);
+        if (badRef) {
+            throw new WireError(WireError.INVALID_FIELD,
+                    "ref must be a string of at most " + MAX_REF_LENGTH + " characters");
+        }
+        return in;
+    }
+
+    /** The frame's type, or {@code null} if missing or not a string. */
+    String type() {
+        return type;
+    }
+
+    /** The client's correlation id, or {@code null}. */
+    String ref() {
+        return ref;
+    }
+
+    /** A required string field. */
+    String string(String name) {
+        JsonValue v = json.get(name);
+        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+            throw new WireError(WireError.MISSING_FIELD, "missing field: " + name);
+        }
+        if (!(v instanceof JsonString)) {
+            throw new WireError(WireError.INVALID_FIELD, name + " must be a string");
+        }
+        return ((JsonString) v).getString();
+    }
+
+    /** An optional string field: {@code null} if absent or JSON {@code null}. */
+    String optionalString(String name) {
+        JsonValue v = json.get(name);
+        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (!(v instanceof JsonString)) {
+            throw new WireError(WireError.INVALID_FIELD, name + " must be a string");
+        }
+        return ((JsonString) v).getString();
+    }
+
+    /** A required integer field, at least {@code min}. */
+    long integer(String name, long min) {
+        JsonValue v = json.get(name);
+        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+            throw new WireError(WireError.MISSING_FIELD, "missing field: " + name);
+        }
+        if (!(v instanceof JsonNumber) || !((JsonNumber) v).isIntegral()) {
+            throw new WireError(WireError.INVALID_FIELD, name + " must be an integer");
+        }
+        long value;
+        try {
+            value = ((JsonNumber) v).longValueExact();
+        } catch (ArithmeticException e) {
+            throw new WireError(WireError.INVALID_FIELD, name + " is out of range");
+        }
+        if (value < min) {
+            throw new WireError(WireError.INVALID_FIELD, name + " must be at least " + min);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,311 @@
+package dev.parley.chat.server;
+
+import dev.parley.chat.core.AuthenticationException;
+import dev.parley.chat.core.ChatService;
+import dev.parley.chat.core.ErrorCode;
+import dev.parley.chat.core.HistoryQuery;
+import dev.parley.chat.core.LoginResult;
+import dev.parley.chat.core.Message;
+import dev.parley.chat.core.Room;
+import dev.parley.chat.core.RoomType;
+import dev.parley.chat.core.User;
+import jakarta.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.Response;
+
+/**
+ * The REST API under {@code /api}: a thin layer over {@link ChatService}. Requests and responses are JSON; callers
+ * authenticate with {@code Authorization: Bearer <token>}; every failure is problem+json (see {@link Problems}).
+ * {@code docs/openapi.yaml} describes every route.
+ */
+final class ApiHandler extends ParleyHandler {
+    static final String PREFIX = "/api";
+    private static final int DEFAULT_PAGE = 50;
+
+    /** One route's implementation. */
+    @FunctionalInterface
+    private interface Action {
+        void run(Call call) throws IOException;
+    }
+
+    private final ChatService chat;
+    private final LoginThrottle throttle;
+    private final Consumer<String> closeSocketsForToken;
+    /** Route key (like {@code rooms/* /join}) → method → action. */
+    private final Map<String, Map<String, Action>> routes = new HashMap<>();
+
+    ApiHandler(Context context, ChatService chat, LoginThrottle throttle, Consumer<String> closeSocketsForToken) {
+        super(context);
+        this.chat = chat;
+        this.throttle = throttle;
+        this.closeSocketsForToken = closeSocketsForToken;
+        route("POST", "register", this::register);
+        route("POST", "login", this::login);
+        route("POST", "logout", this::logout);
+        route("GET", "rooms", c -> writeJson(c.response, 200, JsonBodies.rooms(chat.listRooms(c.user()))));
+        route("POST", "rooms", this::createRoom);
+        route("GET", "rooms/*", c -> room(c, 200, chat.findRoom(c.user(), c.param(0))));
+        route("POST", "rooms/*/join", c -> room(c, 200, chat.join(c.user(), c.param(0))));
+        route("POST", "rooms/*/leave", this::leave);
+        route("GET", "rooms/*/members", c -> writeJson(c.response, 200,
+                JsonBodies.members(chat.members(c.user(), c.param(0)))));
+        route("POST", "rooms/*/members", c -> room(c, 200,
+                chat.addMember(c.user(), c.param(0), JsonBodies.requiredString(c.body(), "username"))));
+        route("POST", "rooms/*/read", this::markRead);
+        route("POST", "direct", c -> room(c, 200,
+                chat.openDirect(c.user(), JsonBodies.requiredString(c.body(), "username"))));
+        route("GET", "messages", this::history);
+        route("POST", "messages", this::send);
+        route("PATCH", "messages/*", this::edit);
+        route("DELETE", "messages/*", c -> message(c, 200, chat.delete(c.user(), c.messageId())));
+    }
+
+    private void route(String method, String key, Action action) {
+        routes.computeIfAbsent(key, k -> new HashMap<>()).put(method, action);
+    }
+
+    @Override
+    void handle(Request request, Response response) throws IOException {
+        List<String> segments;
+        try {
+            segments = PathCodec.segments(request.getRequestURI(), PREFIX);
+        } catch (IllegalArgumentException e) {
+            throw HttpError.invalidArgument("The path is not validly percent-encoded UTF-8.");
+        }
+        if (segments == null || segments.isEmpty()) {
+            throw HttpError.notFound();
+        }
+        StringBuilder key = new StringBuilder(segments.get(0));
+        for (int i = 1; i < segments.size(); i++) {
+            // the odd segments are parameters: rooms/{room}/join, messages/{id}
+            key.append('/').append(i % 2 == 1 ? "*" : segments.get(i));
+        }
+        Map<String, Action> byMethod = routes.get(key.toString());
+        if (byMethod == null) {
+            throw HttpError.notFound();
+        }
+        Action action = byMethod.get(request.getMethod().getMethodString());
+        if (action == null) {
+            throw HttpError.methodNotAllowed(String.join(", ", new TreeMap<>(byMethod).keySet()));
+        }
+        action.run(new Call(request, response, segments));
+    }
+
+    // ---- accounts -----------------------------------------------------------------------------------------------
+
+    private void register(Call c) throws IOException {
+        JsonObject body = c.body();
+        String username = JsonBodies.requiredString(body, "username");
+        String password = JsonBodies.requiredString(body, "password");
+        User user = chat.register(username, password);
+        writeJson(c.response, 201, JsonBodies.user(user).build());
+    }
+
+    private void login(Call c) throws IOException {
+        JsonObject body = c.body();
+        String username = JsonBodies.requiredString(body, "username");
+        String password = JsonBodies.requiredString(body, "password");
+        String address = c.request.getRemoteAddr();
+        Optional<Duration> wait = throttle.retryAfter(username, address);
+        if (wait.isPresent()) {
+            long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
+            throw new HttpError(429, ErrorCode.RATE_LIMITED.code(),
+                    "Too many failed logins; try again in " + seconds + " seconds.",
+                    Map.of("Retry-After", Long.toString(seconds)));
+        }
+        LoginResult result;
+        try {
+            result = chat.login(username, password);
+        } catch (AuthenticationException e) {
+            throttle.failed(username, address);
+            throw e;
+        }
+        throttle.succeeded(username);
+        writeJson(c.response, 200, JsonBodies.login(result));
+    }
+
+    private void logout(Call c) {
+        String token = c.token();
+        chat.logout(token);
+        closeSocketsForToken.accept(token);
+        c.response.setStatus(204);
+    }
+
+    // ---- rooms --------------------------------------------------------------------------------------------------
+
+    private void createRoom(Call c) throws IOException {
+        JsonObject body = c.body();
+        String name = JsonBodies.requiredString(body, "name");
+        boolean isPrivate = JsonBodies.optionalBoolean(body, "private", false);
+        User user = c.user();
+        room(c, 201, chat.createRoom(user, name, isPrivate ? RoomType.PRIVATE : RoomType.PUBLIC));
+    }
+
+    private void leave(Call c) {
+        chat.leave(c.user(), c.param(0));
+        c.response.setStatus(204);
+    }
+
+    private void markRead(Call c) throws IOException {
+        long seq = JsonBodies.requiredLong(c.body(), "seq");
+        writeJson(c.response, 200, JsonBodies.summary(chat.markRead(c.user(), c.param(0), seq)).build());
+    }
+
+    private static void room(Call c, int status, Room room) throws IOException {
+        writeJson(c.response, status, JsonBodies.room(room).build());
+    }
+
+    // ---- messages -----------------------------------------------------------------------------------------------
+
+    private void history(Call c) throws IOException {
+        User user = c.user();
+        String room = c.request.getParameter("room");
+        if (room == null || room.isEmpty()) {
+            room = "general";
+        }
+        Long before = number(c.request, "before");
+        Long after = number(c.request, "after");
+        Long limitParam = number(c.request, "limit");
+        if (limitParam != null && (limitParam < 1 || limitParam > Integer.MAX_VALUE)) {
+            throw HttpError.invalidArgument("limit must be at least 1.");
+        }
+        int limit = limitParam == null ? DEFAULT_PAGE : limitParam.intValue();
+        HistoryQuery query;
+        if (before != null && after != null) {
+            throw HttpError.invalidArgument("Give before or after, not both.");
+        } else if (before != null) {
+            query = HistoryQuery.before(before, limit);
+        } else if (after != null) {
+            query = HistoryQuery.after(after, limit);
+        } else {
+            query = HistoryQuery.latest(limit);
+        }
+        writeJson(c.response, 200, JsonBodies.history(chat.history(user, room, query)));
+    }
+
+    private static Long number(Request request, String name) {
+        String value = request.getParameter(name);
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw HttpError.invalidArgument(name + " must be an integer.");
+        }
+    }
+
+    /**
+     * Sends a message. A retry with the same {@code clientMsgId} (same room and body) answers 201 with the original
+     * message, exactly as the first call did: nothing is stored twice.
+     */
+    private void send(Call c) throws IOException {
+        JsonObject body = c.body();
+        String room = JsonBodies.requiredString(body, "room");
+        String text = JsonBodies.requiredString(body, "body");
+        String clientMsgId = JsonBodies.optionalString(body, "clientMsgId");
+        message(c, 201, chat.send(c.user(), room, text, clientMsgId));
+    }
+
+    private void edit(Call c) throws IOException {
+        long id = c.messageId();
+        String text = JsonBodies.requiredString(c.body(), "body");
+        message(c, 200, chat.edit(c.user(), id, text));
+    }
+
+    private static void message(Call c, int status, Message message) throws IOException {
+        writeJson(c.response, status, JsonBodies.messageEnvelope(message));
+    }
+
+    // ---- one request ----------------------------------------------------------------------------------------
+
+    /** One request: lazily authenticated, body read at most once. */
+    private final class Call {
+        final Request request;
+        final Response response;
+        private final List<String> segments;
+        private User user;
+        private JsonObject body;
+
+        Call(Request request, Response response, List<String> segments) {
+            this.request = request;
+            this.response = response;
+            this.segments = segments;
+        }
+
+        /** The {@code index}th path parameter (room name or message id), decoded. */
+        String param(int index) {
+            return segments.get(1 + 2 * index);
+        }
+
+        long messageId() {
+            try {
+                return Long.parseLong(param(0));
+            } catch (NumberFormatException e) {
+                throw HttpError.invalidArgument("A message id is an integer.");
+            }
+        }
+
+        String token() {
+            String header = request.getHeader("Authorization");
+            if (header != null) {
+                header = header.strip();
+                if (header.length() > 7 && header.substring(0, 7).equalsIgnoreCase("Bearer ")) {
+                    String token = header.substring(7).strip();
+                    if (!token.isEmpty()) {
+                        return token;
+                    }
+                }
+            }
+            throw new AuthenticationException(ErrorCode.INVALID_TOKEN,
+                    "Send the session token as \"Authorization: Bearer <token>\".");
+        }
+
+        User user() {
+            if (user == null) {
+                user = chat.authenticate(token());
+            }
+            return user;
+        }
+
+        JsonObject body() throws IOException {
+            if (body == null) {
+                String type = request.getContentType();
+                if (type == null || !type.toLowerCase(Locale.ROOT).strip().startsWith("application/json")) {
+                    throw new HttpError(415, HttpError.UNSUPPORTED_MEDIA_TYPE,
+                            "Send the body as application/json.");
+                }
+                body = JsonBodies.parseObject(readBody());
+            }
+            return body;
+        }
+
+        private byte[] readBody() throws IOException {
+            int max = context.maxBodyBytes;
+            ByteArrayOutputStream out = new ByteArrayOutputStream(
+                    (int) Math.min(Math.max(request.getContentLengthLong(), 256), max));
+            byte[] buffer = new byte[8192];
+            try (InputStream in = request.getInputStream()) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    if (out.size() + n > max) {
+                        throw tooLarge();
+                    }
+                    out.write(buffer, 0, n);
+                }
+            }
+            return out.toByteArray();
+        }
+    }
+}

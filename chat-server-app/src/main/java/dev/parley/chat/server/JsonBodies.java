@@ -1,0 +1,194 @@
+package dev.parley.chat.server;
+
+import dev.parley.chat.core.HistoryPage;
+import dev.parley.chat.core.LoginResult;
+import dev.parley.chat.core.Member;
+import dev.parley.chat.core.Message;
+import dev.parley.chat.core.Room;
+import dev.parley.chat.core.RoomSummary;
+import dev.parley.chat.core.User;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.json.spi.JsonProvider;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Locale;
+
+/** The REST API's JSON: parsing request bodies with precise errors, and the response shapes. */
+final class JsonBodies {
+    /** Looked up once: {@code JSON.createXxx} would search the service loader on every call. Stateless. */
+    static final JsonProvider JSON = JsonProvider.provider();
+
+    private JsonBodies() {
+    }
+
+    // ---- reading -----------------------------------------------------------------------------------------------
+
+    /**
+     * Parses a request body that must be one JSON object in UTF-8.
+     *
+     * @throws HttpError {@code malformed_json}
+     */
+    static JsonObject parseObject(byte[] body) {
+        if (body.length == 0) {
+            throw HttpError.malformed("The request body must be a JSON object.");
+        }
+        try {
+            // Reject malformed UTF-8 rather than letting the parser substitute characters.
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body));
+        } catch (CharacterCodingException e) {
+            throw HttpError.malformed("The request body is not valid UTF-8.");
+        }
+        try (JsonReader reader = JSON.createReader(new ByteArrayInputStream(body))) {
+            JsonValue value = reader.readValue();
+            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw HttpError.malformed("The request body must be a JSON object.");
+            }
+            return value.asJsonObject();
+        } catch (JsonException | IllegalStateException e) {
+            throw HttpError.malformed("The request body is not valid JSON.");
+        }
+    }
+
+    static String requiredString(JsonObject body, String field) {
+        String value = optionalString(body, field);
+        if (value == null) {
+            throw HttpError.missingField(field);
+        }
+        return value;
+    }
+
+    static String optionalString(JsonObject body, String field) {
+        JsonValue value = body.get(field);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (value.getValueType() != JsonValue.ValueType.STRING) {
+            throw HttpError.invalidArgument("The member \"" + field + "\" must be a string.");
+        }
+        return ((JsonString) value).getString();
+    }
+
+    static boolean optionalBoolean(JsonObject body, String field, boolean defaultValue) {
+        JsonValue value = body.get(field);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            return defaultValue;
+        }
+        if (value == JsonValue.TRUE) {
+            return true;
+        }
+        if (value == JsonValue.FALSE) {
+            return false;
+        }
+        throw HttpError.invalidArgument("The member \"" + field + "\" must be true or false.");
+    }
+
+    static long requiredLong(JsonObject body, String field) {
+        JsonValue value = body.get(field);
+        if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
+            throw HttpError.missingField(field);
+        }
+        if (value.getValueType() != JsonValue.ValueType.NUMBER || !((JsonNumber) value).isIntegral()) {
+            throw HttpError.invalidArgument("The member \"" + field + "\" must be an integer.");
+        }
+        try {
+            return ((JsonNumber) value).longValueExact();
+        } catch (ArithmeticException e) {
+            throw HttpError.invalidArgument("The member \"" + field + "\" is out of range.");
+        }
+    }
+
+    // ---- writing -----------------------------------------------------------------------------------------------
+
+    static JsonObjectBuilder user(User user) {
+        return JSON.createObjectBuilder().add("id", user.id()).add("username", user.username());
+    }
+
+    static JsonObject login(LoginResult result) {
+        return JSON.createObjectBuilder()
+                .add("token", result.token())
+                .add("expiresAt", result.expiresAt().toString())
+                .add("user", user(result.user()))
+                .build();
+    }
+
+    /**
+     * A message, the same object as in the WebSocket protocol: {@code {id, room, seq, sender, body, createdAt,
+     * clientMsgId?, editedAt?, deleted?}}; absent members are omitted, {@code deleted} only when true.
+     */
+    static JsonObjectBuilder message(Message m) {
+        JsonObjectBuilder b = JSON.createObjectBuilder()
+                .add("id", m.id())
+                .add("room", m.room())
+                .add("seq", m.seq())
+                .add("sender", m.sender())
+                .add("body", m.body())
+                .add("createdAt", m.createdAt().toString());
+        if (m.clientMsgId() != null) {
+            b.add("clientMsgId", m.clientMsgId());
+        }
+        if (m.editedAt() != null) {
+            b.add("editedAt", m.editedAt().toString());
+        }
+        if (m.deleted()) {
+            b.add("deleted", true);
+        }
+        return b;
+    }
+
+    static JsonObject messageEnvelope(Message m) {
+        return JSON.createObjectBuilder().add("message", message(m)).build();
+    }
+
+    static JsonObject history(HistoryPage page) {
+        JsonArrayBuilder messages = JSON.createArrayBuilder();
+        for (Message m : page.messages()) {
+            messages.add(message(m));
+        }
+        return JSON.createObjectBuilder().add("messages", messages).add("hasMore", page.hasMore()).build();
+    }
+
+    static JsonObjectBuilder room(Room room) {
+        return JSON.createObjectBuilder()
+                .add("name", room.name())
+                .add("type", room.type().name().toLowerCase(Locale.ROOT))
+                .add("createdAt", room.createdAt().toString());
+    }
+
+    static JsonObjectBuilder summary(RoomSummary s) {
+        return room(s.room())
+                .add("member", s.member())
+                .add("lastSeq", s.lastSeq())
+                .add("lastReadSeq", s.lastReadSeq())
+                .add("unread", s.unread());
+    }
+
+    static JsonObject rooms(List<RoomSummary> summaries) {
+        JsonArrayBuilder rooms = JSON.createArrayBuilder();
+        for (RoomSummary s : summaries) {
+            rooms.add(summary(s));
+        }
+        return JSON.createObjectBuilder().add("rooms", rooms).build();
+    }
+
+    static JsonObject members(List<Member> members) {
+        JsonArrayBuilder array = JSON.createArrayBuilder();
+        for (Member m : members) {
+            array.add(user(m.user()).add("joinedAt", m.joinedAt().toString()).add("lastReadSeq", m.lastReadSeq()));
+        }
+        return JSON.createObjectBuilder().add("members", array).build();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.parley.chat.server;
+
+import dev.parley.chat.core.ChatService;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Supplier;
+import org.glassfish.grizzly.http.server.Request;
+import org.glassfish.grizzly.http.server.Response;
+
+/** {@code /health}, {@code /metrics} and {@code /openapi.yaml}. */
+final class OperationsHandlers {
+    static final String OPENAPI_RESOURCE = "dev/parley/chat/server/openapi.yaml";
+
+    private OperationsHandlers() {
+    }
+
+    /** 200 {@code {"status":"ok"}} while the service and its storage work; 503 problem+json otherwise. */
+    static final class Health extends ParleyHandler {
+        private final ChatService chat;
+
+        Health(Context context, ChatService chat) {
+            super(context);
+            this.chat = chat;
+        }
+
+        @Override
+        void handle(Request request, Response response) throws IOException {
+            requireGet(request);
+            chat.checkHealth();
+            writeJson(response, 200, JsonBodies.JSON.createObjectBuilder().add("status", "ok").build());
+        }
+    }
+
+    /** The Prometheus text exposition format. */
+    static final class Prometheus extends ParleyHandler {
+        private final Supplier<String> transport;
+
+        Prometheus(Context context, Supplier<String> transport) {
+            super(context);
+            this.transport = transport;
+        }
+
+        @Override
+        void handle(Request request, Response response) throws IOException {
+            requireGet(request);
+            byte[] text = context.metrics.render(transport.get())
+                    .getBytes(StandardCharsets.UTF_8);
+            response.setHeader("Cache-Control", "no-store");
+            writeBytes(response, 200, "text/plain;version=0.0.4;charset=utf-8", text);
+        }
+    }
+
+    /** {@code docs/openapi.yaml}, copied into the jar at build time. */
+    static final class OpenApi extends ParleyHandler {
+        private final byte[] yaml;
+
+        OpenApi(Context context, ClassLoader loader) {
+            super(context);
+            try (InputStream in = loader.getResourceAsStream(OPENAPI_RESOURCE)) {
+                if (in == null) {
+                    throw new IllegalStateException(OPENAPI_RESOURCE + " is missing from the class path");
+                }
+                yaml = in.readAllBytes();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        void handle(Request request, Response response) throws IOException {
+            requireGet(request);
+            response.setHeader("Cache-Control", "no-cache");
+            writeBytes(response, 200, "application/yaml;charset=utf-8", yaml);
+        }
+    }
+}

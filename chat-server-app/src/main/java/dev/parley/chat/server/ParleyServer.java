@@ -1,0 +1,356 @@
+package dev.parley.chat.server;
+
+import dev.parley.chat.core.ChatService;
+import dev.parley.chat.core.ChatSettings;
+import dev.parley.chat.core.spi.ChatStorage;
+import dev.parley.chat.password4j.Argon2idPasswordHasher;
+import dev.parley.chat.store.jooq.JooqChatStorage;
+import dev.parley.chat.transport.websocket.ChatWebSocket;
+import jakarta.websocket.DeploymentException;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
+import org.glassfish.grizzly.http.server.HttpServer;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.http.server.ServerConfiguration;
+import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
+import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
+import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
+import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+
+/**
+ * The Parley reference server: the WebSocket endpoint ({@code /ws}), the REST API ({@code /api/*}),
+ * {@code /health}, {@code /metrics}, {@code /openapi.yaml} and the chat page ({@code /}) on one port.
+ *
+ * <p>One Grizzly {@link HttpServer} with one {@link NetworkListener} carries everything: Tyrus's
+ * {@link WebSocketAddOn} puts a WebSocket filter in that listener's filter chain, which takes over upgrade requests
+ * for deployed endpoints and passes every other request on to the plain HTTP handlers.
+ *
+ * <pre>{@code
+ * try (ParleyServer server = new ParleyServer(ServerConfig.load()).start()) {
+ *     System.out.println("listening on " + server.port());
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>{@link #close()} stops accepting connections, lets running HTTP requests finish (up to a few seconds), closes
+ * the WebSocket connections with 1001 (going away), closes the chat service, closes the storage (which finishes
+ * accepted writes), and stops Grizzly. Thread-safe.
+ */
+public final class ParleyServer implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ParleyServer.class.getName());
+    private static final String LISTENER = "parley";
+    private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(5);
+    /** Remembered usernames and addresses for login throttling. */
+    private static final int THROTTLE_KEYS = 20_000;
+
+    private final ServerConfig config;
+    private final Clock clock;
+    private final InFlight inFlight = new InFlight();
+    private final Metrics metrics;
+
+    private boolean started;
+    private boolean closed;
+    private ChatStorage storage;
+    private ChatService chat;
+    private ChatWebSocket webSocket;
+    private WebSocketContainer container;
+    private HttpServer http;
+    private NetworkListener listener;
+
+    /**
+     * A server with the system clock.
+     *
+     * @param config the validated configuration
+     */
+    public ParleyServer(ServerConfig config) {
+        this(config, Clock.systemUTC());
+    }
+
+    /**
+     * A server with the given clock (for timestamps, session expiry and login throttling).
+     *
+     * @param config the validated configuration
+     * @param clock the clock
+     */
+    public ParleyServer(ServerConfig config, Clock clock) {
+        this.config = Objects.requireNonNull(config, "config == null");
+        this.clock = Objects.requireNonNull(clock, "clock == null");
+        this.metrics = new Metrics(clock);
+    }
+
+    /**
+     * Opens the database (creating or migrating its schema), starts the service, the WebSocket transport and the
+     * HTTP listener. On failure everything already started is closed again.
+     *
+     * @return this
+     * @throws IOException if the port cannot be bound
+     * @throws IllegalStateException if already started or closed
+     * @throws dev.parley.chat.core.UnavailableException if the database cannot be opened
+     */
+    public synchronized ParleyServer start() throws IOException {
+        if (started || closed) {
+            throw new IllegalStateException(closed ? "closed" : "already started");
+        }
+        started = true;
+        try {
+            storage = openStorage();
+            ChatService core = ChatService.builder()
+                    .storage(storage)
+                    .passwordHasher(Argon2idPasswordHasher.owasp())
+                    .clock(clock)
+                    .settings(ChatSettings.builder()
+                            .maxMessageLength(config.maxMessageLength())
+                            .sessionIdleTimeout(config.sessionIdleTimeout())
+                            .sessionLifetime(config.sessionLifetime())
+                            .build())
+                    .build();
+            chat = new MeteredChatService(core, metrics);
+            webSocket = ChatWebSocket.builder(chat)
+                    .path("/ws")
+                    .allowedOrigins(new LinkedHashSet<>(config.allowedOrigins()))
+                    .maxFrameBytes(config.wsMaxFrameBytes())
+                    .rateLimit(config.wsRatePerSecond(), Math.min(100_000, 2 * config.wsRatePerSecond()))
+                    .maxConnectionsPerAddress(config.wsMaxConnectionsPerAddress())
+                    .outboundQueueLimit(config.wsOutboundQueue())
+                    .clock(clock)
+                    .build();
+            // Tyrus's own frame buffer: above the transport's limit, so the transport decides and reports it.
+            container = new WebSocketContainer("/", config.wsMaxFrameBytes() + 1024);
+            container.addEndpoint(webSocket.endpointConfig());
+            container.start("/", config.port());
+            container.doneDeployment();
+
+            http = new HttpServer();
+            listener = new NetworkListener(LISTENER, config.bind(), config.port());
+            configureListener(listener);
+            http.addListener(listener);
+            registerHandlers(http.getServerConfiguration());
+            http.start();
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(e);
+            throw e;
+        } catch (DeploymentException e) {
+            closeQuietly(e);
+            throw new IllegalStateException("cannot deploy the WebSocket endpoint: " + e.getMessage(), e);
+        }
+        return this;
+    }
+
+    private ChatStorage openStorage() {
+        if (config.postgres()) {
+            LOG.log(System.Logger.Level.INFO, "Opening PostgreSQL");
+            return JooqChatStorage.postgres(config.dbUrl());
+        }
+        LOG.log(System.Logger.Level.INFO, "Opening SQLite database " + config.sqliteFile().toAbsolutePath().normalize());
+        return JooqChatStorage.sqlite(config.sqliteFile());
+    }
+
+    private void configureListener(NetworkListener l) {
+        TCPNIOTransport transport = l.getTransport();
+        // Handlers block (database, password hashing): run them on worker threads, not selector threads.
+        transport.setIOStrategy(WorkerThreadIOStrategy.getInstance());
+        transport.setWorkerThreadPoolConfig(ThreadPoolConfig.defaultConfig()
+                .setPoolName("parley-http")
+                .setCorePoolSize(8)
+                .setMaxPoolSize(64));
+        l.setMaxHttpHeaderSize(16 * 1024);
+        l.registerAddOn(new HttpGuard());
+        l.registerAddOn(new WebSocketAddOn(container, "/"));
+    }
+
+    private void registerHandlers(ServerConfiguration sc) {
+        sc.setHttpServerName("Parley");
+        sc.setHttpServerVersion("");
+        sc.setDefaultQueryEncoding(java.nio.charset.StandardCharsets.UTF_8);
+        sc.setPassTraceRequest(false);
+        // A larger unread body than this closes the connection instead of being read and skipped.
+        sc.setMaxPayloadRemainderToSkip(config.maxBodyBytes());
+        ParleyHandler.Context context = new ParleyHandler.Context(metrics, inFlight, config.maxBodyBytes());
+        ClassLoader loader = ParleyServer.class.getClassLoader();
+        LoginThrottle throttle = new LoginThrottle(clock, config.loginMaxFailures(), config.loginFailureWindow(),
+                THROTTLE_KEYS);
+        ChatWebSocket ws = webSocket;
+        sc.addHttpHandler(new ApiHandler(context, chat, throttle, ws::closeSessionsForToken), pattern("/api/*"));
+        sc.addHttpHandler(new OperationsHandlers.Health(context, chat), pattern("/health"));
+        sc.addHttpHandler(new OperationsHandlers.Prometheus(context, () -> ws.metrics().toPrometheusText()),
+                pattern("/metrics"));
+        sc.addHttpHandler(new OperationsHandlers.OpenApi(context, loader), pattern("/openapi.yaml"));
+        sc.addHttpHandler(new StaticHandler(context, loader), pattern("/"));
+    }
+
+    private static HttpHandlerRegistration pattern(String urlPattern) {
+        return HttpHandlerRegistration.builder().contextPath("").urlPattern(urlPattern).build();
+    }
+
+    /**
+     * The port the server listens on (the real one when configured with port 0).
+     *
+     * @return the port
+     * @throws IllegalStateException if not started
+     */
+    public synchronized int port() {
+        if (!started || listener == null || closed) {
+            throw new IllegalStateException("not running");
+        }
+        return listener.getPort();
+    }
+
+    /**
+     * The address to open in a browser, for example {@code http://127.0.0.1:8080/}.
+     *
+     * @return the URI
+     */
+    public synchronized URI uri() {
+        String host = config.bind();
+        if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+            host = "127.0.0.1";
+        } else if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return URI.create("http://" + host + ":" + port() + "/");
+    }
+
+    /**
+     * Shuts down in order: stop accepting connections, wait for running HTTP requests (up to 5 s), close WebSocket
+     * connections (1001), close the chat service, close the storage (finishing accepted writes), stop Grizzly.
+     * Idempotent; never throws.
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeQuietly(null);
+    }
+
+    private void closeQuietly(Throwable failure) {
+        closed = true;
+        if (listener != null && listener.isStarted()) {
+            try {
+                listener.getTransport().unbindAll();
+            } catch (RuntimeException e) {
+                suppress(failure, "stop accepting", e);
+            }
+            try {
+                if (!inFlight.awaitIdle(DRAIN_TIMEOUT)) {
+                    LOG.log(System.Logger.Level.WARNING, "HTTP requests still running after " + DRAIN_TIMEOUT);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (webSocket != null) {
+            run(failure, "close WebSocket connections", webSocket::close);
+        }
+        if (chat != null) {
+            run(failure, "close the chat service", chat::close);
+        }
+        if (storage != null) {
+            run(failure, "close the storage", storage::close);
+        }
+        if (http != null) {
+            run(failure, "stop the HTTP server", () -> {
+                try {
+                    http.shutdown(1, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } catch (Exception e) {
+                    http.shutdownNow();
+                }
+            });
+        }
+        if (container != null) {
+            run(failure, "stop the WebSocket container", container::stop);
+        }
+    }
+
+    private static void run(Throwable failure, String what, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException e) {
+            suppress(failure, what, e);
+        }
+    }
+
+    private static void suppress(Throwable failure, String what, RuntimeException e) {
+        if (failure != null) {
+            failure.addSuppressed(e);
+        } else {
+            LOG.log(System.Logger.Level.WARNING, "Could not " + what, e);
+        }
+    }
+
+    /**
+     * Starts the server from the environment and {@code .env}, prints its address, and runs until the JVM is asked
+     * to stop (Ctrl-C, SIGTERM), then shuts down cleanly. Exits with status 2 for a configuration error and 1 if the
+     * server cannot start.
+     *
+     * @param args ignored
+     */
+    public static void main(String[] args) {
+        // Quiet defaults for a console; each can be overridden with -D or a logging configuration file.
+        setDefault("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT %4$s %3$s: %5$s%6$s%n");
+        setDefault("org.jooq.no-logo", "true");
+        setDefault("org.jooq.no-tips", "true");
+        setDefault("org.slf4j.simpleLogger.log.org.jooq", "warn");
+        java.util.logging.Logger liquibase = java.util.logging.Logger.getLogger("liquibase");
+        // Grizzly announces every graceful stop as a WARNING (GRIZZLY0030); it is routine here.
+        java.util.logging.Logger shutdown =
+                java.util.logging.Logger.getLogger("org.glassfish.grizzly.nio.GracefulShutdownRunner");
+        if (System.getProperty("java.util.logging.config.file") == null) {
+            liquibase.setLevel(java.util.logging.Level.WARNING);
+            shutdown.setLevel(java.util.logging.Level.SEVERE);
+        }
+        ServerConfig config;
+        try {
+            config = ServerConfig.load();
+        } catch (IllegalArgumentException e) {
+            System.err.println("Invalid configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (!config.unknownKeys().isEmpty()) {
+            LOG.log(System.Logger.Level.WARNING, "Ignoring unknown settings: " + config.unknownKeys());
+        }
+        ParleyServer server = new ParleyServer(config);
+        try {
+            server.start();
+        } catch (IOException | RuntimeException e) {
+            System.err.println("Parley could not start: " + e);
+            server.close();
+            System.exit(1);
+            return;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            System.out.println("Parley is shutting down");
+            server.close();
+            System.out.println("Parley stopped");
+            stopped.countDown();
+        }, "parley-shutdown"));
+        System.out.println("Parley is running at " + server.uri());
+        // Grizzly's threads are daemons: keep the JVM alive until it is asked to stop.
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        // keeps the configured loggers reachable (java.util.logging holds them weakly) while running
+        liquibase.setLevel(liquibase.getLevel());
+        shutdown.setLevel(shutdown.getLevel());
+    }
+
+    private static void setDefault(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
+        }
+    }
+}

@@ -1,0 +1,83 @@
+package dev.parley.chat.server;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Strict percent-decoding of raw request paths: malformed escapes and malformed UTF-8 (overlong forms) are errors. */
+final class PathCodec {
+    private PathCodec() {
+    }
+
+    /**
+     * Decodes one path segment or path. {@code +} stays {@code +}.
+     *
+     * @throws IllegalArgumentException if an escape is malformed or the bytes are not valid UTF-8 (this rejects
+     *     overlong encodings such as {@code %c0%ae})
+     */
+    static String decode(String raw) {
+        if (raw.indexOf('%') < 0) {
+            return raw;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= raw.length()) {
+                    throw new IllegalArgumentException("truncated escape");
+                }
+                int hi = Character.digit(raw.charAt(i + 1), 16);
+                int lo = Character.digit(raw.charAt(i + 2), 16);
+                if (hi < 0 || lo < 0) {
+                    throw new IllegalArgumentException("malformed escape");
+                }
+                bytes.write(hi << 4 | lo);
+                i += 2;
+            } else if (c < 0x80) {
+                bytes.write(c);
+            } else {
+                byte[] encoded = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
+                bytes.write(encoded, 0, encoded.length);
+            }
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("malformed UTF-8", e);
+        }
+    }
+
+    /**
+     * Splits the raw path below {@code prefix} into decoded segments: {@code /api/rooms/a%3Ab/join} with prefix
+     * {@code /api} gives {@code [rooms, a:b, join]}. A trailing slash is ignored.
+     *
+     * @return the segments, or {@code null} if the path is not below the prefix
+     * @throws IllegalArgumentException if a segment cannot be decoded
+     */
+    static List<String> segments(String rawPath, String prefix) {
+        if (!rawPath.equals(prefix) && !rawPath.startsWith(prefix + "/")) {
+            return null;
+        }
+        String rest = rawPath.substring(prefix.length());
+        List<String> segments = new ArrayList<>();
+        for (String part : rest.split("/", -1)) {
+            segments.add(decode(part));
+        }
+        // "/api/rooms" splits as ["", "rooms"]; "/api/rooms/" as ["", "rooms", ""]
+        if (!segments.isEmpty() && segments.get(0).isEmpty()) {
+            segments.remove(0);
+        }
+        if (!segments.isEmpty() && segments.get(segments.size() - 1).isEmpty()) {
+            segments.remove(segments.size() - 1);
+        }
+        return segments;
+    }
+}

@@ -1,0 +1,373 @@
+package dev.parley.chat.server;
+
+import io.github.cdimascio.dotenv.Dotenv;
+import io.github.cdimascio.dotenv.DotenvEntry;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The server's configuration: environment variables prefixed {@code PARLEY_}, plus an optional {@code .env} file
+ * in the working directory (a variable set in the real environment wins over the file). Immutable; every value is
+ * validated once, by {@link #fromEnvironment(Map)}, and a bad value fails with an {@link IllegalArgumentException}
+ * whose message starts with the key, for example {@code PARLEY_PORT: expected an integer from 0 to 65535, got
+ * "abc"}.
+ *
+ * <p>The keys, their defaults and their meaning are listed in {@code .env.example} at the repository root and in
+ * the constants of this class.
+ */
+public final class ServerConfig {
+    /** The TCP port; {@code 0} picks a free one. Default {@code 8080}. */
+    public static final String PORT = "PARLEY_PORT";
+    /** The address to bind. Default {@code 127.0.0.1}; {@code 0.0.0.0} listens on every interface. */
+    public static final String BIND = "PARLEY_BIND";
+    /** {@code jdbc:sqlite:<file>} or {@code jdbc:postgresql://...}. Default {@code jdbc:sqlite:./data/parley.db}. */
+    public static final String DB_URL = "PARLEY_DB_URL";
+    /**
+     * Comma-separated origins allowed to open {@code /ws}; empty (the default) means the server's own origin only.
+     * When set, only the listed origins are allowed: list the server's own public origin too if its page is used.
+     */
+    public static final String ALLOWED_ORIGINS = "PARLEY_ALLOWED_ORIGINS";
+    /** The longest message body, in code points. Default {@code 4000}. */
+    public static final String MAX_MESSAGE_LENGTH = "PARLEY_MAX_MESSAGE_LENGTH";
+    /** A session unused this long expires (ISO-8601 duration). Default {@code P7D}. */
+    public static final String SESSION_IDLE_TIMEOUT = "PARLEY_SESSION_IDLE_TIMEOUT";
+    /** A session expires this long after login (ISO-8601 duration). Default {@code P30D}. */
+    public static final String SESSION_LIFETIME = "PARLEY_SESSION_LIFETIME";
+    /** The largest REST request body, in bytes. Default {@code 65536}. */
+    public static final String MAX_BODY_BYTES = "PARLEY_MAX_BODY_BYTES";
+    /** The largest WebSocket message, in bytes. Default {@code 65536}. */
+    public static final String WS_MAX_FRAME_BYTES = "PARLEY_WS_MAX_FRAME_BYTES";
+    /** Frames per second one WebSocket connection may send (sustained; bursts of twice that). Default {@code 20}. */
+    public static final String WS_RATE_PER_SECOND = "PARLEY_WS_RATE_PER_SECOND";
+    /** Open WebSocket connections per client address. Default {@code 64}. */
+    public static final String WS_MAX_CONNECTIONS_PER_ADDRESS = "PARLEY_WS_MAX_CONNECTIONS_PER_ADDRESS";
+    /** Frames that may wait to be written to one slow WebSocket client before it is dropped. Default {@code 1024}. */
+    public static final String WS_OUTBOUND_QUEUE = "PARLEY_WS_OUTBOUND_QUEUE";
+    /** Failed logins per username, and per client address, before {@code 429}. Default {@code 5}. */
+    public static final String LOGIN_MAX_FAILURES = "PARLEY_LOGIN_MAX_FAILURES";
+    /** The window those failures are counted in (ISO-8601 duration). Default {@code PT15M}. */
+    public static final String LOGIN_FAILURE_WINDOW = "PARLEY_LOGIN_FAILURE_WINDOW";
+
+    private static final Set<String> KEYS = Set.of(PORT, BIND, DB_URL, ALLOWED_ORIGINS, MAX_MESSAGE_LENGTH,
+            SESSION_IDLE_TIMEOUT, SESSION_LIFETIME, MAX_BODY_BYTES, WS_MAX_FRAME_BYTES, WS_RATE_PER_SECOND,
+            WS_MAX_CONNECTIONS_PER_ADDRESS, WS_OUTBOUND_QUEUE, LOGIN_MAX_FAILURES, LOGIN_FAILURE_WINDOW);
+
+    private static final String SQLITE_PREFIX = "jdbc:sqlite:";
+    private static final String POSTGRES_PREFIX = "jdbc:postgresql:";
+
+    private final int port;
+    private final String bind;
+    private final String dbUrl;
+    private final List<String> allowedOrigins;
+    private final int maxMessageLength;
+    private final Duration sessionIdleTimeout;
+    private final Duration sessionLifetime;
+    private final int maxBodyBytes;
+    private final int wsMaxFrameBytes;
+    private final int wsRatePerSecond;
+    private final int wsMaxConnectionsPerAddress;
+    private final int wsOutboundQueue;
+    private final int loginMaxFailures;
+    private final Duration loginFailureWindow;
+    private final List<String> unknownKeys;
+
+    private ServerConfig(Map<String, String> env) {
+        Reader r = new Reader(env);
+        port = r.integer(PORT, 8080, 0, 65_535);
+        bind = r.bindAddress(BIND, "127.0.0.1");
+        dbUrl = r.dbUrl(DB_URL, "jdbc:sqlite:./data/parley.db");
+        allowedOrigins = r.origins(ALLOWED_ORIGINS);
+        maxMessageLength = r.integer(MAX_MESSAGE_LENGTH, 4000, 1, 1_000_000);
+        sessionIdleTimeout = r.duration(SESSION_IDLE_TIMEOUT, Duration.ofDays(7));
+        sessionLifetime = r.duration(SESSION_LIFETIME, Duration.ofDays(30));
+        maxBodyBytes = r.integer(MAX_BODY_BYTES, 65_536, 1024, 16 * 1024 * 1024);
+        wsMaxFrameBytes = r.integer(WS_MAX_FRAME_BYTES, 65_536, 1024, 16 * 1024 * 1024);
+        wsRatePerSecond = r.integer(WS_RATE_PER_SECOND, 20, 1, 10_000);
+        wsMaxConnectionsPerAddress = r.integer(WS_MAX_CONNECTIONS_PER_ADDRESS, 64, 1, 1_000_000);
+        wsOutboundQueue = r.integer(WS_OUTBOUND_QUEUE, 1024, 1, 1_000_000);
+        loginMaxFailures = r.integer(LOGIN_MAX_FAILURES, 5, 1, 1000);
+        loginFailureWindow = r.duration(LOGIN_FAILURE_WINDOW, Duration.ofMinutes(15));
+        TreeSet<String> unknown = new TreeSet<>();
+        for (String key : env.keySet()) {
+            if (key.startsWith("PARLEY_") && !KEYS.contains(key)) {
+                unknown.add(key);
+            }
+        }
+        unknownKeys = List.copyOf(unknown);
+    }
+
+    /**
+     * Reads and validates the configuration from the given variables (only {@code PARLEY_*} keys are read; others
+     * are ignored; a missing or blank key takes its default).
+     *
+     * @param env the variables, for example {@link System#getenv()}
+     * @return the validated configuration
+     * @throws IllegalArgumentException naming the first bad key
+     */
+    public static ServerConfig fromEnvironment(Map<String, String> env) {
+        return new ServerConfig(Map.copyOf(Objects.requireNonNull(env, "env == null")));
+    }
+
+    /**
+     * Reads {@code .env} from the working directory if present, overlays the process environment, and validates.
+     *
+     * @return the validated configuration
+     * @throws IllegalArgumentException naming the first bad key, or if the {@code .env} file cannot be parsed
+     */
+    public static ServerConfig load() {
+        return load(Path.of("."), System.getenv());
+    }
+
+    /**
+     * Reads {@code .env} from {@code directory} if present, overlays {@code env} (which wins), and validates.
+     *
+     * @param directory where to look for {@code .env}
+     * @param env the real environment
+     * @return the validated configuration
+     * @throws IllegalArgumentException naming the first bad key, or if the {@code .env} file cannot be parsed
+     */
+    public static ServerConfig load(Path directory, Map<String, String> env) {
+        Map<String, String> merged = new HashMap<>();
+        Dotenv dotenv;
+        try {
+            dotenv = Dotenv.configure().directory(directory.toString()).ignoreIfMissing().load();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(".env: cannot be read: " + e.getMessage(), e);
+        }
+        for (DotenvEntry entry : dotenv.entries(Dotenv.Filter.DECLARED_IN_ENV_FILE)) {
+            merged.put(entry.getKey(), entry.getValue());
+        }
+        merged.putAll(env);
+        return fromEnvironment(merged);
+    }
+
+    /** The TCP port to listen on; {@code 0} for any free port. */
+    public int port() {
+        return port;
+    }
+
+    /** The address to bind. */
+    public String bind() {
+        return bind;
+    }
+
+    /** The JDBC URL of the database (may contain credentials: never log it). */
+    public String dbUrl() {
+        return dbUrl;
+    }
+
+    /** Whether {@link #dbUrl()} selects PostgreSQL (otherwise SQLite). */
+    public boolean postgres() {
+        return dbUrl.startsWith(POSTGRES_PREFIX);
+    }
+
+    /** The SQLite database file; only meaningful when {@link #postgres()} is false. */
+    public Path sqliteFile() {
+        return Path.of(dbUrl.substring(SQLITE_PREFIX.length()));
+    }
+
+    /** Origins allowed to open WebSocket connections; empty for the server's own origin only. */
+    public List<String> allowedOrigins() {
+        return allowedOrigins;
+    }
+
+    /** The longest message body, in code points. */
+    public int maxMessageLength() {
+        return maxMessageLength;
+    }
+
+    /** The session idle timeout. */
+    public Duration sessionIdleTimeout() {
+        return sessionIdleTimeout;
+    }
+
+    /** The absolute session lifetime. */
+    public Duration sessionLifetime() {
+        return sessionLifetime;
+    }
+
+    /** The largest REST request body, in bytes. */
+    public int maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    /** The largest WebSocket message, in bytes. */
+    public int wsMaxFrameBytes() {
+        return wsMaxFrameBytes;
+    }
+
+    /** Sustained frames per second per WebSocket connection. */
+    public int wsRatePerSecond() {
+        return wsRatePerSecond;
+    }
+
+    /** Open WebSocket connections per client address. */
+    public int wsMaxConnectionsPerAddress() {
+        return wsMaxConnectionsPerAddress;
+    }
+
+    /** Outbound frames queued per WebSocket connection. */
+    public int wsOutboundQueue() {
+        return wsOutboundQueue;
+    }
+
+    /** Failed logins per username and per address within {@link #loginFailureWindow()} before 429. */
+    public int loginMaxFailures() {
+        return loginMaxFailures;
+    }
+
+    /** The window failed logins are counted in. */
+    public Duration loginFailureWindow() {
+        return loginFailureWindow;
+    }
+
+    /** {@code PARLEY_*} keys that were set but are not known (probably typos); reported as a warning. */
+    public List<String> unknownKeys() {
+        return unknownKeys;
+    }
+
+    /** Describes the configuration without secrets (the database URL is reduced to its kind and file). */
+    @Override
+    public String toString() {
+        return "ServerConfig[bind=" + bind + ", port=" + port + ", db="
+                + (postgres() ? "postgresql" : "sqlite:" + sqliteFile()) + ", allowedOrigins=" + allowedOrigins
+                + ", maxMessageLength=" + maxMessageLength + ", sessionIdleTimeout=" + sessionIdleTimeout
+                + ", sessionLifetime=" + sessionLifetime + ", maxBodyBytes=" + maxBodyBytes + ", wsMaxFrameBytes="
+                + wsMaxFrameBytes + ", wsRatePerSecond=" + wsRatePerSecond + ", wsMaxConnectionsPerAddress="
+                + wsMaxConnectionsPerAddress + ", wsOutboundQueue=" + wsOutboundQueue + ", loginMaxFailures="
+                + loginMaxFailures + ", loginFailureWindow=" + loginFailureWindow + "]";
+    }
+
+    /** Parses single keys, each failure naming its key. */
+    private static final class Reader {
+        private final Map<String, String> env;
+
+        Reader(Map<String, String> env) {
+            this.env = env;
+        }
+
+        private String raw(String key) {
+            String value = env.get(key);
+            return value == null || value.isBlank() ? null : value.strip();
+        }
+
+        private static IllegalArgumentException bad(String key, String expected, String value) {
+            return new IllegalArgumentException(key + ": expected " + expected + ", got \"" + value + "\"");
+        }
+
+        int integer(String key, int defaultValue, int min, int max) {
+            String value = raw(key);
+            if (value == null) {
+                return defaultValue;
+            }
+            String expected = "an integer from " + min + " to " + max;
+            int parsed;
+            try {
+                parsed = Integer.parseInt(value);
+            } catch (NumberFormatException e) {
+                throw bad(key, expected, value);
+            }
+            if (parsed < min || parsed > max) {
+                throw bad(key, expected, value);
+            }
+            return parsed;
+        }
+
+        Duration duration(String key, Duration defaultValue) {
+            String value = raw(key);
+            if (value == null) {
+                return defaultValue;
+            }
+            String expected = "a positive ISO-8601 duration such as PT15M, PT24H or P30D";
+            Duration parsed;
+            try {
+                parsed = Duration.parse(value.toUpperCase(Locale.ROOT));
+            } catch (DateTimeParseException e) {
+                throw bad(key, expected, value);
+            }
+            if (parsed.isNegative() || parsed.isZero()) {
+                throw bad(key, expected, value);
+            }
+            return parsed;
+        }
+
+        String bindAddress(String key, String defaultValue) {
+            String value = raw(key);
+            if (value == null) {
+                return defaultValue;
+            }
+            if (!value.matches("[A-Za-z0-9.:\\-\\[\\]]{1,253}")) {
+                throw bad(key, "an IP address or host name such as 127.0.0.1 or 0.0.0.0", value);
+            }
+            return value;
+        }
+
+        String dbUrl(String key, String defaultValue) {
+            String value = raw(key);
+            if (value == null) {
+                return defaultValue;
+            }
+            if (value.startsWith(SQLITE_PREFIX)) {
+                String file = value.substring(SQLITE_PREFIX.length());
+                if (file.isEmpty() || file.startsWith(":") || file.startsWith("file:") || file.contains("?")) {
+                    // Report without echoing the value: a URL may carry credentials.
+                    throw new IllegalArgumentException(key + ": expected jdbc:sqlite:<path to a database file>");
+                }
+                return value;
+            }
+            if (value.startsWith(POSTGRES_PREFIX) && value.length() > POSTGRES_PREFIX.length()) {
+                return value;
+            }
+            throw new IllegalArgumentException(
+                    key + ": expected a jdbc:sqlite:<file> or jdbc:postgresql://host/db URL");
+        }
+
+        List<String> origins(String key) {
+            String value = raw(key);
+            if (value == null) {
+                return List.of();
+            }
+            Map<String, Boolean> seen = new LinkedHashMap<>();
+            for (String part : value.split(",", -1)) {
+                String origin = part.strip();
+                if (origin.isEmpty()) {
+                    continue;
+                }
+                seen.put(normaliseOrigin(key, origin), Boolean.TRUE);
+            }
+            return Collections.unmodifiableList(new ArrayList<>(seen.keySet()));
+        }
+
+        private static String normaliseOrigin(String key, String origin) {
+            String expected = "comma-separated origins such as https://chat.example.com or http://localhost:3000";
+            URI uri;
+            try {
+                uri = new URI(origin);
+            } catch (URISyntaxException e) {
+                throw bad(key, expected, origin);
+            }
+            String scheme = uri.getScheme();
+            if (scheme == null || !(scheme.equalsIgnoreCase("http") || scheme.equalsIgnoreCase("https"))
+                    || uri.getHost() == null || uri.getRawUserInfo() != null
+                    || (uri.getRawPath() != null && !uri.getRawPath().isEmpty())
+                    || uri.getRawQuery() != null || uri.getRawFragment() != null) {
+                throw bad(key, expected, origin);
+            }
+            String normalised = scheme.toLowerCase(Locale.ROOT) + "://" + uri.getHost().toLowerCase(Locale.ROOT);
+            return uri.getPort() >= 0 ? normalised + ":" + uri.getPort() : normalised;
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.parley.chat.server;
+
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.util.Map;
+import java.util.Set;
+import org.glassfish.tyrus.core.TyrusWebSocketEngine;
+import org.glassfish.tyrus.server.TyrusServerContainer;
+import org.glassfish.tyrus.spi.WebSocketEngine;
+
+/**
+ * A Tyrus server container that owns no HTTP server: it only holds the WebSocket engine with the deployed endpoints.
+ * The Grizzly {@code HttpServer} that {@link ParleyServer} builds carries it on its own listener through Tyrus's
+ * {@code WebSocketAddOn}, so that WebSocket upgrades and plain HTTP requests share one port. This mirrors Tyrus's
+ * own {@code GrizzlyServerContainer}, minus the server it creates.
+ *
+ * <p>Use: {@link #addEndpoint(ServerEndpointConfig)}, then {@link #start(String, int)} (which deploys them), then
+ * {@link #stop()} when done.
+ */
+final class WebSocketContainer extends TyrusServerContainer {
+    private final String contextPath;
+    private final WebSocketEngine engine;
+
+    /**
+     * @param contextPath the path the endpoint paths are relative to, {@code "/"} for the root
+     * @param incomingBufferSize the largest frame Tyrus buffers before closing the connection with 1009
+     */
+    WebSocketContainer(String contextPath, int incomingBufferSize) {
+        super((Set<Class<?>>) null);
+        this.contextPath = contextPath;
+        this.engine = TyrusWebSocketEngine.builder(this)
+                .incomingBufferSize(incomingBufferSize)
+                .build();
+    }
+
+    @Override
+    public void register(Class<?> endpointClass) throws DeploymentException {
+        engine.register(endpointClass, contextPath);
+    }
+
+    @Override
+    public void register(ServerEndpointConfig serverEndpointConfig) throws DeploymentException {
+        engine.register(serverEndpointConfig, contextPath);
+    }
+
+    @Override
+    public WebSocketEngine getWebSocketEngine() {
+        return engine;
+    }
+
+    /** No container properties: the engine is configured through its builder. */
+    @Override
+    public Map<String, Object> getProperties() {
+        return Map.of();
+    }
+}

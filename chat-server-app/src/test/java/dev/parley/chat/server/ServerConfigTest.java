@@ -1,0 +1,130 @@
+package dev.parley.chat.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ServerConfigTest {
+    @Test
+    void defaultsApplyWhenNothingIsSet() {
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of("HOME", "/root"));
+        assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.bind()).isEqualTo("127.0.0.1");
+        assertThat(c.dbUrl()).isEqualTo("jdbc:sqlite:./data/parley.db");
+        assertThat(c.postgres()).isFalse();
+        assertThat(c.sqliteFile()).isEqualTo(Path.of("./data/parley.db"));
+        assertThat(c.allowedOrigins()).isEmpty();
+        assertThat(c.maxMessageLength()).isEqualTo(4000);
+        assertThat(c.sessionIdleTimeout()).isEqualTo(Duration.ofDays(7));
+        assertThat(c.sessionLifetime()).isEqualTo(Duration.ofDays(30));
+        assertThat(c.maxBodyBytes()).isEqualTo(65_536);
+        assertThat(c.loginMaxFailures()).isEqualTo(5);
+        assertThat(c.loginFailureWindow()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(c.unknownKeys()).isEmpty();
+    }
+
+    @Test
+    void valuesAreParsed() {
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of(
+                "PARLEY_PORT", "9000",
+                "PARLEY_BIND", "0.0.0.0",
+                "PARLEY_DB_URL", "jdbc:postgresql://db/parley?user=p&password=secret",
+                "PARLEY_ALLOWED_ORIGINS", " https://Chat.Example.com , http://localhost:3000,",
+                "PARLEY_SESSION_IDLE_TIMEOUT", "PT24H",
+                "PARLEY_SESSION_LIFETIME", "P30D",
+                "PARLEY_TYPO", "x"));
+        assertThat(c.port()).isEqualTo(9000);
+        assertThat(c.postgres()).isTrue();
+        assertThat(c.allowedOrigins()).containsExactly("https://chat.example.com", "http://localhost:3000");
+        assertThat(c.sessionIdleTimeout()).isEqualTo(Duration.ofHours(24));
+        assertThat(c.unknownKeys()).containsExactly("PARLEY_TYPO");
+        assertThat(c.toString()).doesNotContain("secret");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "PARLEY_PORT|abc",
+        "PARLEY_PORT|70000",
+        "PARLEY_BIND|not an address",
+        "PARLEY_DB_URL|mysql://db",
+        "PARLEY_DB_URL|jdbc:sqlite::memory:",
+        "PARLEY_ALLOWED_ORIGINS|chat.example.com",
+        "PARLEY_ALLOWED_ORIGINS|https://chat.example.com/path",
+        "PARLEY_MAX_MESSAGE_LENGTH|0",
+        "PARLEY_SESSION_IDLE_TIMEOUT|24h",
+        "PARLEY_SESSION_LIFETIME|-PT1H",
+        "PARLEY_MAX_BODY_BYTES|lots",
+        "PARLEY_WS_MAX_FRAME_BYTES|10",
+        "PARLEY_WS_RATE_PER_SECOND|0",
+        "PARLEY_WS_MAX_CONNECTIONS_PER_ADDRESS|x",
+        "PARLEY_WS_OUTBOUND_QUEUE|-1",
+        "PARLEY_LOGIN_MAX_FAILURES|0",
+        "PARLEY_LOGIN_FAILURE_WINDOW|PT0S",
+    })
+    void aBadValueFailsNamingItsKey(String key, String value) {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of(key, value)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith(key + ": ");
+    }
+
+    @Test
+    void aBadPortSaysWhatWasExpected() {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("PARLEY_PORT", "abc")))
+                .hasMessage("PARLEY_PORT: expected an integer from 0 to 65535, got \"abc\"");
+    }
+
+    @Test
+    void aBadDatabaseUrlIsNotEchoedBecauseItMayHoldCredentials() {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("PARLEY_DB_URL", "jdbc:mysql://u:hunter2@db")))
+                .hasMessageStartingWith("PARLEY_DB_URL: ").message().doesNotContain("hunter2");
+    }
+
+    @Test
+    void theDotEnvFileIsReadAndTheRealEnvironmentWins(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve(".env"), "PARLEY_PORT=9100\nPARLEY_BIND=0.0.0.0\n# comment\n");
+        ServerConfig c = ServerConfig.load(dir, Map.of("PARLEY_PORT", "9200"));
+        assertThat(c.port()).isEqualTo(9200);
+        assertThat(c.bind()).isEqualTo("0.0.0.0");
+        assertThat(ServerConfig.load(dir.resolve("missing"), Map.of()).port()).isEqualTo(8080);
+    }
+
+    @Test
+    void aBadValueInTheDotEnvFileIsReportedToo(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve(".env"), "PARLEY_LOGIN_FAILURE_WINDOW=soon\n");
+        assertThatThrownBy(() -> ServerConfig.load(dir, Map.of()))
+                .hasMessageStartingWith("PARLEY_LOGIN_FAILURE_WINDOW: ");
+    }
+
+    @Test
+    void everyKeyIsDocumentedInEnvExample() throws Exception {
+        Path example = Path.of("..", ".env.example");
+        String text = Files.readString(example);
+        for (String key : List.of(ServerConfig.PORT, ServerConfig.BIND, ServerConfig.DB_URL,
+                ServerConfig.ALLOWED_ORIGINS, ServerConfig.MAX_MESSAGE_LENGTH, ServerConfig.SESSION_IDLE_TIMEOUT,
+                ServerConfig.SESSION_LIFETIME, ServerConfig.MAX_BODY_BYTES, ServerConfig.WS_MAX_FRAME_BYTES,
+                ServerConfig.WS_RATE_PER_SECOND, ServerConfig.WS_MAX_CONNECTIONS_PER_ADDRESS,
+                ServerConfig.WS_OUTBOUND_QUEUE, ServerConfig.LOGIN_MAX_FAILURES,
+                ServerConfig.LOGIN_FAILURE_WINDOW)) {
+            assertThat(text).as(key).containsPattern("(?m)^" + key + "=");
+        }
+        // and the documented values are the defaults
+        Map<String, String> documented = new java.util.HashMap<>();
+        for (String line : text.split("\n")) {
+            if (line.startsWith("PARLEY_")) {
+                String[] kv = line.split("=", 2);
+                documented.put(kv[0], kv[1]);
+            }
+        }
+        assertThat(ServerConfig.fromEnvironment(documented).toString())
+                .isEqualTo(ServerConfig.fromEnvironment(Map.of()).toString());
+    }
+}

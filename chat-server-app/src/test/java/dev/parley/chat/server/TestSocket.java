@@ -1,0 +1,118 @@
+package dev.parley.chat.server;
+
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import java.io.StringReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A JDK WebSocket client that queues received frames as JSON objects. */
+final class TestSocket implements AutoCloseable {
+    private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+    private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private final WebSocket socket;
+
+    private TestSocket(URI uri, String origin) {
+        HttpClient client = HttpClient.newHttpClient();
+        WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (origin != null) {
+            builder.header("Origin", origin);
+        }
+        socket = builder.buildAsync(uri, new Listener()).join();
+    }
+
+    /** Connects to {@code ws://host:port/ws}; throws the handshake failure (as a CompletionException). */
+    static TestSocket connect(URI httpBase, String origin) {
+        return new TestSocket(wsUri(httpBase), origin);
+    }
+
+    static URI wsUri(URI httpBase) {
+        return URI.create("ws://" + httpBase.getHost() + ":" + httpBase.getPort() + "/ws");
+    }
+
+    /** Connects and authenticates. */
+    static TestSocket authenticated(URI httpBase, String token) throws InterruptedException {
+        TestSocket s = connect(httpBase, null);
+        s.send(TestClient.json("type", "auth", "token", token));
+        s.await("ready");
+        return s;
+    }
+
+    void send(String text) {
+        socket.sendText(text, true).join();
+    }
+
+    /** Waits for the next frame of this type, skipping others (presence, typing, unread...). */
+    JsonObject await(String type) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<String> skipped = new ArrayList<>();
+        while (System.nanoTime() < deadline) {
+            JsonObject f = frames.poll(100, TimeUnit.MILLISECONDS);
+            if (f == null) {
+                continue;
+            }
+            if (type.equals(f.getString("type", null))) {
+                return f;
+            }
+            if ("error".equals(f.getString("type", null)) && !type.equals("error")) {
+                throw new AssertionError("error frame while waiting for " + type + ": " + f);
+            }
+            skipped.add(f.toString());
+        }
+        throw new AssertionError("no " + type + " frame within 10 s; skipped " + skipped);
+    }
+
+    /** The close code the server sent, waiting up to 10 s. */
+    int awaitClose() throws Exception {
+        return closed.get(10, TimeUnit.SECONDS);
+    }
+
+    boolean isClosed() {
+        return closed.isDone();
+    }
+
+    @Override
+    public void close() {
+        if (!socket.isOutputClosed()) {
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").exceptionally(e -> null);
+        }
+        socket.abort();
+    }
+
+    private final class Listener implements WebSocket.Listener {
+        private final StringBuilder partial = new StringBuilder();
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            partial.append(data);
+            if (last) {
+                try (JsonReader r = TestClient.JSON.createReader(new StringReader(partial.toString()))) {
+                    frames.add(r.readObject());
+                }
+                partial.setLength(0);
+            }
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            closed.complete(statusCode);
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            closed.completeExceptionally(error);
+        }
+    }
+}

@@ -1,0 +1,133 @@
+package dev.parley.chat.server;
+
+import static dev.parley.chat.server.TestClient.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import jakarta.json.JsonObject;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Path;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The WebSocket endpoint on the same port as the REST API. */
+class WebSocketTest {
+    @TempDir
+    static Path dir;
+
+    static ParleyServer server;
+    static TestClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = TestClient.startServer(dir);
+        client = new TestClient(server.uri());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    @Test
+    void twoUsersChatLiveOverTheSocketOnTheRestPort() throws Exception {
+        String ann = client.signUp("ann");
+        String ben = client.signUp("ben");
+        try (TestSocket a = TestSocket.authenticated(server.uri(), ann);
+                TestSocket b = TestSocket.authenticated(server.uri(), ben)) {
+            a.send(json("type", "join", "room", "general"));
+            a.await("subscribed");
+            b.send(json("type", "join", "room", "general"));
+            b.await("subscribed");
+
+            a.send(json("type", "send", "room", "general", "body", "hello ben", "clientMsgId", "ws-1"));
+            JsonObject ack = a.await("ack");
+            JsonObject live = b.await("message").getJsonObject("message");
+            assertThat(live.getString("body")).isEqualTo("hello ben");
+            assertThat(live.getString("sender")).isEqualTo("ann");
+            assertThat(live).isEqualTo(ack.getJsonObject("message"));
+
+            // the socket's message is the same object the REST API returns
+            JsonObject viaRest = client.get("/api/messages?room=general&limit=1", ben).json()
+                    .getJsonArray("messages").getJsonObject(0);
+            assertThat(viaRest).isEqualTo(live);
+        }
+    }
+
+    @Test
+    void aMessagePostedOverRestReachesSocketSubscribersLive() throws Exception {
+        String cat = client.signUp("cat");
+        String dan = client.signUp("dan");
+        try (TestSocket d = TestSocket.authenticated(server.uri(), dan)) {
+            d.send(json("type", "join", "room", "general"));
+            d.await("subscribed");
+            TestClient.Reply posted = client.post("/api/messages", cat,
+                    json("room", "general", "body", "from REST", "clientMsgId", "rest-1"));
+            assertThat(posted.status()).isEqualTo(201);
+            JsonObject live = d.await("message").getJsonObject("message");
+            assertThat(live).isEqualTo(posted.json().getJsonObject("message"));
+        }
+    }
+
+    @Test
+    void logoutClosesTheSocketsOfThatTokenOnly() throws Exception {
+        client.signUp("eve");
+        String first = client.login("eve");
+        String second = client.login("eve");
+        try (TestSocket s1 = TestSocket.authenticated(server.uri(), first);
+                TestSocket s2 = TestSocket.authenticated(server.uri(), second)) {
+            assertThat(client.post("/api/logout", first, null).status()).isEqualTo(204);
+            assertThat(s1.awaitClose()).isEqualTo(1008);
+            s2.send(json("type", "ping", "ref", "still-there"));
+            assertThat(s2.await("pong").getString("ref")).isEqualTo("still-there");
+            assertThat(s2.isClosed()).isFalse();
+        }
+    }
+
+    @Test
+    void aForeignOriginIsRefusedWith403() {
+        assertThatThrownBy(() -> TestSocket.connect(server.uri(), "https://evil.example.net"))
+                .isInstanceOf(CompletionException.class)
+                .cause().isInstanceOf(WebSocketHandshakeException.class)
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e).getResponse().statusCode())
+                        .isEqualTo(403));
+    }
+
+    @Test
+    void theServersOwnOriginIsAccepted() throws Exception {
+        String own = "http://127.0.0.1:" + server.port();
+        String token = client.signUp("fay");
+        try (TestSocket same = TestSocket.connect(server.uri(), own)) {
+            same.send(json("type", "auth", "token", token));
+            same.await("ready");
+        }
+    }
+
+    @Test
+    void configuredOriginsReplaceTheSameOriginRule(@TempDir Path otherDir) throws Exception {
+        try (ParleyServer other = TestClient.startServer(otherDir, "PARLEY_ALLOWED_ORIGINS",
+                "https://chat.example.com")) {
+            try (TestSocket allowed = TestSocket.connect(other.uri(), "https://chat.example.com")) {
+                allowed.send(json("type", "ping"));
+                allowed.await("pong");
+            }
+            assertThatThrownBy(() -> TestSocket.connect(other.uri(), "https://evil.example.net"))
+                    .cause().isInstanceOf(WebSocketHandshakeException.class);
+        }
+    }
+
+    @Test
+    void socketConnectionsAppearInMetrics() throws Exception {
+        String token = client.signUp("gus");
+        try (TestSocket s = TestSocket.authenticated(server.uri(), token)) {
+            assertThat(s.isClosed()).isFalse();
+            String metrics = client.get("/metrics", null).body();
+            assertThat(metrics).containsPattern("(?m)^parley_ws_connections [1-9]");
+        }
+    }
+}

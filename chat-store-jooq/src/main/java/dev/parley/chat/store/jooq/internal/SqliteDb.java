@@ -1,6 +1,7 @@
 package dev.parley.chat.store.jooq.internal;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -47,7 +48,6 @@ final class SqliteDb implements Db {
 
     private final SQLiteDataSource writeSource;
     private final Connection writeConnection;
-    private final Statement control;
     private final DSLContext writeDsl;
     private final ReadPool readers;
     private final SqliteOptions options;
@@ -80,13 +80,12 @@ final class SqliteDb implements Db {
         try {
             // Left in JDBC auto-commit mode: the writer issues BEGIN/SAVEPOINT/COMMIT itself, because the driver's
             // own transaction handling would immediately re-open a transaction after each commit.
-            control = connection.createStatement();
             readers = new ReadPool(readSource, options.readConnections(), options.busyTimeout());
         } catch (SQLException | RuntimeException e) {
             connection.close();
             throw e;
         }
-        writeConnection = connection;
+        writeConnection = StatementCache.wrap(connection);
         writeDsl = DSL.using(writeConnection, SQLDialect.SQLITE, JooqSettings.SETTINGS);
         writer = new Thread(this::writeLoop, "parley-sqlite-writer");
         writer.setDaemon(true);
@@ -183,7 +182,6 @@ final class SqliteDb implements Db {
         }
         readers.close();
         try {
-            control.close();
             writeConnection.close();
         } catch (SQLException e) {
             // Nothing is pending any more; the connection is gone either way.
@@ -218,14 +216,14 @@ final class SqliteDb implements Db {
 
     private void runBatch(List<Task<?>> batch) {
         try {
-            control.execute("BEGIN IMMEDIATE");
+            control(BEGIN);
         } catch (SQLException e) {
             failAll(batch, e);
             return;
         }
         for (Task<?> task : batch) {
             try {
-                control.execute("SAVEPOINT parley_task");
+                control(SAVEPOINT);
             } catch (SQLException e) {
                 rollbackQuietly();
                 failAll(batch, e);
@@ -233,12 +231,12 @@ final class SqliteDb implements Db {
             }
             try {
                 task.run(writeDsl);
-                control.execute("RELEASE parley_task");
+                control(RELEASE);
             } catch (Throwable failure) {
                 task.failure = failure;
                 try {
-                    control.execute("ROLLBACK TO parley_task");
-                    control.execute("RELEASE parley_task");
+                    control(ROLLBACK_TO);
+                    control(RELEASE);
                 } catch (SQLException e) {
                     // SQLite rolled the whole transaction back by itself (I/O error, full disk...).
                     rollbackQuietly();
@@ -248,7 +246,7 @@ final class SqliteDb implements Db {
             }
         }
         try {
-            control.execute("COMMIT");
+            control(COMMIT);
         } catch (SQLException e) {
             rollbackQuietly();
             failAll(batch, e);
@@ -260,9 +258,23 @@ final class SqliteDb implements Db {
         }
     }
 
+    private static final String BEGIN = "BEGIN IMMEDIATE";
+    private static final String SAVEPOINT = "SAVEPOINT parley_task";
+    private static final String RELEASE = "RELEASE parley_task";
+    private static final String ROLLBACK_TO = "ROLLBACK TO parley_task";
+    private static final String COMMIT = "COMMIT";
+    private static final String ROLLBACK = "ROLLBACK";
+
+    /** Runs a transaction-control statement, prepared once through the statement cache. */
+    private void control(String sql) throws SQLException {
+        try (PreparedStatement statement = writeConnection.prepareStatement(sql)) {
+            statement.execute();
+        }
+    }
+
     private void rollbackQuietly() {
         try {
-            control.execute("ROLLBACK");
+            control(ROLLBACK);
         } catch (SQLException e) {
             // Already rolled back by SQLite.
         }
@@ -359,7 +371,7 @@ final class SqliteDb implements Db {
                         closeQuietly(connection);
                         throw e;
                     }
-                    idle.add(connection);
+                    idle.add(StatementCache.wrap(connection));
                 }
             } catch (SQLException e) {
                 close();

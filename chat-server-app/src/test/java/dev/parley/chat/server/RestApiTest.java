@@ -304,8 +304,50 @@ class RestApiTest {
         Reply index = client.get("/", null);
         assertThat(index.status()).isEqualTo(200);
         assertThat(index.contentType()).isEqualToIgnoringCase("text/html;charset=utf-8");
-        assertThat(index.body()).contains("Parley is running").contains("/openapi.yaml").doesNotContain("<script");
+        // one external module script, no inline script or style (the CSP would block them)
+        assertThat(index.body()).contains("<div id=\"app\">").contains("<script type=\"module\" src=\"/app.js\">")
+                .doesNotContain("<script>").doesNotContain("style=").doesNotContain("<style");
         assertThat(client.get("/index.html", null).body()).isEqualTo(index.body());
+        for (String asset : List.of("/app.js", "/client.js")) {
+            Reply js = client.get(asset, null);
+            assertThat(js.status()).as(asset).isEqualTo(200);
+            assertThat(js.contentType()).as(asset).isEqualToIgnoringCase("text/javascript;charset=utf-8");
+            assertThat(js.body()).as(asset).doesNotContain("v-html").doesNotContain("innerHTML");
+        }
+        assertThat(client.get("/styles.css", null).contentType()).isEqualToIgnoringCase("text/css;charset=utf-8");
+    }
+
+    @Test
+    void staticFilesCanBeRevalidatedWithTheirETag() {
+        Reply first = client.get("/app.js", null);
+        String etag = first.header("ETag").orElseThrow();
+        assertThat(first.header("Cache-Control")).hasValue("no-cache");
+        Reply again = client.raw(client.builder("/app.js", null).header("If-None-Match", etag).GET());
+        assertThat(again.status()).isEqualTo(304);
+        assertThat(again.body()).isEmpty();
+        Reply changed = client.raw(client.builder("/app.js", null).header("If-None-Match", "\"other\"").GET());
+        assertThat(changed.status()).isEqualTo(200);
+    }
+
+    @Test
+    void vueIsServedFromItsWebJarAtOneFixedPathOnly() throws Exception {
+        Reply vue = client.get("/vendor/vue.runtime.esm-browser.prod.js", null);
+        assertThat(vue.status()).isEqualTo(200);
+        assertThat(vue.contentType()).isEqualToIgnoringCase("text/javascript;charset=utf-8");
+        assertThat(vue.body()).contains("createApp");
+        assertThat(vue.header("Content-Security-Policy")).isPresent();
+        // nothing else of the WebJar, nor of the class path, is reachable
+        for (String path : List.of("/vendor/vue.esm-browser.prod.js", "/vendor/vue.runtime.esm-browser.js",
+                "/vendor/package.json", "/vendor/../vendor/vue.runtime.esm-browser.prod.js",
+                "/vendor/%2e%2e/index.html", "/META-INF/resources/webjars/vue/3.5.26/dist/vue.runtime.esm-browser.prod.js",
+                "/webjars/vue/dist/vue.runtime.esm-browser.prod.js", "/vendor/vue.runtime.esm-browser.prod.js/x.js",
+                "/VENDOR/vue.runtime.esm-browser.prod.js", "/vendor//vue.runtime.esm-browser.prod.js",
+                "/META-INF/maven/org.webjars.npm/vue/pom.properties")) {
+            String response = TestClient.rawHttp(server.port(), "GET " + path + " HTTP/1.1");
+            assertThat(response).as(path).matches("(?s)HTTP/1\\.1 (400|404) .*").doesNotContain("createApp");
+        }
+        assertThat(StaticHandler.vueResource(getClass().getClassLoader()))
+                .matches("META-INF/resources/webjars/vue/3\\.5\\.[0-9]+/dist/vue\\.runtime\\.esm-browser\\.prod\\.js");
     }
 
     @Test
@@ -317,7 +359,7 @@ class RestApiTest {
             String response = TestClient.rawHttp(server.port(), "GET " + path + " HTTP/1.1");
             assertThat(response).as(path).matches("(?s)HTTP/1\\.1 (400|404) .*");
             assertThat(response).as(path).doesNotContain("root:").doesNotContain("<project")
-                    .doesNotContain("openapi:").doesNotContain("Parley is running");
+                    .doesNotContain("openapi:").doesNotContain("<div id=\"app\">");
         }
     }
 

@@ -1,0 +1,278 @@
+package dev.parley.chat.server;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TimeoutException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/** The chat page in one headless browser, seen the way a person uses it (page object). */
+final class ChatPage implements AutoCloseable {
+    static final Path SCREENSHOTS = Path.of("target", "screenshots");
+    static final String PASSWORD = "correct horse battery";
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    final String label;
+    final ChromeDriver driver;
+    private final Browsers.Browser browser;
+
+    /** One message row as shown: its state (confirmed, pending, failed), seq (confirmed only) and text. */
+    record Shown(String state, long seq, String sender, String text, boolean edited, boolean deleted) {}
+
+    private ChatPage(String label, Browsers.Browser browser) {
+        this.label = label;
+        this.browser = browser;
+        this.driver = browser.driver;
+    }
+
+    static ChatPage open(String label, URI base) throws IOException {
+        return open(label, base, Browsers.WIDTH, Browsers.HEIGHT);
+    }
+
+    static ChatPage open(String label, URI base, int width, int height) throws IOException {
+        ChatPage page = new ChatPage(label, Browsers.acquire(width, height));
+        page.driver.get(base.toString());
+        page.await("the page to start", () -> !page.driver.findElements(By.id("auth-username")).isEmpty()
+                || !page.driver.findElements(By.id("conn-state")).isEmpty());
+        return page;
+    }
+
+    @Override
+    public void close() {
+        Browsers.release(browser);
+    }
+
+    // ---- waiting -----------------------------------------------------------------------------------------------
+
+    /** Waits until the condition holds; on timeout saves a screenshot and says what the page showed. */
+    void await(String what, Supplier<Boolean> condition) {
+        await(what, WAIT, condition);
+    }
+
+    void await(String what, Duration timeout, Supplier<Boolean> condition) {
+        try {
+            new WebDriverWait(driver, timeout, Duration.ofMillis(100))
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .ignoring(org.openqa.selenium.NoSuchElementException.class)
+                    .until(d -> condition.get());
+        } catch (TimeoutException e) {
+            String shot = screenshot("failure-" + label + "-" + System.currentTimeMillis());
+            throw new AssertionError("[" + label + "] timed out waiting for " + what + "; connection: "
+                    + connectionState() + "; messages: " + messages() + "; screenshot: " + shot, e);
+        }
+    }
+
+    // ---- signing in --------------------------------------------------------------------------------------------
+
+    void register(String username) {
+        driver.findElement(By.id("tab-register")).click();
+        fillCredentials(username, PASSWORD);
+        awaitLive();
+        await("a room to open", () -> !driver.findElements(By.id("composer-input")).isEmpty());
+    }
+
+    void signIn(String username, String password) {
+        driver.findElement(By.id("tab-login")).click();
+        fillCredentials(username, password);
+    }
+
+    void submitRegistration(String username, String password) {
+        driver.findElement(By.id("tab-register")).click();
+        fillCredentials(username, password);
+    }
+
+    private void fillCredentials(String username, String password) {
+        WebElement user = driver.findElement(By.id("auth-username"));
+        user.clear();
+        user.sendKeys(username);
+        WebElement pass = driver.findElement(By.id("auth-password"));
+        pass.clear();
+        pass.sendKeys(password);
+        driver.findElement(By.id("auth-submit")).click();
+    }
+
+    String authError() {
+        List<WebElement> error = driver.findElements(By.id("auth-error"));
+        return error.isEmpty() ? "" : error.get(0).getText();
+    }
+
+    boolean onLoginScreen() {
+        return !driver.findElements(By.id("auth-username")).isEmpty();
+    }
+
+    void awaitLive() {
+        await("the connection to be live", () -> "live".equals(connectionState()));
+    }
+
+    String connectionState() {
+        Object state = js("var e = document.getElementById('conn-state'); return e ? e.dataset.state : null;");
+        return state == null ? "signed-out" : state.toString();
+    }
+
+    void reload() {
+        driver.navigate().refresh();
+    }
+
+    void signOut() {
+        driver.findElement(By.id("logout")).click();
+        await("the login screen", this::onLoginScreen);
+    }
+
+    // ---- rooms -------------------------------------------------------------------------------------------------
+
+    void createRoom(String name, boolean isPrivate) {
+        driver.findElement(By.id("new-room-toggle")).click();
+        driver.findElement(By.id("new-room-name")).sendKeys(name);
+        if (isPrivate) {
+            driver.findElement(By.id("new-room-private")).click();
+        }
+        driver.findElement(By.id("new-room-create")).click();
+        awaitOpenRoom(name);
+    }
+
+    /** Clicks the room in the list: opens it, or joins it first if it is a public room one is not in. */
+    void openRoom(String name) {
+        await("room " + name + " in the list", () -> !roomButtons(name).isEmpty());
+        roomButtons(name).get(0).click();
+        awaitOpenRoom(name);
+    }
+
+    void openDirect(String username) {
+        driver.findElement(By.id("new-direct-toggle")).click();
+        driver.findElement(By.id("direct-username")).sendKeys(username);
+        driver.findElement(By.id("direct-open")).click();
+        await("the conversation with " + username, () -> roomTitle().endsWith(username));
+    }
+
+    private List<WebElement> roomButtons(String name) {
+        return driver.findElements(By.cssSelector(".room-item[data-room='" + name + "']"));
+    }
+
+    void awaitOpenRoom(String name) {
+        await("room " + name + " to open", () -> roomTitle().endsWith(name)
+                && driver.findElements(By.cssSelector("#messages .list-note")).isEmpty());
+    }
+
+    String roomTitle() {
+        List<WebElement> title = driver.findElements(By.id("room-title"));
+        return title.isEmpty() ? "" : title.get(0).getText().strip();
+    }
+
+    /** The unread badge of a room in the list; 0 without one. */
+    int unread(String room) {
+        Object text = js("var b = document.querySelector(\".room-item[data-room='\" + arguments[0] + \"'] .badge\");"
+                + "return b ? b.firstChild.textContent : '0';", room);
+        return Integer.parseInt(text.toString().replace("+", ""));
+    }
+
+    String typingLine() {
+        return driver.findElement(By.id("typing")).getText().strip();
+    }
+
+    List<String> onlineMembers() {
+        return driver.findElements(By.cssSelector("#members .member.online")).stream()
+                .map(e -> e.getAttribute("data-user")).collect(Collectors.toList());
+    }
+
+    // ---- messages ----------------------------------------------------------------------------------------------
+
+    WebElement composer() {
+        return driver.findElement(By.id("composer-input"));
+    }
+
+    /** Types the text and presses Enter. */
+    void send(String text) {
+        WebElement box = composer();
+        box.sendKeys(text);
+        box.sendKeys(Keys.ENTER);
+    }
+
+    /** Every message row of the open room, top to bottom. */
+    @SuppressWarnings("unchecked")
+    List<Shown> messages() {
+        Object rows;
+        try {
+            rows = js("return Array.from(document.querySelectorAll('#messages article.msg')).map(function (a) {"
+                    + "  var t = a.querySelector('.text');"
+                    + "  return [a.dataset.state, a.dataset.seq || '0', a.dataset.sender || '',"
+                    + "    t ? t.textContent : '', !!a.querySelector('.edited'), a.classList.contains('deleted')];"
+                    + "});");
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+        List<Shown> shown = new ArrayList<>();
+        for (Object row : (List<Object>) rows) {
+            List<Object> r = (List<Object>) row;
+            shown.add(new Shown((String) r.get(0), Long.parseLong((String) r.get(1)), (String) r.get(2),
+                    (String) r.get(3), (Boolean) r.get(4), (Boolean) r.get(5)));
+        }
+        return shown;
+    }
+
+    List<String> confirmedTexts() {
+        return messages().stream().filter(m -> m.state().equals("confirmed")).map(Shown::text)
+                .collect(Collectors.toList());
+    }
+
+    long count(String text) {
+        return messages().stream().filter(m -> m.text().equals(text)).count();
+    }
+
+    void awaitMessage(String text) {
+        await("message \"" + text + "\"", () -> confirmedTexts().contains(text));
+    }
+
+    /** The row of a confirmed message with this text. */
+    WebElement row(String text) {
+        for (WebElement row : driver.findElements(By.cssSelector("#messages article.msg[data-state='confirmed']"))) {
+            List<WebElement> t = row.findElements(By.className("text"));
+            if (!t.isEmpty() && t.get(0).getText().equals(text)) {
+                return row;
+            }
+        }
+        throw new org.openqa.selenium.NoSuchElementException("no message " + text);
+    }
+
+    Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    /** Browser console entries at warning level or above (CSP violations show up here). */
+    List<String> consoleProblems() {
+        List<String> problems = new ArrayList<>();
+        for (LogEntry entry : driver.manage().logs().get(LogType.BROWSER)) {
+            if (entry.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                problems.add(entry.getMessage());
+            }
+        }
+        return problems;
+    }
+
+    /** Saves a PNG under target/screenshots; returns its path. */
+    String screenshot(String name) {
+        try {
+            Files.createDirectories(SCREENSHOTS);
+            Path target = SCREENSHOTS.resolve(name + ".png");
+            Path shot = driver.getScreenshotAs(OutputType.FILE).toPath();
+            Files.copy(shot, target, StandardCopyOption.REPLACE_EXISTING);
+            return target.toAbsolutePath().toString();
+        } catch (IOException | RuntimeException e) {
+            return "(no screenshot: " + e + ")";
+        }
+    }
+}

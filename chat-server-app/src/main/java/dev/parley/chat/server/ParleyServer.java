@@ -22,15 +22,14 @@ import org.glassfish.grizzly.http.server.ServerConfiguration;
 import org.glassfish.grizzly.nio.transport.TCPNIOTransport;
 import org.glassfish.grizzly.strategies.WorkerThreadIOStrategy;
 import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
-import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 
 /**
  * The Parley reference server: the WebSocket endpoint ({@code /ws}), the REST API ({@code /api/*}),
  * {@code /health}, {@code /metrics}, {@code /openapi.yaml} and the chat page ({@code /}) on one port.
  *
- * <p>One Grizzly {@link HttpServer} with one {@link NetworkListener} carries everything: Tyrus's
- * {@link WebSocketAddOn} puts a WebSocket filter in that listener's filter chain, which takes over upgrade requests
- * for deployed endpoints and passes every other request on to the plain HTTP handlers.
+ * <p>One Grizzly {@link HttpServer} with one {@link NetworkListener} carries everything: a {@link WebSocketMount}
+ * (Tyrus's {@code WebSocketAddOn}) puts a WebSocket filter in that listener's filter chain, which takes over upgrade
+ * requests for deployed endpoints and passes every other request on to the plain HTTP handlers.
  *
  * <pre>{@code
  * try (ParleyServer server = new ParleyServer(ServerConfig.load()).start()) {
@@ -60,7 +59,7 @@ public final class ParleyServer implements AutoCloseable {
     private ChatStorage storage;
     private ChatService chat;
     private ChatWebSocket webSocket;
-    private WebSocketContainer container;
+    private WebSocketMount webSocketMount;
     private HttpServer http;
     private NetworkListener listener;
 
@@ -121,12 +120,6 @@ public final class ParleyServer implements AutoCloseable {
                     .outboundQueueLimit(config.wsOutboundQueue())
                     .clock(clock)
                     .build();
-            // Tyrus's own frame buffer: above the transport's limit, so the transport decides and reports it.
-            container = new WebSocketContainer("/", config.wsMaxFrameBytes() + 1024);
-            container.addEndpoint(webSocket.endpointConfig());
-            container.start("/", config.port());
-            container.doneDeployment();
-
             http = new HttpServer();
             listener = new NetworkListener(LISTENER, config.bind(), config.port());
             configureListener(listener);
@@ -152,7 +145,7 @@ public final class ParleyServer implements AutoCloseable {
         return JooqChatStorage.sqlite(config.sqliteFile());
     }
 
-    private void configureListener(NetworkListener l) {
+    private void configureListener(NetworkListener l) throws DeploymentException {
         TCPNIOTransport transport = l.getTransport();
         // Handlers block (database, password hashing): run them on worker threads, not selector threads.
         transport.setIOStrategy(WorkerThreadIOStrategy.getInstance());
@@ -162,7 +155,7 @@ public final class ParleyServer implements AutoCloseable {
                 .setMaxPoolSize(64));
         l.setMaxHttpHeaderSize(16 * 1024);
         l.registerAddOn(new HttpGuard());
-        l.registerAddOn(new WebSocketAddOn(container, "/"));
+        webSocketMount = WebSocketMount.mount(l, webSocket.endpointConfig(), config.wsMaxFrameBytes());
     }
 
     private void registerHandlers(ServerConfiguration sc) {
@@ -267,8 +260,8 @@ public final class ParleyServer implements AutoCloseable {
                 }
             });
         }
-        if (container != null) {
-            run(failure, "stop the WebSocket container", container::stop);
+        if (webSocketMount != null) {
+            run(failure, "stop the WebSocket container", webSocketMount::close);
         }
     }
 

@@ -10,9 +10,10 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
 
 /**
  * A Tyrus server container that owns no HTTP server: it only holds the WebSocket engine with the deployed endpoints.
- * The Grizzly {@code HttpServer} that {@link ParleyServer} builds carries it on its own listener through Tyrus's
- * {@code WebSocketAddOn}, so that WebSocket upgrades and plain HTTP requests share one port. This mirrors Tyrus's
- * own {@code GrizzlyServerContainer}, minus the server it creates.
+ * A Grizzly {@code HttpServer} (the one {@link ParleyServer} builds, or an application's own) carries it on its own
+ * listener through Tyrus's {@code WebSocketAddOn}, so that WebSocket upgrades and plain HTTP requests share one port.
+ * This mirrors Tyrus's own {@code GrizzlyServerContainer}, minus the server it creates. The public way to use it is
+ * {@link WebSocketMount}.
  *
  * <p>Use: {@link #addEndpoint(ServerEndpointConfig)}, then {@link #start(String, int)} (which deploys them), then
  * {@link #stop()} when done.

@@ -1,0 +1,103 @@
+package dev.parley.chat.server;
+
+import jakarta.websocket.DeploymentException;
+import jakarta.websocket.server.ServerEndpointConfig;
+import java.io.IOException;
+import java.util.Objects;
+import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
+
+/**
+ * Serves a Jakarta WebSocket endpoint, such as {@code ChatWebSocket.endpointConfig()}, on a Grizzly
+ * {@link NetworkListener} that an application already has, next to its own HTTP handlers on the same port. This is
+ * how {@link ParleyServer} mounts {@code /ws}, and how an application with its own Grizzly {@code HttpServer}
+ * embeds Parley's WebSocket endpoint:
+ *
+ * <pre>{@code
+ * HttpServer http = HttpServer.createSimpleServer(null, "127.0.0.1", 8080);
+ * ChatWebSocket chatSocket = ChatWebSocket.builder(chatService).authenticator(myAuth).build();
+ * WebSocketMount mount = WebSocketMount.mount(http.getListener("grizzly"), chatSocket.endpointConfig(), 64 * 1024);
+ * http.getServerConfiguration().addHttpHandler(myHandler, "/hello");
+ * http.start();
+ * ...
+ * chatSocket.close();      // closes the sockets (1001)
+ * http.shutdownNow();
+ * mount.close();
+ * }</pre>
+ *
+ * <p>Under the hood a Tyrus WebSocket engine that owns no HTTP server holds the endpoint, and Tyrus's
+ * {@link WebSocketAddOn} puts its filter into the listener's filter chain: that filter takes over upgrade requests
+ * for the endpoint's path (relative to the root context {@code /}) and passes every other request on to the HTTP
+ * handlers. Mount before the listener starts: Grizzly builds a listener's filter chain when it starts.
+ *
+ * <p>Guarantees: after {@link #mount} returns, the endpoint is deployed and the listener will serve it once started;
+ * no further endpoints can be added to this mount. {@link #close()} undeploys the endpoint; it does not close open
+ * sockets (close the endpoint's owner, for example {@code ChatWebSocket.close()}, first) and does not stop the
+ * listener. Thread-safe: {@link #close()} may be called from any thread, more than once.
+ */
+public final class WebSocketMount implements AutoCloseable {
+    /** Headroom above the endpoint's own frame limit, so that the endpoint, not Tyrus, rejects large frames. */
+    private static final int BUFFER_HEADROOM = 1024;
+
+    private final WebSocketContainer container;
+    private boolean closed; // guarded by this
+
+    private WebSocketMount(WebSocketContainer container) {
+        this.container = container;
+    }
+
+    /**
+     * Deploys an endpoint and registers it on a listener that has not started yet.
+     *
+     * @param listener the application's listener, for example {@code httpServer.getListener("grizzly")}; not started
+     * @param endpoint the endpoint configuration; its path is relative to the root context {@code /}
+     * @param maxFrameBytes the largest text frame the endpoint itself accepts (for {@code ChatWebSocket}, its
+     *     {@code maxFrameBytes}, 64 KiB by default); Tyrus buffers frames up to 1 KiB more, so that the endpoint
+     *     applies its own limit and close code
+     * @return the mount; close it after the server has stopped
+     * @throws IllegalStateException if the listener has already started
+     * @throws IllegalArgumentException if {@code maxFrameBytes} is not positive
+     * @throws DeploymentException if Tyrus rejects the endpoint (for example an invalid path)
+     */
+    public static WebSocketMount mount(NetworkListener listener, ServerEndpointConfig endpoint, int maxFrameBytes)
+            throws DeploymentException {
+        Objects.requireNonNull(listener, "listener == null");
+        Objects.requireNonNull(endpoint, "endpoint == null");
+        if (maxFrameBytes < 1) {
+            throw new IllegalArgumentException("maxFrameBytes must be positive: " + maxFrameBytes);
+        }
+        if (listener.isStarted()) {
+            throw new IllegalStateException("mount the WebSocket endpoint before the listener starts");
+        }
+        WebSocketContainer container =
+                new WebSocketContainer("/", (int) Math.min(Integer.MAX_VALUE, (long) maxFrameBytes + BUFFER_HEADROOM));
+        try {
+            container.addEndpoint(endpoint);
+            container.start("/", listener.getPort()); // deploys; this container opens no port of its own
+            container.doneDeployment();
+        } catch (IOException e) {
+            container.stop();
+            throw new DeploymentException("cannot deploy " + endpoint.getPath() + ": " + e.getMessage(), e);
+        } catch (DeploymentException | RuntimeException e) {
+            container.stop();
+            throw e;
+        }
+        listener.registerAddOn(new WebSocketAddOn(container, "/"));
+        return new WebSocketMount(container);
+    }
+
+    /** Undeploys the endpoint. Idempotent; never throws. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            container.stop();
+        } catch (RuntimeException e) {
+            System.getLogger(WebSocketMount.class.getName())
+                    .log(System.Logger.Level.WARNING, "Could not stop the WebSocket container", e);
+        }
+    }
+}

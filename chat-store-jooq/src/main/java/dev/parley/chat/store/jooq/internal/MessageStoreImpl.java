@@ -11,6 +11,8 @@ import dev.parley.chat.core.Message;
 import dev.parley.chat.core.spi.AppendResult;
 import dev.parley.chat.core.spi.MessageStore;
 import dev.parley.chat.core.spi.NewMessage;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -63,36 +65,72 @@ final class MessageStoreImpl implements MessageStore {
         }
     }
 
+    // The append path runs for every message, so it skips jOOQ's per-call rendering: three fixed statements, which
+    // the SQLite writer's statement cache (and PostgreSQL's server-side plans) prepare once. Identifiers come from
+    // the generated schema, quoted as everywhere else.
+    private static final String FIND_CLIENT_MSG_ID = "SELECT " + q(MESSAGES.ID.getName()) + " FROM "
+            + q(MESSAGES.getName()) + " WHERE " + q(MESSAGES.SENDER_ID.getName()) + " = ? AND "
+            + q(MESSAGES.CLIENT_MSG_ID.getName()) + " = ?";
+    private static final String NEXT_SEQ = "UPDATE " + q(ROOMS.getName()) + " SET " + q(ROOMS.LAST_SEQ.getName())
+            + " = " + q(ROOMS.LAST_SEQ.getName()) + " + 1 WHERE " + q(ROOMS.ID.getName()) + " = ? RETURNING "
+            + q(ROOMS.LAST_SEQ.getName());
+    private static final String INSERT = "INSERT INTO " + q(MESSAGES.getName()) + " (" + q(MESSAGES.ROOM_ID.getName())
+            + ", " + q(MESSAGES.SEQ.getName()) + ", " + q(MESSAGES.SENDER_ID.getName()) + ", "
+            + q(MESSAGES.BODY.getName()) + ", " + q(MESSAGES.CLIENT_MSG_ID.getName()) + ", "
+            + q(MESSAGES.CREATED_AT.getName()) + ", " + q(MESSAGES.DELETED.getName())
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING " + q(MESSAGES.ID.getName());
+
+    private static String q(String identifier) {
+        return '"' + identifier + '"';
+    }
+
     private static AppendResult appendInTransaction(DSLContext dsl, NewMessage m, long createdAt) {
         if (m.clientMsgId() != null) {
-            Optional<Message> original = findByClientMsgId(dsl, m.senderId(), m.clientMsgId());
-            if (original.isPresent()) {
-                return retryOf(original.get(), m);
+            Long originalId = dsl.connectionResult(c -> {
+                try (PreparedStatement ps = c.prepareStatement(FIND_CLIENT_MSG_ID)) {
+                    ps.setLong(1, m.senderId());
+                    ps.setString(2, m.clientMsgId());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        return rs.next() ? rs.getLong(1) : null;
+                    }
+                }
+            });
+            if (originalId != null) {
+                Message original = findById(dsl, MESSAGES.ID.eq(originalId)).orElseThrow(
+                        () -> Errors.unavailable("a message vanished while being read", null));
+                return retryOf(original, m);
             }
         }
-        Long seq = dsl.update(ROOMS)
-                .set(ROOMS.LAST_SEQ, ROOMS.LAST_SEQ.plus(1L))
-                .where(ROOMS.ID.eq(m.roomId()))
-                .returningResult(ROOMS.LAST_SEQ)
-                .fetchOptional()
-                .map(r -> r.value1())
-                .orElse(null);
-        if (seq == null) {
+        long[] seqAndId = dsl.connectionResult(c -> {
+            long seq;
+            try (PreparedStatement ps = c.prepareStatement(NEXT_SEQ)) {
+                ps.setLong(1, m.roomId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return null;
+                    }
+                    seq = rs.getLong(1);
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(INSERT)) {
+                ps.setLong(1, m.roomId());
+                ps.setLong(2, seq);
+                ps.setLong(3, m.senderId());
+                ps.setString(4, m.body());
+                ps.setString(5, m.clientMsgId());
+                ps.setLong(6, createdAt);
+                ps.setBoolean(7, false);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new long[] {seq, rs.getLong(1)};
+                }
+            }
+        });
+        if (seqAndId == null) {
             throw ChatException.of(ErrorCode.ROOM_NOT_FOUND, "no such room");
         }
-        long id = dsl.insertInto(MESSAGES)
-                .set(MESSAGES.ROOM_ID, m.roomId())
-                .set(MESSAGES.SEQ, seq)
-                .set(MESSAGES.SENDER_ID, m.senderId())
-                .set(MESSAGES.BODY, m.body())
-                .set(MESSAGES.CLIENT_MSG_ID, m.clientMsgId())
-                .set(MESSAGES.CREATED_AT, createdAt)
-                .set(MESSAGES.DELETED, false)
-                .returningResult(MESSAGES.ID)
-                .fetchSingle()
-                .value1();
-        return new AppendResult(new Message(id, m.roomId(), m.room(), seq, m.senderId(), m.sender(), m.body(),
-                m.createdAt(), m.clientMsgId(), null, false), true);
+        return new AppendResult(new Message(seqAndId[1], m.roomId(), m.room(), seqAndId[0], m.senderId(),
+                m.sender(), m.body(), m.createdAt(), m.clientMsgId(), null, false), true);
     }
 
     /**

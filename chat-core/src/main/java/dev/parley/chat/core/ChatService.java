@@ -190,7 +190,8 @@ public interface ChatService extends AutoCloseable {
 
     /**
      * Sends a message: stores it with the room's next sequence number, then publishes
-     * {@link ChatEvent.MessagePosted}. The actor's read position moves to the new message.
+     * {@link ChatEvent.MessagePosted}. The actor's read position does not move: unread counts never include one's own
+     * messages anyway.
      *
      * <p>Idempotent per sender and {@code clientMsgId}: a retry returns the original message and stores nothing.
      *

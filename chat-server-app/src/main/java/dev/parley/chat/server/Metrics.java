@@ -75,7 +75,7 @@ final class Metrics {
      */
     String render(String transport) {
         StringBuilder out = new StringBuilder(4096);
-        counter(out, "parley_messages_sent_total", "Messages stored by this server (REST and WebSocket).",
+        counter(out, "parley_messages_sent_total", "Messages sent through this server (REST and WebSocket), idempotent retries included.",
                 messagesSent());
         header(out, "parley_messages_sent_per_second", "gauge",
                 "Messages sent per second, averaged over the last minute.");

@@ -2,7 +2,9 @@ package dev.parley.chat.server;
 
 import dev.parley.chat.core.ChatService;
 import dev.parley.chat.core.ChatSettings;
+import dev.parley.chat.core.memory.InProcessFanout;
 import dev.parley.chat.core.spi.ChatStorage;
+import dev.parley.chat.core.spi.Fanout;
 import dev.parley.chat.password4j.Argon2idPasswordHasher;
 import dev.parley.chat.store.jooq.JooqChatStorage;
 import dev.parley.chat.transport.websocket.ChatWebSocket;
@@ -57,6 +59,7 @@ public final class ParleyServer implements AutoCloseable {
     private boolean started;
     private boolean closed;
     private ChatStorage storage;
+    private Fanout fanout;
     private ChatService chat;
     private ChatWebSocket webSocket;
     private WebSocketMount webSocketMount;
@@ -100,8 +103,10 @@ public final class ParleyServer implements AutoCloseable {
         started = true;
         try {
             storage = openStorage();
-            ChatService core = ChatService.builder()
+            fanout = new CountingFanout(new InProcessFanout(), metrics);
+            chat = ChatService.builder()
                     .storage(storage)
+                    .fanout(fanout)
                     .passwordHasher(Argon2idPasswordHasher.owasp())
                     .clock(clock)
                     .settings(ChatSettings.builder()
@@ -110,7 +115,6 @@ public final class ParleyServer implements AutoCloseable {
                             .sessionLifetime(config.sessionLifetime())
                             .build())
                     .build();
-            chat = new MeteredChatService(core, metrics);
             webSocket = ChatWebSocket.builder(chat)
                     .path("/ws")
                     .allowedOrigins(new LinkedHashSet<>(config.allowedOrigins()))
@@ -245,6 +249,9 @@ public final class ParleyServer implements AutoCloseable {
         }
         if (chat != null) {
             run(failure, "close the chat service", chat::close);
+        }
+        if (fanout != null) {
+            run(failure, "close the fan-out", fanout::close);
         }
         if (storage != null) {
             run(failure, "close the storage", storage::close);

@@ -363,14 +363,23 @@ class RestApiTest {
         }
     }
 
+    private static long sentTotal(String metrics) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^parley_messages_sent_total (\\d+)$")
+                .matcher(metrics);
+        assertThat(m.find()).as("parley_messages_sent_total in /metrics").isTrue();
+        return Long.parseLong(m.group(1));
+    }
+
     @Test
     void healthMetricsAndOpenApiRespond() {
         Reply health = client.get("/health", null);
         assertThat(health.status()).isEqualTo(200);
         assertThat(health.json().getString("status")).isEqualTo("ok");
 
+        long before = sentTotal(client.get("/metrics", null).body());
         client.post("/api/messages", alice, json("room", "general", "body", "counted"));
         Reply metrics = client.get("/metrics", null);
+        assertThat(sentTotal(metrics.body())).isEqualTo(before + 1);
         assertThat(metrics.status()).isEqualTo(200);
         assertThat(metrics.contentType()).startsWith("text/plain");
         assertThat(metrics.body()).contains("parley_messages_sent_total ")

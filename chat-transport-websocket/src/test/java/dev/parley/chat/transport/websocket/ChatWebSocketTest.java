@@ -449,9 +449,9 @@ class ChatWebSocketTest {
                 clock.advance(Duration.ofSeconds(1)); // refills the soft bucket: served again
                 a.send(obj("type", "ping", "ref", "again"));
                 assertThat(a.await("pong").getString("ref")).isEqualTo("again");
-                // The hard bucket (3x: 15 frames, refilled to 15 by the second) has 14 left: the 15th frame from
-                // here empties it and the 16th is abuse. Send exactly that many, so no frame races the close.
-                for (int i = 0; i < 16; i++) {
+                // The hard bucket (3x: 15 frames, refilled to 15 by the second) has 14 left after "again": 14 more
+                // frames empty it and the 15th is abuse. Send exactly 15, so no later frame races the close.
+                for (int i = 0; i < 15; i++) {
                     a.send(obj("type", "ping"));
                 }
                 assertThat(a.awaitClose()).isEqualTo(new WsClient.Close(1008, "rate_limited"));

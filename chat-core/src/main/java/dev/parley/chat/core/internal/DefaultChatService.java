@@ -412,7 +412,7 @@ public final class DefaultChatService implements ChatService {
 
     @Override
     public List<Member> members(User actor, String room) {
-        Room r = readableRoom(actor, room).room;
+        Room r = visibleRoom(actor, room).room;
         List<Membership> memberships = rooms.listMembers(r.id());
         Map<Long, User> byId = users.findByIds(memberships.stream().map(Membership::userId)
                 .collect(Collectors.toList())).stream().collect(Collectors.toMap(User::id, u -> u));
@@ -492,7 +492,7 @@ public final class DefaultChatService implements ChatService {
     @Override
     public HistoryPage history(User actor, String room, HistoryQuery query) {
         Objects.requireNonNull(query, "query == null");
-        Room r = readableRoom(actor, room).room;
+        Room r = visibleRoom(actor, room).room;
         int limit = query.limit();
         if (limit > settings.maxHistoryPage()) {
             throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
@@ -584,7 +584,7 @@ public final class DefaultChatService implements ChatService {
         }
     }
 
-    /** A room the actor may see: any public room, or one the actor is a member of. */
+    /** A room the actor may see, and so read the history and members of: any public room, or one of the actor's. */
     private Access visibleRoom(User actor, String name) {
         Objects.requireNonNull(actor, "actor == null");
         Objects.requireNonNull(name, "room == null");
@@ -599,11 +599,6 @@ public final class DefaultChatService implements ChatService {
             throw new NotFoundException(ErrorCode.ROOM_NOT_FOUND, "no such room");
         }
         return new Access(room, membership);
-    }
-
-    /** A room whose history and members the actor may read: the same as visible. */
-    private Access readableRoom(User actor, String name) {
-        return visibleRoom(actor, name);
     }
 
     /** A room the actor is a member of. */

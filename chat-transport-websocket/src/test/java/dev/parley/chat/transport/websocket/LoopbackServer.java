@@ -17,7 +17,7 @@ import org.glassfish.tyrus.spi.WebSocketEngine;
  * A Tyrus server on Grizzly bound to 127.0.0.1 on an ephemeral port (Tyrus's own {@code Server} binds 0.0.0.0).
  * It deploys the endpoint through the standard {@code ServerContainer.addEndpoint}, as any container would.
  */
-final class LoopbackServer implements AutoCloseable {
+public final class LoopbackServer implements AutoCloseable {
     private final HttpServer http;
     private final TyrusServerContainer container;
     private final int port;
@@ -28,7 +28,7 @@ final class LoopbackServer implements AutoCloseable {
         this.port = port;
     }
 
-    static LoopbackServer start(ServerEndpointConfig config) throws Exception {
+    public static LoopbackServer start(ServerEndpointConfig config) throws Exception {
         TyrusServerContainer container = new TyrusServerContainer((Set<Class<?>>) null) {
             private final WebSocketEngine engine = TyrusWebSocketEngine.builder(this).build();
 
@@ -64,11 +64,11 @@ final class LoopbackServer implements AutoCloseable {
         return new LoopbackServer(http, container, listener.getPort());
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("ws://127.0.0.1:" + port + path);
     }
 

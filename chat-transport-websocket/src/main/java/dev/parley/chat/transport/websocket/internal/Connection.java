@@ -72,8 +72,8 @@ final class Connection {
         this.service = hub.service;
         this.frames = hub.frames;
         this.limiter = new RateLimiter(settings.ratePerSecond(), settings.rateBurst(), settings.clock().millis());
-        this.out = new Outbound(session.getAsyncRemote(), settings.outboundQueueLimit(),
-                hub.counters.framesOut::increment, this::sendFailed);
+        this.out = new Outbound(hub.rawFrames.writer(session), session.getAsyncRemote(), hub.flusher,
+                settings.outboundQueueLimit(), hub.counters.framesOut::add, this::sendFailed);
     }
 
     void markRegistered() {
@@ -321,7 +321,7 @@ final class Connection {
         if (event instanceof ChatEvent.Typing && ((ChatEvent.Typing) event).user().id() == u.id()) {
             return; // not echoed to the typist
         }
-        String frame = frames.event(event);
+        OutFrame frame = frames.event(event);
         if (live) {
             sendLive(frame);
         } else {
@@ -338,7 +338,7 @@ final class Connection {
     }
 
     /** Queues a live frame; closes the socket as a slow consumer if its queue is full. Never blocks. */
-    void sendLive(String frame) {
+    void sendLive(OutFrame frame) {
         if (!out.offer(frame, true)) {
             hub.counters.slowConsumerCloses.increment();
             closeForPolicy(POLICY, "slow_consumer");
@@ -346,7 +346,7 @@ final class Connection {
     }
 
     /** Queues a frame that does not count against the queue limit (replay, and frames that end a stream). */
-    void sendReplay(String frame) {
+    void sendReplay(OutFrame frame) {
         out.offer(frame, false);
     }
 
@@ -374,6 +374,12 @@ final class Connection {
     /** Called by the hub's sweep every ping interval. */
     void tick(long now) {
         if (closed.get() || user == null) {
+            return;
+        }
+        long since = out.stalledSince();
+        if (since >= 0 && System.nanoTime() - since > settings.sendTimeout().toNanos()) {
+            hub.counters.slowConsumerCloses.increment();
+            closeForPolicy(POLICY, "slow_consumer");
             return;
         }
         long ping = settings.pingInterval().toMillis();

@@ -24,22 +24,22 @@ final class Frames implements AutoCloseable {
     private final AtomicReferenceArray<Memo> memo = new AtomicReferenceArray<>(MEMO_SLOTS);
     private final LongAdder encoded = new LongAdder();
 
-    private record Memo(ChatEvent event, String json) {
+    private record Memo(ChatEvent event, OutFrame frame) {
     }
 
-    /** The frame for a chat event, shared between recipients. */
-    String event(ChatEvent event) {
+    /** The frame for a chat event, shared between recipients (and so is its wire form, once built). */
+    OutFrame event(ChatEvent event) {
         int slot = System.identityHashCode(event) & (MEMO_SLOTS - 1);
         Memo m = memo.get(slot);
         if (m != null && m.event == event) {
-            return m.json;
+            return m.frame;
         }
-        String json = encodeEvent(event);
-        memo.set(slot, new Memo(event, json));
-        return json;
+        OutFrame frame = encodeEvent(event);
+        memo.set(slot, new Memo(event, frame));
+        return frame;
     }
 
-    private String encodeEvent(ChatEvent event) {
+    private OutFrame encodeEvent(ChatEvent event) {
         if (event instanceof ChatEvent.MessagePosted) {
             return message("message", ((ChatEvent.MessagePosted) event).message(), null);
         } else if (event instanceof ChatEvent.MessageEdited) {
@@ -59,45 +59,45 @@ final class Frames implements AutoCloseable {
         throw new IllegalArgumentException("unknown event " + event.getClass().getName());
     }
 
-    String ready(User user, String ref) {
+    OutFrame ready(User user, String ref) {
         return encode(new Wire.Ready("ready", Wire.UserJson.of(user), ref));
     }
 
-    String subscribed(String room, long lastSeq, List<String> online, String ref) {
+    OutFrame subscribed(String room, long lastSeq, List<String> online, String ref) {
         return encode(new Wire.Subscribed("subscribed", room, lastSeq, online, ref));
     }
 
-    String left(String room, String ref) {
+    OutFrame left(String room, String ref) {
         return encode(new Wire.RoomOnly("left", room, ref));
     }
 
-    String unsubscribed(String room, String ref) {
+    OutFrame unsubscribed(String room, String ref) {
         return encode(new Wire.RoomOnly("unsubscribed", room, ref));
     }
 
-    String ack(Message message, String ref) {
+    OutFrame ack(Message message, String ref) {
         return encode(new Wire.Ack("ack", message.clientMsgId(), Wire.MessageJson.of(message), ref));
     }
 
     /** {@code message}, {@code edited} or {@code deleted}. */
-    String message(String type, Message message, String ref) {
+    OutFrame message(String type, Message message, String ref) {
         return encode(new Wire.MessageFrame(type, Wire.MessageJson.of(message), ref));
     }
 
-    String presence(String room, User user, String state) {
+    OutFrame presence(String room, User user, String state) {
         return encode(new Wire.Presence("presence", room, Wire.UserJson.of(user), state));
     }
 
-    String unread(RoomSummary summary, String ref) {
+    OutFrame unread(RoomSummary summary, String ref) {
         return encode(new Wire.Unread("unread", summary.room().name(), summary.lastReadSeq(), summary.unread(),
                 ref));
     }
 
-    String error(String code, String message, String ref) {
+    OutFrame error(String code, String message, String ref) {
         return encode(new Wire.Error("error", code, message, ref));
     }
 
-    String pong(String ref) {
+    OutFrame pong(String ref) {
         return encode(new Wire.Pong("pong", ref));
     }
 
@@ -106,9 +106,9 @@ final class Frames implements AutoCloseable {
         return encoded.sum();
     }
 
-    private String encode(Object frame) {
+    private OutFrame encode(Object frame) {
         encoded.increment();
-        return jsonb.toJson(frame);
+        return new OutFrame(jsonb.toJson(frame));
     }
 
     @Override

@@ -40,7 +40,7 @@ final class Presence {
             int n = state.counts.merge(user.id(), 1, Integer::sum);
             state.names.put(user.id(), user.username());
             if (n == 1) {
-                String frame = frames.presence(room, user, "online");
+                OutFrame frame = frames.presence(room, user, "online");
                 for (Connection c : state.connections) {
                     if (c != conn) {
                         c.sendLive(frame);
@@ -63,7 +63,7 @@ final class Presence {
         if (n != null && n <= 0) {
             state.counts.remove(user.id());
             state.names.remove(user.id());
-            String frame = frames.presence(room, user, "offline");
+            OutFrame frame = frames.presence(room, user, "offline");
             for (Connection c : state.connections) {
                 c.sendLive(frame);
             }

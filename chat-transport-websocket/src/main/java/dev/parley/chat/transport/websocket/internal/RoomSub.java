@@ -42,7 +42,7 @@ final class RoomSub implements ChatListener {
     }
 
     /** Queues {@code subscribed}, then the replayed and buffered events (not counted against the queue limit). */
-    void activate(Subscription s, String subscribedFrame) {
+    void activate(Subscription s, OutFrame subscribedFrame) {
         this.subscription = s;
         boolean closeNow;
         synchronized (this) {

@@ -38,6 +38,8 @@ public final class WebSocketHub implements AutoCloseable {
     final Frames frames = new Frames();
     final Counters counters = new Counters();
     final Presence presence = new Presence(frames);
+    final RawFrames rawFrames = new RawFrames();
+    final Flusher flusher;
 
     private final ScheduledThreadPoolExecutor scheduler;
     private final ServerEndpointConfig endpointConfig;
@@ -64,6 +66,7 @@ public final class WebSocketHub implements AutoCloseable {
             return t;
         };
         this.scheduler = new ScheduledThreadPoolExecutor(2, factory);
+        this.flusher = new Flusher("parley-ws-" + hub + "-writer");
         scheduler.setRemoveOnCancelPolicy(true);
         scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         long ping = settings.pingInterval().toMillis();
@@ -126,6 +129,7 @@ public final class WebSocketHub implements AutoCloseable {
             scheduler.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        flusher.close();
         frames.close();
     }
 

@@ -147,6 +147,11 @@ final class SqliteDb implements Db {
         return task.await(options.writeTimeout().toNanos());
     }
 
+    /** Writes waiting for the writer (for tests). */
+    int queued() {
+        return queue.size();
+    }
+
     @Override
     public long commitCount() {
         return commits.get();

@@ -116,8 +116,13 @@ public final class JooqChatStorage implements ChatStorage {
         engine.checkHealth();
     }
 
-    /** Write transactions committed by the SQLite writer so far (-1 on PostgreSQL); for tests of group commit. */
-    long commitCount() {
+    /**
+     * How many write transactions the SQLite writer has committed since this storage opened: writes divided by this
+     * is the group-commit batch size. Thread-safe; a monitoring figure, not a guarantee about any one write.
+     *
+     * @return the count, or {@code -1} on PostgreSQL (each write is its own transaction there)
+     */
+    public long commitCount() {
         return engine.commitCount();
     }
 

@@ -1,0 +1,612 @@
+package dev.parley.chat.bench.driver;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * The load driver: one thread (the caller's) runs a {@link Selector} over non-blocking {@link SocketChannel}s to one
+ * server, all speaking one {@link Protocol}. Its phases ({@link #connect}, {@link #closedLoop}, {@link #openLoop})
+ * run in the calling thread; between phases nothing is read (the kernel buffers what arrives).
+ *
+ * <p>Hot path: every read lands in one shared buffer; complete frames are decoded in place and a delivery is
+ * recognised by a byte scan for the {@link Payload} marker, whose sequence number picks one slot of a ring of
+ * per-message delivery counters. A message is complete when its counter reaches the number of subscribers, and a
+ * closed loop then sends the next one from the sender's pre-built, pre-masked frame with only its digits rewritten.
+ * Only an incomplete frame's tail is copied (into a small per-connection buffer), and only output the socket did
+ * not take is queued (OP_WRITE). Nothing is allocated per message.
+ *
+ * <p>Connections end with SO_LINGER 0, i.e. an RST: neither side keeps the connection in TIME_WAIT, so runs of 10k
+ * connections can follow each other from the same 127.0.0.1 source without exhausting the ephemeral ports.
+ */
+public final class Driver implements AutoCloseable {
+    /** Ring of in-flight message counters; in-flight messages must stay below this. */
+    static final int RING = 4096;
+    private static final int RING_MASK = RING - 1;
+    private static final long STALL_NANOS = 10_000_000_000L;
+    private static final int MAX_EVENT_KINDS = 40;
+    /**
+     * Closed loop only: read coalescing. Every read costs the driver a system call (and an ACK), so a server that
+     * writes one frame per TCP segment would cost it a read per delivery. Instead the driver reads in rounds: once a
+     * wake-up found few readable sockets (the round drained them), or once the round has lasted as long as the wait,
+     * it waits {@code 1/COALESCE_DIVISOR} of the time the server takes to work through the {@code inFlight} messages
+     * queued for it (from the delivery rate of the last 0.5 s; at most {@link #COALESCE_MAX_MILLIS}), so that
+     * each socket has several frames waiting when it is read. The server always has the rest of the queue to work
+     * on, so it never waits for the driver. Open-loop (latency) phases never wait. {@code -Dbench.coalesceDivisor=0}
+     * turns this off.
+     */
+    public static final int COALESCE_DIVISOR = Integer.getInteger("bench.coalesceDivisor", 4);
+    /** The longest coalescing wait. */
+    public static final long COALESCE_MAX_MILLIS = Long.getLong("bench.coalesceMaxMillis", 250);
+    /**
+     * A wake-up with fewer readable sockets than this drained everything that was ready (the JDK's epoll selector
+     * takes up to 1024 events per call), so the round is over: time to wait.
+     */
+    static final int COALESCE_KEYS = 1000;
+
+    private final InetSocketAddress address;
+    private final Protocol protocol;
+    private final String host;
+    private final int maxHandshakes;
+    private final Selector selector;
+    private final Consumer<SelectionKey> onKey = this::onKey;
+    private final SplittableRandom random = new SplittableRandom(System.nanoTime());
+    private final com.sun.management.OperatingSystemMXBean os =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    private final long base = System.nanoTime();
+
+    private final List<Conn> ready = new ArrayList<>();
+    private final Map<String, Integer> events = new TreeMap<>();
+    private int opened;
+    private int inProgress;
+    private int toOpen;
+    private int failed;
+    private String firstFailure;
+    private String broken;
+
+    private byte[] rbuf = new byte[256 * 1024];
+    private ByteBuffer rbb = ByteBuffer.wrap(rbuf);
+    /** For small frames built on the fly (pongs, setup): written at once or copied to the pending buffer. */
+    final ByteBuffer scratch = ByteBuffer.allocate(1024);
+
+    // Load phase state.
+    private boolean loading;
+    private boolean closedLoop;
+    private boolean sending;
+    private int subscribers;
+    private final int[] slotCount = new int[RING];
+    private long firstSeq;
+    private long nextSeq;
+    private long sent;
+    private long completed;
+    private long deliveries;
+    private long unexpected;
+    private long disordered;
+    private long reads;
+    private long selects;
+    private long lastProgress;
+    private int inFlight;
+    private long coalesceNanos;
+    private long roundStart;
+    private long rateMark;
+    private long rateDeliveries;
+    private Conn sender;
+    private long interval;
+    private long nextSendAt;
+    private long[] latencies = new long[0];
+    private int latencyCount;
+    private long latencyFrom = Long.MAX_VALUE;
+    private long latencyTo = Long.MAX_VALUE;
+    private boolean latencyOverflow;
+    private long now;
+
+    /**
+     * @param address the server
+     * @param protocol how to talk to it
+     * @param maxHandshakes connections being set up at once (TCP connect to subscribed)
+     */
+    public Driver(InetSocketAddress address, Protocol protocol, int maxHandshakes) throws IOException {
+        this.address = address;
+        this.protocol = protocol;
+        this.host = address.getHostString() + ":" + address.getPort();
+        this.maxHandshakes = maxHandshakes;
+        this.selector = Selector.open();
+    }
+
+    /** Subscribed connections. */
+    public int connections() {
+        return ready.size();
+    }
+
+    /** What the server did that was not expected (closes, error frames), by kind, since the last call. */
+    public Map<String, Integer> drainEvents() {
+        Map<String, Integer> copy = new TreeMap<>(events);
+        events.clear();
+        return copy;
+    }
+
+    /** Why the driver can no longer be trusted for another phase, or {@code null}. */
+    public String broken() {
+        return broken;
+    }
+
+    /**
+     * Opens {@code n} more connections, at most {@code maxHandshakes} in setup at a time, and waits until all are
+     * subscribed.
+     *
+     * @return the nanoseconds it took
+     * @throws LoadException if any failed or the timeout passed
+     */
+    public long connect(int n, long timeoutNanos) throws IOException, LoadException {
+        requireHealthy();
+        int target = ready.size() + n;
+        failed = 0;
+        firstFailure = null;
+        toOpen = n;
+        long start = System.nanoTime();
+        long deadline = start + timeoutNanos;
+        while (ready.size() < target && failed == 0) {
+            while (toOpen > 0 && inProgress < maxHandshakes) {
+                open();
+            }
+            if (System.nanoTime() > deadline) {
+                break;
+            }
+            selector.select(onKey, 10);
+        }
+        long took = System.nanoTime() - start;
+        toOpen = 0;
+        if (ready.size() < target) {
+            String why = failed > 0 ? firstFailure + (failed > 1 ? " (and " + (failed - 1) + " more)" : "")
+                    : "timed out after " + timeoutNanos / 1_000_000_000 + " s";
+            broken = "connect: " + ready.size() + " of " + target + " subscribed: " + why;
+            throw new LoadException(broken);
+        }
+        return took;
+    }
+
+    /** Keeps the first {@code keep} connections and closes the others (RST). */
+    public void trim(int keep) throws IOException {
+        while (ready.size() > keep) {
+            Conn c = ready.remove(ready.size() - 1);
+            closeChannel(c);
+        }
+        selector.selectNow(onKey);
+    }
+
+    /** Services the connections (answers pings, drops what arrives) for a while. */
+    public void idle(long nanos) throws IOException {
+        long deadline = System.nanoTime() + nanos;
+        long t;
+        while ((t = System.nanoTime()) < deadline) {
+            selector.select(onKey, Math.max(1, (deadline - t) / 1_000_000));
+        }
+    }
+
+    /**
+     * Closed loop: the first connection sends; {@code inFlight} messages are outstanding at any time and a new one is
+     * sent whenever one has reached every subscriber.
+     */
+    public LoadStats closedLoop(int inFlight, long warmupNanos, long measureNanos, LongSupplier serverCpuNanos)
+            throws IOException, LoadException {
+        if (inFlight <= 0 || inFlight >= RING / 2) {
+            throw new IllegalArgumentException("inFlight " + inFlight);
+        }
+        startLoad(true);
+        this.inFlight = inFlight;
+        sending = true;
+        for (int i = 0; i < inFlight; i++) {
+            sendNext();
+        }
+        return measure(warmupNanos, measureNanos, serverCpuNanos, false);
+    }
+
+    /**
+     * Open loop: the first connection sends {@code messagesPerSecond} evenly paced messages whatever happens, and the
+     * latency of every delivery of the messages sent in the window is recorded.
+     */
+    public LoadStats openLoop(double messagesPerSecond, long warmupNanos, long measureNanos,
+            LongSupplier serverCpuNanos) throws IOException, LoadException {
+        startLoad(false);
+        int expected = (int) Math.ceil(messagesPerSecond * measureNanos / 1e9 + 4) * subscribers;
+        if (latencies.length < expected) {
+            latencies = new long[expected];
+        }
+        interval = (long) (1e9 / messagesPerSecond);
+        nextSendAt = System.nanoTime();
+        sending = true;
+        return measure(warmupNanos, measureNanos, serverCpuNanos, true);
+    }
+
+    private void startLoad(boolean closed) throws LoadException {
+        requireHealthy();
+        if (ready.isEmpty()) {
+            throw new LoadException("no connections");
+        }
+        subscribers = ready.size();
+        sender = ready.get(0);
+        if (sender.template == null) {
+            sender.template = new WsFrames.Template(protocol.sendPrefix(), protocol.sendSuffix(), sender.mask);
+        }
+        Arrays.fill(slotCount, 0);
+        firstSeq = nextSeq;
+        sent = 0;
+        completed = 0;
+        unexpected = 0;
+        disordered = 0;
+        latencyCount = 0;
+        latencyOverflow = false;
+        latencyFrom = Long.MAX_VALUE;
+        latencyTo = Long.MAX_VALUE;
+        coalesceNanos = 0;
+        rateMark = System.nanoTime();
+        rateDeliveries = deliveries;
+        closedLoop = closed;
+        loading = true;
+        lastProgress = System.nanoTime();
+    }
+
+    private LoadStats measure(long warmupNanos, long measureNanos, LongSupplier serverCpu, boolean latency)
+            throws IOException, LoadException {
+        try {
+            run(System.nanoTime() + warmupNanos, false);
+            if (broken != null) {
+                throw new LoadException(broken);
+            }
+            long d0 = deliveries;
+            long r0 = reads;
+            long k0 = selects;
+            long m0 = sent;
+            long s0 = serverCpu.getAsLong();
+            long c0 = os.getProcessCpuTime();
+            long t0 = System.nanoTime();
+            if (latency) {
+                latencyFrom = nextSeq;
+            }
+            run(t0 + measureNanos, false);
+            long t1 = System.nanoTime();
+            long c1 = os.getProcessCpuTime();
+            long s1 = serverCpu.getAsLong();
+            long d1 = deliveries;
+            long r1 = reads;
+            long k1 = selects;
+            long m1 = sent;
+            if (latency) {
+                latencyTo = nextSeq;
+            }
+            long pause = coalesceNanos;
+            sending = false;
+            if (broken == null) {
+                run(System.nanoTime() + STALL_NANOS, true);
+                if (broken == null && completed < sent) {
+                    broken = "drain: " + (sent - completed) + " of " + sent + " messages never reached every subscriber";
+                }
+            }
+            long[] lat = new long[0];
+            if (latency) {
+                lat = Arrays.copyOf(latencies, latencyCount);
+                Arrays.sort(lat);
+            }
+            String problem = broken;
+            if (problem == null && disordered > 0) {
+                problem = disordered + " deliveries duplicated or out of order on their socket";
+            }
+            if (problem == null && unexpected > 0) {
+                problem = unexpected + " deliveries of unknown messages";
+            }
+            if (problem == null && latencyOverflow) {
+                problem = "more deliveries than expected: latency buffer overflowed";
+            }
+            return new LoadStats(subscribers, d1 - d0, m1 - m0, t1 - t0, c1 - c0,
+                    s0 < 0 || s1 < 0 ? -1 : s1 - s0, r1 - r0, k1 - k0, pause, lat, problem);
+        } finally {
+            loading = false;
+            sending = false;
+        }
+    }
+
+    /** Runs the selector until the deadline, the phase breaks, or (if {@code drain}) every sent message completed. */
+    private void run(long deadline, boolean drain) throws IOException {
+        while (broken == null) {
+            long t = System.nanoTime();
+            if (t >= deadline || (drain && completed >= sent)) {
+                return;
+            }
+            long until = deadline;
+            if (sending && !closedLoop) {
+                while (t >= nextSendAt) {
+                    sendNext();
+                    nextSendAt += interval;
+                }
+                if (sent - completed >= RING / 2) {
+                    broken = "server fell behind: " + (sent - completed) + " messages in flight";
+                    return;
+                }
+                until = Math.min(until, nextSendAt);
+            }
+            if (t - lastProgress > STALL_NANOS && completed < sent) {
+                broken = "stalled: no message reached all " + subscribers + " subscribers for "
+                        + STALL_NANOS / 1_000_000_000 + " s (" + (sent - completed) + " outstanding)";
+                return;
+            }
+            int keys = selector.select(onKey, Math.max(1, (until - t + 999_999) / 1_000_000));
+            selects++;
+            if (closedLoop && COALESCE_DIVISOR > 0) {
+                coalesce(keys, deadline);
+            }
+        }
+    }
+
+    /**
+     * Closed-loop read coalescing (see {@link #COALESCE_DIVISOR}): re-estimates every 0.5 s how long the server takes
+     * for the queued messages ({@code inFlight * subscribers / delivery rate}), and waits a fraction of it when the
+     * round is over.
+     */
+    private void coalesce(int keys, long deadline) {
+        long t = System.nanoTime();
+        if (t - rateMark >= 500_000_000L) {
+            long delivered = deliveries - rateDeliveries;
+            if (delivered > 0) {
+                long pipeline = (long) ((double) inFlight * subscribers * (t - rateMark) / delivered);
+                coalesceNanos = Math.min(COALESCE_MAX_MILLIS * 1_000_000, pipeline / COALESCE_DIVISOR);
+            }
+            rateMark = t;
+            rateDeliveries = deliveries;
+        }
+        if (coalesceNanos > 0 && (keys < COALESCE_KEYS || t - roundStart >= coalesceNanos)) {
+            LockSupport.parkNanos(Math.min(coalesceNanos, deadline - t));
+            roundStart = System.nanoTime();
+        }
+    }
+
+    private void sendNext() throws IOException {
+        long seq = nextSeq++;
+        sent++;
+        sender.write(sender.template.prepare(seq, System.nanoTime() - base));
+    }
+
+    private void open() throws IOException {
+        toOpen--;
+        SocketChannel ch = null;
+        try {
+            ch = SocketChannel.open();
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            byte[] mask = new byte[4];
+            int m = random.nextInt();
+            mask[0] = (byte) m;
+            mask[1] = (byte) (m >>> 8);
+            mask[2] = (byte) (m >>> 16);
+            mask[3] = (byte) (m >>> 24);
+            Conn c = new Conn(this, opened++, ch, mask);
+            byte[] nonce = new byte[16];
+            random.nextBytes(nonce);
+            c.handshake = new Handshake(host, protocol.target(), nonce);
+            inProgress++;
+            if (ch.connect(address)) {
+                c.key = ch.register(selector, SelectionKey.OP_READ, c);
+                startHandshake(c);
+            } else {
+                c.key = ch.register(selector, SelectionKey.OP_CONNECT, c);
+            }
+        } catch (IOException e) {
+            if (ch != null) {
+                ch.close();
+            }
+            failed++;
+            if (firstFailure == null) {
+                firstFailure = "connect: " + e;
+            }
+        }
+    }
+
+    private void startHandshake(Conn c) throws IOException {
+        c.state = Conn.HANDSHAKE;
+        c.write(ByteBuffer.wrap(c.handshake.request()));
+    }
+
+    private void onKey(SelectionKey k) {
+        Conn c = (Conn) k.attachment();
+        try {
+            if (!k.isValid()) {
+                return;
+            }
+            int ops = k.readyOps();
+            if ((ops & SelectionKey.OP_CONNECT) != 0) {
+                if (c.channel.finishConnect()) {
+                    k.interestOps(SelectionKey.OP_READ);
+                    startHandshake(c);
+                }
+                return;
+            }
+            if ((ops & SelectionKey.OP_WRITE) != 0) {
+                c.flush();
+            }
+            if ((ops & SelectionKey.OP_READ) != 0 && c.state != Conn.CLOSED) {
+                read(c);
+            }
+        } catch (IOException | RuntimeException e) {
+            lost(c, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+    }
+
+    private void read(Conn c) throws IOException {
+        int carried = c.carryLength;
+        if (carried > 0) {
+            System.arraycopy(c.carry, 0, rbuf, 0, carried);
+            c.carryLength = 0;
+        }
+        rbb.limit(rbuf.length).position(carried);
+        int n = c.channel.read(rbb);
+        reads++;
+        if (n < 0) {
+            if (carried > 0) {
+                c.keep(rbuf, 0, carried);
+            }
+            lost(c, "EOF");
+            return;
+        }
+        int end = carried + n;
+        now = System.nanoTime();
+        int off = 0;
+        if (c.state == Conn.HANDSHAKE) {
+            int head = Handshake.headEnd(rbuf, 0, end);
+            if (head < 0) {
+                if (end > Handshake.MAX_HEAD) {
+                    throw new IOException("handshake response head too long");
+                }
+                c.keep(rbuf, 0, end);
+                return;
+            }
+            c.handshake.verify(rbuf, 0, head);
+            c.handshake = null;
+            c.state = Conn.SETUP;
+            protocol.onOpen(c);
+            off = head;
+        }
+        int stop = c.decoder.decode(rbuf, off, end, c);
+        if (stop < end && c.state != Conn.CLOSED) {
+            c.keep(rbuf, stop, end);
+            int needed = c.decoder.needed();
+            if (needed > rbuf.length / 2) {
+                rbuf = new byte[Integer.highestOneBit(needed) * 4];
+                rbb = ByteBuffer.wrap(rbuf);
+            }
+        }
+    }
+
+    void onMessage(Conn c, byte[] b, int off, int len, boolean text) throws IOException {
+        if (c.state == Conn.READY) {
+            int marker = protocol.delivery(c, b, off, len);
+            if (marker >= 0) {
+                delivered(c, b, marker);
+            }
+        } else if (c.state == Conn.SETUP) {
+            protocol.onSetupText(c, b, off, len);
+        }
+    }
+
+    private void delivered(Conn c, byte[] b, int marker) {
+        deliveries++;
+        long seq = Payload.seq(b, marker);
+        // every socket must see each message once, in order
+        if (seq <= c.lastSeq) {
+            disordered++;
+        }
+        c.lastSeq = seq;
+        if (!loading) {
+            return;
+        }
+        if (seq < firstSeq || seq >= nextSeq) {
+            unexpected++;
+            return;
+        }
+        int slot = (int) (seq & RING_MASK);
+        if (++slotCount[slot] >= subscribers) {
+            slotCount[slot] = 0;
+            completed++;
+            lastProgress = now;
+
+            if (closedLoop && sending) {
+                try {
+                    sendNext();
+                } catch (IOException e) {
+                    broken = "sender: " + e;
+                }
+            }
+        }
+        if (seq >= latencyFrom && seq < latencyTo) {
+            if (latencyCount < latencies.length) {
+                latencies[latencyCount++] = now - base - Payload.time(b, marker);
+            } else {
+                latencyOverflow = true;
+            }
+        }
+    }
+
+    void onReady(Conn c) {
+        if (c.state != Conn.SETUP) {
+            return;
+        }
+        c.state = Conn.READY;
+        inProgress--;
+        ready.add(c);
+    }
+
+    void onServerClose(Conn c, int code, String reason) {
+        lost(c, "close " + code + (reason.isEmpty() ? "" : " " + reason));
+    }
+
+    void event(String what) {
+        String key = events.size() < MAX_EVENT_KINDS || events.containsKey(what) ? what : "other";
+        events.merge(key, 1, Integer::sum);
+    }
+
+    /** The server closed, reset or broke the connection, or it failed in setup. */
+    private void lost(Conn c, String why) {
+        if (c.state == Conn.CLOSED) {
+            return;
+        }
+        int was = c.state;
+        closeChannel(c);
+        if (was == Conn.READY) {
+            ready.remove(c);
+            event("lost: " + why);
+            if (loading && broken == null) {
+                broken = "the server dropped a subscriber: " + why;
+            }
+        } else {
+            inProgress--;
+            failed++;
+            event("setup failed: " + why);
+            if (firstFailure == null) {
+                firstFailure = "connection " + c.index + ": " + why;
+            }
+        }
+    }
+
+    private void closeChannel(Conn c) {
+        c.state = Conn.CLOSED;
+        try {
+            c.channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException | RuntimeException ignored) {
+            // already closed
+        }
+        try {
+            c.channel.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+
+    private void requireHealthy() throws LoadException {
+        if (broken != null) {
+            throw new LoadException("driver unusable after: " + broken);
+        }
+    }
+
+    /** Closes every connection with an RST. */
+    @Override
+    public void close() throws IOException {
+        for (SelectionKey k : selector.keys()) {
+            closeChannel((Conn) k.attachment());
+        }
+        ready.clear();
+        selector.selectNow();
+        selector.close();
+    }
+}

@@ -1,0 +1,46 @@
+package dev.parley.chat.bench.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.parley.chat.bench.Result;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReportTest {
+    private static Report report() {
+        Collector c = new Collector();
+        for (double v : new double[] {300_000, 310_000, 290_000}) {
+            c.sample("fanout-1k", "parley", "deliveries_per_s", "deliveries/s", v);
+        }
+        for (double v : new double[] {100_000, 90_000, 110_000}) {
+            c.sample("fanout-1k", "socketio", "deliveries_per_s", "deliveries/s", v);
+        }
+        c.sample("fanout-1k", "ws", "deliveries_per_s", "deliveries/s", 95_000);
+        c.invalid("fanout-1k", "ws", "deliveries_per_s", "deliveries/s", "r2", "driver busy 85% > 80%");
+        c.sample("idle-10k", "parley", "heap_bytes_per_conn", "B/conn", 7000);
+        c.add(List.of(new Result("login", "-", "failed", "", List.of(), 1, Map.of("error", "not implemented"))));
+        return new Report(Map.of("cpu", "test", "date", "now"), Map.of("command", "bench/run", "mode", "full"),
+                c.results());
+    }
+
+    @Test
+    void comparesMediansMeasuredInTheSameRunWithTheTargets() {
+        String md = report().markdown();
+        assertThat(md).contains("| fanout-1k | deliveries_per_s | deliveries/s | 300,000 (290,000–310,000) | "
+                + "95,000 [1 invalid] | 100,000 (90,000–110,000) |");
+        assertThat(md).contains("| fanout-1k: Parley ≥ 1.5× Socket.IO deliveries/s | 3.00× | yes |");
+        assertThat(md).contains("| fanout-1k: Parley ≥ 1.1× ws deliveries/s | 3.16× | yes |");
+        assertThat(md).contains("| idle-10k: Parley live heap ≤ 6 KB per connection | 7,000 B | **no** |");
+        assertThat(md).contains("| login | - | failed |  | – |  | 0 | 1 |");
+        assertThat(md).contains("invalid: r2: driver busy 85% > 80%");
+    }
+
+    @Test
+    void writesEverySampleAndAFailedRowAsJson() {
+        String json = report().json();
+        assertThat(json).contains("\"samples\": [300000, 310000, 290000]", "\"median\": 300000", "\"invalid\": 1",
+                "\"metric\": \"failed\"", "\"median\": null", "\"error\": \"not implemented\"");
+        assertThat(json.chars().filter(ch -> ch == '{').count()).isEqualTo(json.chars().filter(ch -> ch == '}').count());
+    }
+}

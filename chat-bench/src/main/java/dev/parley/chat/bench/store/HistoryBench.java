@@ -62,8 +62,8 @@ public final class HistoryBench {
      * @param repeats repeats (each gives one p50 and one p99 sample per kind)
      */
     public record Options(int warmup, int samples, int repeats) {
-        /** Quick: 200 warm-up requests of each kind, then one repeat of 200 (a few seconds). */
-        public static final Options QUICK = new Options(200, 200, 1);
+        /** Quick: 100 warm-up requests of each kind, then one repeat of 150 (a few seconds). */
+        public static final Options QUICK = new Options(100, 150, 1);
         /** Full: 500 warm-up requests of each kind, then 3 repeats of 500 (1,500 samples each). */
         public static final Options FULL = new Options(500, 500, 3);
 

@@ -42,8 +42,8 @@ public final class LoginBench {
      */
     public record Options(int users, List<Integer> concurrency, double warmupSeconds, double repeatSeconds,
             int repeats) {
-        /** Quick: 8 users; 1, 2 and 4 clients, each 1 s warm-up and one repeat of 3 s. */
-        public static final Options QUICK = new Options(8, List.of(1, 2, 4), 1.0, 3.0, 1);
+        /** Quick: 4 users; 1, 2 and 4 clients, each 0.5 s warm-up and one repeat of 2 s. */
+        public static final Options QUICK = new Options(4, List.of(1, 2, 4), 0.5, 2.0, 1);
         /** Full: 8 users; 1, 2 and 4 clients, each 2 s warm-up and 3 repeats of 10/3 s (10 s measured). */
         public static final Options FULL = new Options(8, List.of(1, 2, 4), 2.0, 10.0 / 3, 3);
 

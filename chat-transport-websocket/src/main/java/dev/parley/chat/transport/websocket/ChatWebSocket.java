@@ -267,8 +267,9 @@ public final class ChatWebSocket implements AutoCloseable {
         }
 
         /**
-         * How long one frame may take to be written to a socket (the container's asynchronous send timeout). A
-         * stalled write closes the socket as a slow consumer.
+         * How long one write to a socket may stay incomplete before the socket is closed as a slow consumer
+         * (1008 {@code slow_consumer}). Checked at every {@link #pingInterval ping interval}, so a stall is noticed
+         * within {@code sendTimeout + pingInterval}. Also passed to the container as its asynchronous send timeout.
          *
          * @param timeout from 10 ms to 10 minutes
          * @return this

@@ -7,6 +7,7 @@ import dev.parley.chat.core.Message;
 import dev.parley.chat.core.RoomType;
 import dev.parley.chat.core.User;
 import jakarta.json.JsonObject;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -56,6 +57,38 @@ class SlowConsumerTest {
 
                 // When the slow client finally reads, what was in flight arrives, then the close frame.
                 RawClient.Frame close = slow.readUntilClose(100_000);
+                assertThat(close.closeCode()).isEqualTo(1008);
+                assertThat(close.closeReason()).isEqualTo("slow_consumer");
+            }
+        }
+    }
+
+    @Test
+    void aWriteThatStaysStalledLongerThanTheSendTimeoutClosesTheSocketBeforeItsQueueFills() throws Exception {
+        // The queue limit is far above what is sent, so only the stall check can close the socket; pings every
+        // second leave the ping timeout (3 s) well behind the send timeout.
+        try (Fixture f = new Fixture(b -> b.outboundQueueLimit(1_000_000).sendTimeout(Duration.ofMillis(200))
+                .pingInterval(Duration.ofSeconds(1)))) {
+            User sender = f.service.register("sender", Fixture.PASSWORD);
+            f.service.createRoom(sender, "busy", RoomType.PUBLIC);
+            String stalledToken = f.token("stalled");
+            f.service.join(f.service.findUser("stalled").orElseThrow(), "busy");
+            try (RawClient stalled = RawClient.connect(f.server.port(), "/ws", 4096)) {
+                stalled.sendText(obj("type", "auth", "token", stalledToken));
+                stalled.sendText(obj("type", "join", "room", "busy"));
+                assertThat(stalled.readFrame().text()).contains("\"ready\"");
+                assertThat(stalled.readFrame().text()).contains("\"subscribed\"");
+
+                String body = "s".repeat(3900);
+                for (int i = 0; i < 3000; i++) { // about 12 MB: more than the socket buffers hold
+                    f.service.send(sender, "busy", body, null);
+                }
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (f.ws.metrics().slowConsumerCloses() == 0 && System.nanoTime() < deadline) {
+                    Thread.sleep(20);
+                }
+                assertThat(f.ws.metrics().slowConsumerCloses()).isEqualTo(1);
+                RawClient.Frame close = stalled.readUntilClose(100_000);
                 assertThat(close.closeCode()).isEqualTo(1008);
                 assertThat(close.closeReason()).isEqualTo("slow_consumer");
             }

@@ -14,8 +14,9 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * Encodes server frames. A {@link ChatEvent} is encoded once however many sockets receive it: the core hands the
  * same event instance to every local subscriber, so a small identity-keyed memo (a fixed array of slots indexed by
- * the identity hash) returns the cached text for the second and later recipients. A collision or a race only costs
- * a second encoding, never a wrong frame, and the memo holds at most {@link #MEMO_SLOTS} events.
+ * the identity hash) returns the cached frame, and with it the wire bytes built for the first recipient, to the
+ * second and later ones. A collision or a race only costs a second encoding, never a wrong frame, and the memo holds
+ * at most {@link #MEMO_SLOTS} events.
  */
 final class Frames implements AutoCloseable {
     static final int MEMO_SLOTS = 256;

@@ -2,6 +2,10 @@ package dev.parley.chat.transport.websocket.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jakarta.websocket.RemoteEndpoint;
+import jakarta.websocket.SendHandler;
+import jakarta.websocket.SendResult;
+import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -11,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -133,6 +138,36 @@ class OutboundTest {
     }
 
     @Test
+    void withoutRawAccessFramesGoOneAtATimeThroughSendTextInOrder() throws Exception {
+        List<String> texts = new CopyOnWriteArrayList<>();
+        List<SendHandler> pending = new CopyOnWriteArrayList<>();
+        RemoteEndpoint.Async remote = (RemoteEndpoint.Async)
+                Proxy.newProxyInstance(getClass().getClassLoader(),
+                        new Class<?>[] {RemoteEndpoint.Async.class}, (proxy, method, args) -> {
+                            if (method.getName().equals("sendText") && args.length == 2) {
+                                texts.add((String) args[0]);
+                                pending.add((SendHandler) args[1]);
+                            }
+                            return null;
+                        });
+        Outbound out = new Outbound(null, remote, flusher, 100, sent::addAndGet, failed::set);
+        out.offer(frame("a"), true);
+        out.offer(frame("b"), true);
+        out.offer(frame("c"), true);
+        awaitCondition(() -> texts.size() == 1);
+        pending.get(0).onResult(new SendResult());
+        awaitCondition(() -> texts.size() == 2);
+        Thread.sleep(20);
+        assertThat(texts).as("one frame in flight at a time").containsExactly("a", "b");
+        pending.get(1).onResult(new SendResult());
+        awaitCondition(() -> texts.size() == 3);
+        pending.get(2).onResult(new SendResult());
+        awaitCondition(() -> sent.get() == 3);
+        assertThat(texts).containsExactly("a", "b", "c");
+        assertThat(failed.get()).isNull();
+    }
+
+    @Test
     void wireFormsCarryTheRightLengthHeaderForEachSize() {
         assertThat(header(125)).containsExactly(0x81, 125);
         assertThat(header(126)).containsExactly(0x81, 126, 0, 126);
@@ -175,7 +210,7 @@ class OutboundTest {
         assertThat(writes).hasSize(n);
     }
 
-    private static void awaitCondition(java.util.function.BooleanSupplier condition) throws InterruptedException {
+    private static void awaitCondition(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {

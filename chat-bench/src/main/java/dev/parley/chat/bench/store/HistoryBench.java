@@ -1,5 +1,6 @@
 package dev.parley.chat.bench.store;
 
+import dev.parley.chat.bench.Rest;
 import dev.parley.chat.bench.Result;
 import dev.parley.chat.core.Room;
 import dev.parley.chat.core.RoomType;

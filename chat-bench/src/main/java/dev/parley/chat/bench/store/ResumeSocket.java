@@ -1,5 +1,6 @@
 package dev.parley.chat.bench.store;
 
+import dev.parley.chat.bench.Rest;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

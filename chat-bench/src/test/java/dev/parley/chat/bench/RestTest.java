@@ -1,4 +1,4 @@
-package dev.parley.chat.bench.store;
+package dev.parley.chat.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -33,18 +33,5 @@ class RestTest {
         assertThat(new Rest(URI.create("http://127.0.0.1:8080")).webSocketUri())
                 .isEqualTo(URI.create("ws://127.0.0.1:8080/ws"));
         assertThat(new Rest(URI.create("https://h/chat/")).webSocketUri()).isEqualTo(URI.create("wss://h/chat/ws"));
-    }
-
-    @Test
-    void percentilesUseTheNearestRank() {
-        long[] values = new long[100];
-        for (int i = 0; i < 100; i++) {
-            values[i] = 100 - i; // 1..100, unsorted
-        }
-        assertThat(Stats.percentile(values, 100, 0.5)).isEqualTo(50);
-        assertThat(Stats.percentile(values, 100, 0.99)).isEqualTo(99);
-        assertThat(Stats.percentile(values, 100, 1.0)).isEqualTo(100);
-        assertThat(Stats.percentile(new long[] {7}, 1, 0.99)).isEqualTo(7);
-        assertThat(Stats.percentile(new long[0], 0, 0.5)).isNaN();
     }
 }

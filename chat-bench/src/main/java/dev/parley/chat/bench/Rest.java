@@ -1,4 +1,4 @@
-package dev.parley.chat.bench.store;
+package dev.parley.chat.bench;
 
 import java.io.IOException;
 import java.net.URI;
@@ -16,41 +16,41 @@ import java.util.regex.Pattern;
  * with keep-alive (the server offers no HTTP/2; the JDK's default would add an {@code Upgrade: h2c} header to every
  * request). Also the few bits of JSON the benchmarks need, read with patterns rather than a parser.
  */
-final class Rest {
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
+public final class Rest {
+    public static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final URI base;
     private final HttpClient client;
 
-    Rest(URI baseUrl) {
+    public Rest(URI baseUrl) {
         String text = baseUrl.toString();
         this.base = URI.create(text.endsWith("/") ? text : text + "/");
         this.client = newClient();
     }
 
-    static HttpClient newClient() {
+    public static HttpClient newClient() {
         return HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
                 .build();
     }
 
-    URI base() {
+    public URI base() {
         return base;
     }
 
-    HttpClient client() {
+    public HttpClient client() {
         return client;
     }
 
     /** The WebSocket endpoint of the server. */
-    URI webSocketUri() {
+    public URI webSocketUri() {
         String scheme = base.getScheme().equalsIgnoreCase("https") ? "wss" : "ws";
         return URI.create(scheme + "://" + base.getRawAuthority() + base.getRawPath() + "ws");
     }
 
     /** A POST of a JSON body, prepared once and sendable many times. */
-    HttpRequest post(String path, String json, String token) {
+    public HttpRequest post(String path, String json, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
                 .timeout(TIMEOUT)
                 .header("Content-Type", "application/json")
@@ -61,7 +61,7 @@ final class Rest {
         return b.build();
     }
 
-    HttpRequest get(String pathAndQuery, String token) {
+    public HttpRequest get(String pathAndQuery, String token) {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(pathAndQuery)).timeout(TIMEOUT).GET();
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
@@ -69,17 +69,17 @@ final class Rest {
         return b.build();
     }
 
-    HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
+    public HttpResponse<String> send(HttpRequest request) throws IOException, InterruptedException {
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     /** Registers a user; fails unless 201. */
-    void register(String username, String password) throws IOException, InterruptedException {
+    public void register(String username, String password) throws IOException, InterruptedException {
         expect(send(post("api/register", credentials(username, password), null)), 201, "register " + username);
     }
 
     /** Logs in; returns the token. */
-    String login(String username, String password) throws IOException, InterruptedException {
+    public String login(String username, String password) throws IOException, InterruptedException {
         HttpResponse<String> response = send(post("api/login", credentials(username, password), null));
         expect(response, 200, "login " + username);
         String token = stringField(response.body(), "token");
@@ -90,73 +90,55 @@ final class Rest {
     }
 
     /** Joins a public room. */
-    void join(String room, String token) throws IOException, InterruptedException {
+    public void join(String room, String token) throws IOException, InterruptedException {
         expect(send(post("api/rooms/" + encode(room) + "/join", "", token)), 200, "join " + room);
     }
 
-    static String credentials(String username, String password) {
+    public static String credentials(String username, String password) {
         return "{\"username\":" + quote(username) + ",\"password\":" + quote(password) + "}";
     }
 
-    static void expect(HttpResponse<String> response, int status, String what) throws IOException {
+    public static void expect(HttpResponse<String> response, int status, String what) throws IOException {
         if (response.statusCode() != status) {
             throw new IOException(what + ": HTTP " + response.statusCode() + " " + abbreviate(response.body()));
         }
     }
 
-    static String encode(String text) {
+    public static String encode(String text) {
         return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     // ---- JSON, just enough --------------------------------------------------------------------------------------
 
     /** A JSON string literal. */
-    static String quote(String text) {
-        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
+    public static String quote(String text) {
+        return '"' + Json.escape(text) + '"';
     }
 
     private static final Pattern TYPE = Pattern.compile("\"type\"\\s*:\\s*\"([A-Za-z_]+)\"");
     private static final Pattern SEQ = Pattern.compile("\"seq\"\\s*:\\s*(\\d+)");
 
     /** The first string member with this name (without unescaping; fine for tokens and type names). */
-    static String stringField(String json, String name) {
+    public static String stringField(String json, String name) {
         Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"")
                 .matcher(json);
         return m.find() ? m.group(1) : null;
     }
 
     /** The first {@code type} member of a frame (the frame's own type: it is written first). */
-    static String frameType(String json) {
+    public static String frameType(String json) {
         Matcher m = TYPE.matcher(json);
         return m.find() ? m.group(1) : null;
     }
 
     /** The first {@code seq} member, or -1. */
-    static long firstSeq(String json) {
+    public static long firstSeq(String json) {
         Matcher m = SEQ.matcher(json);
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
     /** Every {@code seq} member, in order (a history page: one per message; bodies never contain quotes here). */
-    static long[] allSeqs(String json) {
+    public static long[] allSeqs(String json) {
         Matcher m = SEQ.matcher(json);
         long[] seqs = new long[16];
         int n = 0;
@@ -169,7 +151,7 @@ final class Rest {
         return java.util.Arrays.copyOf(seqs, n);
     }
 
-    static String abbreviate(String text) {
+    public static String abbreviate(String text) {
         if (text == null) {
             return "";
         }

@@ -6,6 +6,9 @@ import java.util.Objects;
  * Something that happened in a room, delivered live to subscribers. Events are immutable and the same instance is
  * handed to every local subscriber of a room, so a transport may cache per-event work (such as the encoded frame)
  * keyed on identity.
+ *
+ * <p>Every stored change is a {@link RoomChange} and carries the room's change number; {@link Typing} is ephemeral
+ * and carries none.
  */
 public sealed interface ChatEvent {
     /** The id of the room the event belongs to. */
@@ -15,11 +18,26 @@ public sealed interface ChatEvent {
     String room();
 
     /**
-     * A message was stored. Subscribers receive these in strictly increasing {@code seq} order without gaps.
+     * A stored change to a room: a message posted, edited or deleted, a member joined or left. Each has the room's
+     * next change number, 1, 2, 3, … with no gaps and no duplicates, assigned atomically with the change. A
+     * subscription delivers changes in strictly increasing {@link #change()} order, each at most once and none
+     * skipped: a change missing from a replay was superseded (a message edited again later is delivered once, in
+     * its newest state, at its newest change).
+     */
+    sealed interface RoomChange extends ChatEvent
+            permits MessagePosted, MessageEdited, MessageDeleted, MemberJoined, MemberLeft {
+        /** The room change number of this change, from 1. */
+        long change();
+    }
+
+    /**
+     * A message was stored. Replayed from the store, a message that has been edited is delivered as
+     * {@link MessageEdited} and one that has been deleted as {@link MessageDeleted} instead, at its newest change:
+     * clients update or insert messages by id.
      *
      * @param message the stored message
      */
-    record MessagePosted(Message message) implements ChatEvent {
+    record MessagePosted(Message message) implements RoomChange {
         /** Validates the component. */
         public MessagePosted {
             Objects.requireNonNull(message, "message == null");
@@ -34,6 +52,12 @@ public sealed interface ChatEvent {
         public String room() {
             return message.room();
         }
+
+        /** The message's {@link Message#change() change}. */
+        @Override
+        public long change() {
+            return message.change();
+        }
     }
 
     /**
@@ -41,7 +65,7 @@ public sealed interface ChatEvent {
      *
      * @param message the message as it is now
      */
-    record MessageEdited(Message message) implements ChatEvent {
+    record MessageEdited(Message message) implements RoomChange {
         /** Validates the component. */
         public MessageEdited {
             Objects.requireNonNull(message, "message == null");
@@ -56,6 +80,12 @@ public sealed interface ChatEvent {
         public String room() {
             return message.room();
         }
+
+        /** The message's {@link Message#change() change}. */
+        @Override
+        public long change() {
+            return message.change();
+        }
     }
 
     /**
@@ -63,7 +93,7 @@ public sealed interface ChatEvent {
      *
      * @param message the message as it is now: deleted, body empty
      */
-    record MessageDeleted(Message message) implements ChatEvent {
+    record MessageDeleted(Message message) implements RoomChange {
         /** Validates the component. */
         public MessageDeleted {
             Objects.requireNonNull(message, "message == null");
@@ -78,6 +108,12 @@ public sealed interface ChatEvent {
         public String room() {
             return message.room();
         }
+
+        /** The message's {@link Message#change() change}. */
+        @Override
+        public long change() {
+            return message.change();
+        }
     }
 
     /**
@@ -86,12 +122,14 @@ public sealed interface ChatEvent {
      * @param roomId the room's id
      * @param room the room's name
      * @param user the new member
+     * @param change the room change number of the join
      */
-    record MemberJoined(long roomId, String room, User user) implements ChatEvent {
+    record MemberJoined(long roomId, String room, User user, long change) implements RoomChange {
         /** Validates the components. */
         public MemberJoined {
             Objects.requireNonNull(room, "room == null");
             Objects.requireNonNull(user, "user == null");
+            requireChange(change);
         }
     }
 
@@ -101,12 +139,14 @@ public sealed interface ChatEvent {
      * @param roomId the room's id
      * @param room the room's name
      * @param user the former member
+     * @param change the room change number of the departure
      */
-    record MemberLeft(long roomId, String room, User user) implements ChatEvent {
+    record MemberLeft(long roomId, String room, User user, long change) implements RoomChange {
         /** Validates the components. */
         public MemberLeft {
             Objects.requireNonNull(room, "room == null");
             Objects.requireNonNull(user, "user == null");
+            requireChange(change);
         }
     }
 
@@ -122,6 +162,12 @@ public sealed interface ChatEvent {
         public Typing {
             Objects.requireNonNull(room, "room == null");
             Objects.requireNonNull(user, "user == null");
+        }
+    }
+
+    private static void requireChange(long change) {
+        if (change < 1) {
+            throw new IllegalArgumentException("change < 1: " + change);
         }
     }
 }

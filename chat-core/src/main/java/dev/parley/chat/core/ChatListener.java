@@ -15,4 +15,16 @@ public interface ChatListener {
      * @param event the event; never {@code null}
      */
     void onEvent(ChatEvent event);
+
+    /**
+     * Called at most once, last, when the service ends the subscription because it cannot keep the stream
+     * complete: a gap in the room's changes stayed unreadable past {@link ChatSettings#feedRepairTimeout()}. The
+     * error's code is {@link ErrorCode#RESYNC_REQUIRED}; the client should reload the room and subscribe again. No
+     * event follows. Not called when the subscription is closed, when the service closes or after the subscriber's
+     * own {@link ChatEvent.MemberLeft}. The default does nothing.
+     *
+     * @param error why the stream ended
+     */
+    default void onError(ChatException error) {
+    }
 }

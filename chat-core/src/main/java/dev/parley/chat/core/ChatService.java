@@ -269,25 +269,71 @@ public interface ChatService extends AutoCloseable {
     void typing(User actor, String room);
 
     /**
-     * Subscribes to a room's live events, optionally replaying stored messages first.
+     * Subscribes to a room's stream: optionally replays what the client missed, then delivers live events.
      *
-     * <p>Guarantee: {@link ChatEvent.MessagePosted} events reach the listener in strictly increasing sequence
-     * order, each exactly once, with no gap: if {@code afterSeq >= 0} the first is {@code afterSeq + 1}; stored
-     * messages are replayed from the store, then live ones follow. Gaps in the live feed (a dropped or reordered
-     * fan-out hint) are filled from the store before later messages are delivered. Other events arrive in the
-     * order this node received them. The subscription ends when it is closed, when the service closes, or after
-     * delivering the actor's own {@link ChatEvent.MemberLeft}.
+     * <p>Guarantee: every {@link ChatEvent.RoomChange} after the start reaches the listener exactly once, in strictly
+     * increasing change order, with none skipped: the replay covers {@code (start, position]} where
+     * {@link RoomSubscription#position()} is the room's position when subscribing, and live events continue after
+     * it. A change superseded before it was read from the store (a message edited again) arrives once, in its newest
+     * state. Live events the fan-out drops, duplicates or reorders are repaired from the store, off the publisher's
+     * thread; if a gap stays unreadable for {@link ChatSettings#feedRepairTimeout()}, the subscription ends with
+     * {@link ChatListener#onError} ({@code resync_required}), never silently. {@link ChatEvent.Typing} events are
+     * ephemeral and delivered as received.
+     *
+     * <p>{@link StreamStart#afterChange} replays every change (posted messages, the current state of edited and
+     * deleted ones, joins and leaves) in change order. {@link StreamStart#afterSeq} replays only the messages with a
+     * higher sequence, in sequence order and in their current state, as older clients expect. The subscription
+     * ends when it is closed, when the service closes, or after delivering the actor's own live
+     * {@link ChatEvent.MemberLeft}. A leave that races this call never leaves a subscription to a room the actor
+     * has left: either the call fails with {@code not_a_member} or the subscription receives the departure.
+     *
+     * @param actor a member of the room
+     * @param room the room name
+     * @param start where to start
+     * @param listener the listener; see {@link ChatListener} for its threading rules
+     * @return the subscription, reporting the position its live stream continues after
+     * @throws NotFoundException {@code room_not_found}
+     * @throws PermissionDeniedException {@code not_a_member}
+     * @throws ConflictException {@code resync_required} if the start lies beyond the room's newest sequence or change
+     * @throws InvalidRequestException {@code replay_too_large} if more than {@link ChatSettings#maxReplay()}
+     *     messages or changes would be replayed
+     * @throws UnavailableException {@code storage_unavailable} if the store could not be read; nothing subscribed
+     */
+    RoomSubscription subscribe(User actor, String room, StreamStart start, ChatListener listener);
+
+    /**
+     * Subscribes by message sequence: {@code subscribe(actor, room, afterSeq < 0 ? StreamStart.live() :
+     * StreamStart.afterSeq(afterSeq), listener)}.
      *
      * @param actor a member of the room
      * @param room the room name
      * @param afterSeq replay stored messages after this sequence, or {@code -1} for live events only
-     * @param listener the listener; see {@link ChatListener} for its threading rules
+     * @param listener the listener
      * @return the subscription
-     * @throws PermissionDeniedException {@code not_a_member}
-     * @throws InvalidRequestException {@code replay_too_large} if more than {@link ChatSettings#maxReplay()}
-     *     messages would be replayed
+     * @throws InvalidRequestException {@code invalid_argument} if {@code afterSeq < -1}; otherwise as
+     *     {@link #subscribe(User, String, StreamStart, ChatListener)}
      */
-    Subscription subscribe(User actor, String room, long afterSeq, ChatListener listener);
+    default RoomSubscription subscribe(User actor, String room, long afterSeq, ChatListener listener) {
+        if (afterSeq < -1) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "afterSeq must be -1 or more: " + afterSeq);
+        }
+        return subscribe(actor, room, afterSeq < 0 ? StreamStart.live() : StreamStart.afterSeq(afterSeq), listener);
+    }
+
+    /**
+     * Reads a page of a room's change stream, for clients that poll instead of subscribing. The same changes a
+     * {@link StreamStart#afterChange} subscription replays.
+     *
+     * @param actor the caller; must be a member, or the room must be public
+     * @param room the room name
+     * @param afterChange the last change the client has seen, {@code >= 0}
+     * @param limit the most changes to return, 1 to {@link ChatSettings#maxHistoryPage()}
+     * @return the page
+     * @throws NotFoundException {@code room_not_found}
+     * @throws InvalidRequestException {@code invalid_argument} for a negative position or a bad limit
+     * @throws ConflictException {@code resync_required} if {@code afterChange} lies beyond the room's newest change
+     */
+    ChangePage changes(User actor, String room, long afterChange, int limit);
 
     /**
      * Checks that the service and its storage can serve requests.

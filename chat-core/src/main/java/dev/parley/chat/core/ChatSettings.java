@@ -21,6 +21,12 @@ import java.util.Objects;
  * @param hashingQueue password operations that may wait for a hashing thread before new ones fail with
  *     {@link ErrorCode#SERVER_BUSY}
  * @param defaultRooms public rooms that exist from the start and that every new user joins
+ * @param feedRepairTimeout how long a room feed keeps retrying a gap it cannot read from the store before it ends
+ *     its subscriptions with {@link ErrorCode#RESYNC_REQUIRED}
+ * @param feedRecheckInterval how often every room feed re-checks its position against the store and catches up on
+ *     anything the fan-out did not deliver; {@link Duration#ZERO} turns the timer off (a single node with the
+ *     in-process fan-out loses nothing it needs it for; a cross-node bus does)
+ * @param catchUpThreads threads that read gaps from the store for room feeds, off the publishers' threads
  */
 public record ChatSettings(
         int maxMessageLength,
@@ -33,7 +39,10 @@ public record ChatSettings(
         Duration sessionLifetime,
         int hashingThreads,
         int hashingQueue,
-        List<String> defaultRooms) {
+        List<String> defaultRooms,
+        Duration feedRepairTimeout,
+        Duration feedRecheckInterval,
+        int catchUpThreads) {
 
     /** Validates every component; see the class description. */
     public ChatSettings {
@@ -48,6 +57,12 @@ public record ChatSettings(
         requireRange("hashingThreads", hashingThreads, 1, 64);
         requireRange("hashingQueue", hashingQueue, 1, 100_000);
         defaultRooms = List.copyOf(Objects.requireNonNull(defaultRooms, "defaultRooms == null"));
+        requirePositive("feedRepairTimeout", feedRepairTimeout);
+        Objects.requireNonNull(feedRecheckInterval, "feedRecheckInterval == null");
+        if (feedRecheckInterval.isNegative()) {
+            throw new IllegalArgumentException("feedRecheckInterval must not be negative: " + feedRecheckInterval);
+        }
+        requireRange("catchUpThreads", catchUpThreads, 1, 64);
     }
 
     /** The defaults: 4000 code points, usernames of 3–32, rooms up to 64, pages of 200, 7 days idle, 30 days. */
@@ -74,6 +89,9 @@ public record ChatSettings(
         b.hashingThreads = hashingThreads;
         b.hashingQueue = hashingQueue;
         b.defaultRooms = defaultRooms;
+        b.feedRepairTimeout = feedRepairTimeout;
+        b.feedRecheckInterval = feedRecheckInterval;
+        b.catchUpThreads = catchUpThreads;
         return b;
     }
 
@@ -103,6 +121,9 @@ public record ChatSettings(
         private int hashingThreads = Math.max(1, Math.min(2, Runtime.getRuntime().availableProcessors()));
         private int hashingQueue = 64;
         private List<String> defaultRooms = List.of("general");
+        private Duration feedRepairTimeout = Duration.ofSeconds(30);
+        private Duration feedRecheckInterval = Duration.ZERO;
+        private int catchUpThreads = 2;
 
         private Builder() {
         }
@@ -174,6 +195,41 @@ public record ChatSettings(
         }
 
         /**
+         * How long a room feed retries a gap it cannot read before ending its subscriptions with
+         * {@code resync_required}. Default 30 seconds.
+         *
+         * @param timeout a positive duration
+         * @return this
+         */
+        public Builder feedRepairTimeout(Duration timeout) {
+            this.feedRepairTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How often room feeds re-check their position against the store; {@link Duration#ZERO} (the default)
+         * turns the timer off. Set it when the fan-out can lose events, as a cross-node bus can.
+         *
+         * @param interval zero or a positive duration
+         * @return this
+         */
+        public Builder feedRecheckInterval(Duration interval) {
+            this.feedRecheckInterval = interval;
+            return this;
+        }
+
+        /**
+         * Threads that read gaps from the store for room feeds. Default 2.
+         *
+         * @param threads 1 to 64
+         * @return this
+         */
+        public Builder catchUpThreads(int threads) {
+            this.catchUpThreads = threads;
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * @throws IllegalArgumentException naming the first bad setting
@@ -181,7 +237,7 @@ public record ChatSettings(
         public ChatSettings build() {
             return new ChatSettings(maxMessageLength, minUsernameLength, maxUsernameLength, maxRoomNameLength,
                     maxHistoryPage, maxReplay, sessionIdleTimeout, sessionLifetime, hashingThreads, hashingQueue,
-                    defaultRooms);
+                    defaultRooms, feedRepairTimeout, feedRecheckInterval, catchUpThreads);
         }
     }
 }

@@ -55,6 +55,12 @@ public enum ErrorCode {
     IDEMPOTENCY_CONFLICT("idempotency_conflict", Category.CONFLICT),
     /** The message was deleted and can no longer be edited. */
     MESSAGE_DELETED("message_deleted", Category.CONFLICT),
+    /**
+     * The client's position in a room's change stream cannot be continued: it lies beyond the room's newest change,
+     * or the service could not read a gap in the stream within its bound. Nothing was subscribed (or the
+     * subscription ended); reload the room's history and subscribe live again.
+     */
+    RESYNC_REQUIRED("resync_required", Category.CONFLICT),
 
     /** Too many requests; retry later. */
     RATE_LIMITED("rate_limited", Category.RATE_LIMITED),

@@ -11,10 +11,16 @@ import java.util.Objects;
  * further one exactly one more, with no gaps and no duplicates, whatever the number of concurrent senders or server
  * nodes. A client that has seen sequence {@code n} has seen everything up to {@code n}.
  *
+ * <p>{@code change} is the room change that gave the message its current state: its posting, its last edit or its
+ * deletion. Every change to a room (a message posted, edited or deleted, a member joining or leaving) takes the
+ * room's next change number, 1, 2, 3, … with no gaps, so a client that resumes "after change {@code n}" gets
+ * exactly what it missed; see {@link ChatEvent.RoomChange}.
+ *
  * @param id the message's unique, stable id
  * @param roomId the id of its room
  * @param room the name of its room
  * @param seq its per-room sequence number, from 1
+ * @param change the room change that produced this state of the message, from 1
  * @param senderId the id of its sender
  * @param sender the username of its sender
  * @param body the text, exactly as sent (or as last edited); empty once deleted
@@ -28,6 +34,7 @@ public record Message(
         long roomId,
         String room,
         long seq,
+        long change,
         long senderId,
         String sender,
         String body,
@@ -43,6 +50,9 @@ public record Message(
         Objects.requireNonNull(createdAt, "createdAt == null");
         if (seq < 1) {
             throw new IllegalArgumentException("seq < 1: " + seq);
+        }
+        if (change < 1) {
+            throw new IllegalArgumentException("change < 1: " + change);
         }
     }
 }

@@ -113,7 +113,7 @@ public abstract class FanoutContract {
     }
 
     private static Message message(long roomId, long seq, String body, Instant editedAt, boolean deleted) {
-        return new Message(roomId * 1_000 + seq, roomId, "room-" + roomId, seq, 7, "alice", body, T0, "c-" + seq,
+        return new Message(roomId * 1_000 + seq, roomId, "room-" + roomId, seq, seq, 7, "alice", body, T0, "c-" + seq,
                 editedAt, deleted);
     }
 
@@ -139,8 +139,8 @@ public abstract class FanoutContract {
                 posted(ROOM, 1),
                 new ChatEvent.MessageEdited(message(ROOM, 1, "edited 👋🏽 日本語", T0.plusSeconds(1), false)),
                 new ChatEvent.MessageDeleted(message(ROOM, 1, "", T0.plusSeconds(2), true)),
-                new ChatEvent.MemberJoined(ROOM, "room-" + ROOM, bob),
-                new ChatEvent.MemberLeft(ROOM, "room-" + ROOM, bob),
+                new ChatEvent.MemberJoined(ROOM, "room-" + ROOM, bob, 2),
+                new ChatEvent.MemberLeft(ROOM, "room-" + ROOM, bob, 3),
                 new ChatEvent.Typing(ROOM, "room-" + ROOM, bob));
 
         events.forEach(fanout::publish);

@@ -547,7 +547,7 @@ public abstract class MessageStoreContract extends StoreContractSupport {
 
         Message edited = messages().edit(m.id(), "edited", editedAt).orElseThrow();
 
-        assertThat(edited).isEqualTo(new Message(m.id(), m.roomId(), m.room(), 3, m.senderId(), m.sender(),
+        assertThat(edited).isEqualTo(new Message(m.id(), m.roomId(), m.room(), 3, edited.change(), m.senderId(), m.sender(),
                 "edited", m.createdAt(), m.clientMsgId(), editedAt, false));
         assertThat(stored(m.id())).isEqualTo(edited);
         assertThat(messages().findAfter(room.id(), 2, 10)).containsExactly(edited);
@@ -614,7 +614,7 @@ public abstract class MessageStoreContract extends StoreContractSupport {
 
         Message deleted = messages().delete(m.id(), deletedAt).orElseThrow();
 
-        assertThat(deleted).isEqualTo(new Message(m.id(), m.roomId(), m.room(), 2, m.senderId(), m.sender(), "",
+        assertThat(deleted).isEqualTo(new Message(m.id(), m.roomId(), m.room(), 2, deleted.change(), m.senderId(), m.sender(), "",
                 m.createdAt(), "c-9", deletedAt, true));
         assertThat(stored(m.id())).isEqualTo(deleted);
     }

@@ -1,6 +1,7 @@
 package dev.parley.chat.testkit;
 
 import dev.parley.chat.core.ChatEvent;
+import dev.parley.chat.core.spi.Fanout;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,7 @@ import java.util.function.Predicate;
  * A fan-out listener that records what it receives and lets a test wait, with a bound, for deliveries that may
  * arrive asynchronously. Thread-safe: {@link #accept} may be called from any number of threads at once.
  */
-public final class RecordingListener implements Consumer<ChatEvent> {
+public final class RecordingListener implements Consumer<ChatEvent>, Fanout.Listener {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final List<ChatEvent> events = new ArrayList<>();
@@ -24,6 +25,16 @@ public final class RecordingListener implements Consumer<ChatEvent> {
     public RecordingListener() {
     }
 
+    @Override
+    public void onEvent(ChatEvent event) {
+        accept(event);
+    }
+
+    /**
+     * Records an event.
+     *
+     * @param event the event
+     */
     @Override
     public void accept(ChatEvent event) {
         lock.lock();

@@ -216,7 +216,7 @@ public abstract class RoomStoreContract extends StoreContractSupport {
         rooms().addMember(secret.id(), u.id(), T0);
         assertThat(rooms().listVisibleTo(u.id())).containsExactly(secret);
 
-        rooms().removeMember(secret.id(), u.id());
+        rooms().removeMember(secret.id(), u.id(), T0);
         assertThat(rooms().listVisibleTo(u.id())).isEmpty();
     }
 
@@ -228,7 +228,7 @@ public abstract class RoomStoreContract extends StoreContractSupport {
         Room r = createRoom("lobby");
         Instant joined = Instant.parse("2026-01-02T03:04:05.654321Z");
 
-        assertThat(rooms().addMember(r.id(), u.id(), joined)).isTrue();
+        assertThat(rooms().addMember(r.id(), u.id(), joined)).isPositive();
 
         assertThat(rooms().findMembership(r.id(), u.id())).contains(new Membership(r.id(), u.id(), joined, 0));
     }
@@ -240,7 +240,7 @@ public abstract class RoomStoreContract extends StoreContractSupport {
         rooms().addMember(r.id(), u.id(), at(1));
         rooms().markRead(r.id(), u.id(), 7);
 
-        assertThat(rooms().addMember(r.id(), u.id(), at(2))).isFalse();
+        assertThat(rooms().addMember(r.id(), u.id(), at(2))).isZero();
 
         assertThat(rooms().findMembership(r.id(), u.id())).contains(new Membership(r.id(), u.id(), at(1), 7));
         assertThat(rooms().listMembers(r.id())).hasSize(1);
@@ -251,9 +251,9 @@ public abstract class RoomStoreContract extends StoreContractSupport {
         User u = createUser("alice");
         Room r = createRoom("lobby");
 
-        List<Boolean> added = inParallel(concurrentThreads(), t -> rooms().addMember(r.id(), u.id(), at(t)));
+        List<Long> added = inParallel(concurrentThreads(), t -> rooms().addMember(r.id(), u.id(), at(t)));
 
-        assertThat(added).containsOnlyOnce(true);
+        assertThat(added).filteredOn(c -> c > 0).hasSize(1);
         assertThat(rooms().listMembers(r.id())).hasSize(1);
     }
 
@@ -276,8 +276,8 @@ public abstract class RoomStoreContract extends StoreContractSupport {
         rooms().addMember(r.id(), alice.id(), T0);
         rooms().addMember(r.id(), bob.id(), T0);
 
-        assertThat(rooms().removeMember(r.id(), alice.id())).isTrue();
-        assertThat(rooms().removeMember(r.id(), alice.id())).isFalse();
+        assertThat(rooms().removeMember(r.id(), alice.id(), T0)).isPositive();
+        assertThat(rooms().removeMember(r.id(), alice.id(), T0)).isZero();
 
         assertThat(rooms().findMembership(r.id(), alice.id())).isEmpty();
         assertThat(rooms().listMembers(r.id())).extracting(Membership::userId).containsExactly(bob.id());
@@ -285,11 +285,11 @@ public abstract class RoomStoreContract extends StoreContractSupport {
     }
 
     @Test
-    void removeMemberOfNonMemberReturnsFalse() {
+    void removeMemberOfNonMemberTakesNoChange() {
         User u = createUser("alice");
         Room r = createRoom("lobby");
 
-        assertThat(rooms().removeMember(r.id(), u.id())).isFalse();
+        assertThat(rooms().removeMember(r.id(), u.id(), T0)).isZero();
     }
 
     @Test
@@ -298,9 +298,9 @@ public abstract class RoomStoreContract extends StoreContractSupport {
         Room r = createRoom("lobby");
         rooms().addMember(r.id(), u.id(), at(1));
         rooms().markRead(r.id(), u.id(), 5);
-        rooms().removeMember(r.id(), u.id());
+        rooms().removeMember(r.id(), u.id(), T0);
 
-        assertThat(rooms().addMember(r.id(), u.id(), at(9))).isTrue();
+        assertThat(rooms().addMember(r.id(), u.id(), at(9))).isPositive();
 
         assertThat(rooms().findMembership(r.id(), u.id())).contains(new Membership(r.id(), u.id(), at(9), 0));
     }
@@ -409,7 +409,7 @@ public abstract class RoomStoreContract extends StoreContractSupport {
         User u = createUser("alice");
         Room r = createRoom("lobby");
         rooms().addMember(r.id(), u.id(), T0);
-        rooms().removeMember(r.id(), u.id());
+        rooms().removeMember(r.id(), u.id(), T0);
 
         assertThat(rooms().markRead(r.id(), u.id(), 5)).isFalse();
         assertThat(rooms().findMembership(r.id(), u.id())).isEmpty();

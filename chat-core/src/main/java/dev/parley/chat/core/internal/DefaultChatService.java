@@ -4,6 +4,7 @@ import dev.parley.chat.core.AuthenticationException;
 import dev.parley.chat.core.ChatEvent;
 import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.ChatListener;
+import dev.parley.chat.core.ChangePage;
 import dev.parley.chat.core.ChatService;
 import dev.parley.chat.core.ChatSettings;
 import dev.parley.chat.core.ConflictException;
@@ -18,8 +19,9 @@ import dev.parley.chat.core.NotFoundException;
 import dev.parley.chat.core.PermissionDeniedException;
 import dev.parley.chat.core.Room;
 import dev.parley.chat.core.RoomSummary;
+import dev.parley.chat.core.RoomSubscription;
 import dev.parley.chat.core.RoomType;
-import dev.parley.chat.core.Subscription;
+import dev.parley.chat.core.StreamStart;
 import dev.parley.chat.core.UnavailableException;
 import dev.parley.chat.core.User;
 import dev.parley.chat.core.spi.AppendResult;
@@ -54,6 +56,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -82,6 +85,9 @@ public final class DefaultChatService implements ChatService {
     private final ThreadPoolExecutor hashPool;
     private final Tokens tokens = new Tokens();
     private final RoomFeeds feeds;
+    private final ChangeReader changeReader;
+    private final ScheduledThreadPoolExecutor catchUp;
+    private final AtomicLong publishFailures = new AtomicLong();
     private final Duration touchInterval;
     // Rooms are never renamed or deleted, so a name always maps to the same room.
     private final ConcurrentHashMap<String, Room> roomsByName = new ConcurrentHashMap<>();
@@ -114,7 +120,14 @@ public final class DefaultChatService implements ChatService {
         Duration halfIdle = settings.sessionIdleTimeout().dividedBy(2);
         this.touchInterval = halfIdle.compareTo(Duration.ofMinutes(1)) < 0 ? halfIdle : Duration.ofMinutes(1);
         this.hashPool = newHashPool(settings.hashingThreads(), settings.hashingQueue());
-        this.feeds = new RoomFeeds(fanout, messages);
+        this.changeReader = new ChangeReader(messages, rooms, users);
+        this.catchUp = newCatchUpPool(settings.catchUpThreads());
+        this.feeds = new RoomFeeds(fanout, changeReader, messages, catchUp, settings.feedRepairTimeout(),
+                System::nanoTime);
+        if (!settings.feedRecheckInterval().isZero()) {
+            long every = settings.feedRecheckInterval().toMillis();
+            catchUp.scheduleWithFixedDelay(feeds::recheckAll, every, every, TimeUnit.MILLISECONDS);
+        }
         this.nextPurge = new AtomicLong(clock.millis());
         try {
             for (String name : settings.defaultRooms()) {
@@ -122,8 +135,21 @@ public final class DefaultChatService implements ChatService {
             }
         } catch (RuntimeException e) {
             hashPool.shutdownNow();
+            catchUp.shutdownNow();
             throw e;
         }
+    }
+
+    private static ScheduledThreadPoolExecutor newCatchUpPool(int threads) {
+        AtomicInteger n = new AtomicInteger();
+        ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(threads, r -> {
+            Thread t = new Thread(r, "parley-catch-up-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        pool.setRemoveOnCancelPolicy(true);
+        pool.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        return pool;
     }
 
     private static ThreadPoolExecutor newHashPool(int threads, int queue) {
@@ -192,8 +218,8 @@ public final class DefaultChatService implements ChatService {
     private void joinDefaultRooms(User user) {
         for (String raw : settings.defaultRooms()) {
             Room room = roomByName(Names.normaliseRoomName(raw));
-            if (room != null && rooms.addMember(room.id(), user.id(), now())) {
-                fanout.publish(new ChatEvent.MemberJoined(room.id(), room.name(), user));
+            if (room != null) {
+                addMemberAndPublish(room, user);
             }
         }
     }
@@ -312,7 +338,7 @@ public final class DefaultChatService implements ChatService {
         String normalised = Names.requireValidRoomName(name, settings.maxRoomNameLength());
         Room room = rooms.create(new NewRoom(normalised, type, actor.id(), now()));
         roomsByName.put(room.name(), room);
-        rooms.addMember(room.id(), actor.id(), now());
+        addMemberAndPublish(room, actor);
         return room;
     }
 
@@ -337,9 +363,7 @@ public final class DefaultChatService implements ChatService {
             roomsByName.put(name, room);
         }
         for (User u : List.of(actor, other)) {
-            if (rooms.addMember(room.id(), u.id(), now())) {
-                fanout.publish(new ChatEvent.MemberJoined(room.id(), room.name(), u));
-            }
+            addMemberAndPublish(room, u);
         }
         return room;
     }
@@ -381,8 +405,8 @@ public final class DefaultChatService implements ChatService {
         if (r.type() == RoomType.DIRECT) {
             throw new PermissionDeniedException(ErrorCode.PERMISSION_DENIED, "direct rooms cannot be joined");
         }
-        if (access.membership == null && rooms.addMember(r.id(), actor.id(), now())) {
-            fanout.publish(new ChatEvent.MemberJoined(r.id(), r.name(), actor));
+        if (access.membership == null) {
+            addMemberAndPublish(r, actor);
         }
         return r;
     }
@@ -396,17 +420,38 @@ public final class DefaultChatService implements ChatService {
         }
         User user = findUser(username).orElseThrow(
                 () -> new NotFoundException(ErrorCode.USER_NOT_FOUND, "no such user"));
-        if (rooms.addMember(r.id(), user.id(), now())) {
-            fanout.publish(new ChatEvent.MemberJoined(r.id(), r.name(), user));
-        }
+        addMemberAndPublish(r, user);
         return r;
     }
 
     @Override
     public void leave(User actor, String room) {
         Room r = visibleRoom(actor, room).room;
-        if (rooms.removeMember(r.id(), actor.id())) {
-            fanout.publish(new ChatEvent.MemberLeft(r.id(), r.name(), actor));
+        long change = rooms.removeMember(r.id(), actor.id(), now());
+        if (change > 0) {
+            publish(new ChatEvent.MemberLeft(r.id(), r.name(), actor, change));
+        }
+    }
+
+    private void addMemberAndPublish(Room room, User user) {
+        long change = rooms.addMember(room.id(), user.id(), now());
+        if (change > 0) {
+            publish(new ChatEvent.MemberJoined(room.id(), room.name(), user, change));
+        }
+    }
+
+    /**
+     * Publishes a committed change. The commit is the truth: a fan-out that throws is logged and counted and the
+     * caller's call still succeeds; this node's feed of the room then reads the change from the store.
+     */
+    private void publish(ChatEvent event) {
+        try {
+            fanout.publish(event);
+        } catch (RuntimeException e) {
+            long n = publishFailures.incrementAndGet();
+            LOG.log(Level.WARNING, "fan-out failed to publish a change of room " + event.roomId() + " (" + n
+                    + " failures so far); local subscribers catch up from the store", e);
+            feeds.recheck(event.roomId());
         }
     }
 
@@ -438,7 +483,7 @@ public final class DefaultChatService implements ChatService {
                 new NewMessage(r.id(), r.name(), actor.id(), actor.username(), body, clientMsgId, now()));
         // Also on an idempotent retry: if this node died between commit and publish the first time, this is the
         // message's only announcement; subscribers drop it if they have it.
-        fanout.publish(new ChatEvent.MessagePosted(result.message()));
+        publish(new ChatEvent.MessagePosted(result.message()));
         return result.message();
     }
 
@@ -452,7 +497,7 @@ public final class DefaultChatService implements ChatService {
         }
         Message edited = messages.edit(messageId, body, now()).orElseThrow(
                 () -> new ConflictException(ErrorCode.MESSAGE_DELETED, "message was deleted"));
-        fanout.publish(new ChatEvent.MessageEdited(edited));
+        publish(new ChatEvent.MessageEdited(edited));
         return edited;
     }
 
@@ -464,7 +509,7 @@ public final class DefaultChatService implements ChatService {
         }
         Message deleted = messages.delete(messageId, now()).orElseThrow(
                 () -> new NotFoundException(ErrorCode.MESSAGE_NOT_FOUND, "no such message"));
-        fanout.publish(new ChatEvent.MessageDeleted(deleted));
+        publish(new ChatEvent.MessageDeleted(deleted));
         return deleted;
     }
 
@@ -536,21 +581,38 @@ public final class DefaultChatService implements ChatService {
     @Override
     public void typing(User actor, String room) {
         Room r = memberRoom(actor, room).room;
-        fanout.publish(new ChatEvent.Typing(r.id(), r.name(), actor));
+        publish(new ChatEvent.Typing(r.id(), r.name(), actor));
     }
 
     @Override
-    public Subscription subscribe(User actor, String room, long afterSeq, ChatListener listener) {
+    public RoomSubscription subscribe(User actor, String room, StreamStart start, ChatListener listener) {
+        Objects.requireNonNull(start, "start == null");
         Objects.requireNonNull(listener, "listener == null");
-        if (afterSeq < -1) {
-            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "afterSeq must be -1 or more: " + afterSeq);
-        }
         Room r = memberRoom(actor, room).room;
         try {
-            return feeds.subscribe(r.id(), actor.id(), afterSeq, settings.maxReplay(), listener);
+            return feeds.subscribe(r.id(), r.name(), actor.id(), start, settings.maxReplay(),
+                    () -> rooms.findMembership(r.id(), actor.id()).isPresent(), listener);
         } catch (IllegalStateException e) {
             throw new UnavailableException(ErrorCode.SERVICE_CLOSED, "chat service is closed", e);
         }
+    }
+
+    @Override
+    public ChangePage changes(User actor, String room, long afterChange, int limit) {
+        if (afterChange < 0) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
+                    "after must not be negative: " + afterChange);
+        }
+        if (limit < 1 || limit > settings.maxHistoryPage()) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
+                    "limit must be between 1 and " + settings.maxHistoryPage() + ": " + limit);
+        }
+        Room r = visibleRoom(actor, room).room;
+        ChangeReader.Batch batch = changeReader.read(r.id(), r.name(), afterChange, limit);
+        if (afterChange > batch.position().lastChange()) {
+            throw RoomFeeds.resyncRequired(r.name(), "change " + afterChange + " is beyond the room's newest change");
+        }
+        return new ChangePage(batch.changes(), batch.upTo(), batch.hasMore());
     }
 
     @Override
@@ -565,6 +627,7 @@ public final class DefaultChatService implements ChatService {
             return;
         }
         feeds.close();
+        catchUp.shutdownNow();
         hashPool.shutdownNow();
         if (ownsFanout) {
             fanout.close();

@@ -19,6 +19,9 @@ import dev.parley.chat.core.spi.UserStore;
  *   <li>each room's sequence numbers are {@code 1, 2, 3, …} with no gaps or duplicates under any number of
  *       concurrent senders, and appends with a client message id are idempotent per sender
  *       ({@code IDEMPOTENCY_CONFLICT} for a reuse with another room or body);</li>
+ *   <li>each room's changes (messages posted, edited and deleted; members joining and leaving) are numbered
+ *       {@code 1, 2, 3, …} from one counter shared by {@link #rooms()} and {@link #messages()}, so mixing these two
+ *       with another implementation's room or message store breaks the numbering;</li>
  *   <li>a history read costs O(log n + limit) (in fact O(limit)): each room's messages are indexed by sequence.</li>
  * </ul>
  * The stores never normalise or validate their input (the service does that), never call listeners or a
@@ -34,8 +37,10 @@ import dev.parley.chat.core.spi.UserStore;
 public final class InMemoryChatStorage implements ChatStorage {
     private final InMemoryUserStore users = new InMemoryUserStore();
     private final InMemorySessionStore sessions = new InMemorySessionStore();
-    private final InMemoryRoomStore rooms = new InMemoryRoomStore();
-    private final InMemoryMessageStore messages = new InMemoryMessageStore();
+    // One change counter per room, shared by joins and leaves and by message changes.
+    private final RoomLogs logs = new RoomLogs();
+    private final InMemoryRoomStore rooms = new InMemoryRoomStore(logs);
+    private final InMemoryMessageStore messages = new InMemoryMessageStore(logs);
 
     private InMemoryChatStorage() {
     }

@@ -3,6 +3,7 @@ package dev.parley.chat.core.memory;
 import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.ErrorCode;
 import dev.parley.chat.core.Message;
+import dev.parley.chat.core.RoomPosition;
 import dev.parley.chat.core.spi.AppendResult;
 import dev.parley.chat.core.spi.MessageStore;
 import dev.parley.chat.core.spi.NewMessage;
@@ -14,28 +15,22 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * A {@link MessageStore} keeping each room's messages in a list indexed by {@code seq - 1}; sequences are dense, so
- * a history read is an index computation plus a copy of at most {@code limit} elements.
+ * a history read is an index computation plus a copy of at most {@code limit} elements. Each message is also indexed
+ * by its current change number, for change-stream reads.
  *
- * <p>Locking: each room has a read-write lock. {@link #append} assigns the sequence and inserts under the room's
- * write lock, so numbers are gap-free and a reader (under the read lock) that sees sequence {@code n} sees every
- * lower one. Appends carrying a client message id additionally hold a per-sender lock around the idempotency check
- * and the insert, so concurrent retries store exactly one message; the order is always sender lock, then room lock.
- * Edits and deletes replace the immutable {@link Message} under the room's write lock.
+ * <p>Locking: each room's {@link RoomLogs.RoomLog} has a read-write lock, shared with the room store's joins and
+ * leaves. {@link #append}, {@link #edit} and {@link #delete} take the room's next change number and write under the
+ * room's write lock, so numbers are gap-free and a reader (under the read lock) that sees change {@code n} sees
+ * every lower one. Appends carrying a client message id additionally hold a per-sender lock around the idempotency
+ * check and the insert, so concurrent retries store exactly one message; the order is always sender lock, then room
+ * lock. Edits and deletes replace the immutable {@link Message}.
  */
 final class InMemoryMessageStore implements MessageStore {
-    /** One room's messages. */
-    private static final class RoomLog {
-        final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
-        /** The message with sequence {@code s} is at index {@code s - 1}. Guarded by {@link #lock}. */
-        final ArrayList<Message> messages = new ArrayList<>();
-    }
-
     /** Where a message lives. */
-    private record Ref(RoomLog log, int index) {
+    private record Ref(RoomLogs.RoomLog log, int index) {
     }
 
     /** The sender's idempotency key. */
@@ -47,12 +42,13 @@ final class InMemoryMessageStore implements MessageStore {
     }
 
     private final AtomicLong ids = new AtomicLong(1);
-    private final ConcurrentHashMap<Long, RoomLog> rooms = new ConcurrentHashMap<>();
+    private final RoomLogs rooms;
     private final ConcurrentHashMap<Long, Ref> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<IdempotencyKey, IdempotencyEntry> idempotency = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Object> senderLocks = new ConcurrentHashMap<>();
 
-    InMemoryMessageStore() {
+    InMemoryMessageStore(RoomLogs rooms) {
+        this.rooms = rooms;
     }
 
     @Override
@@ -83,14 +79,15 @@ final class InMemoryMessageStore implements MessageStore {
     }
 
     private Message insert(NewMessage m) {
-        RoomLog log = rooms.computeIfAbsent(m.roomId(), id -> new RoomLog());
+        RoomLogs.RoomLog log = rooms.of(m.roomId());
         Lock w = log.lock.writeLock();
         w.lock();
         try {
             int index = log.messages.size();
-            Message stored = new Message(ids.getAndIncrement(), m.roomId(), m.room(), index + 1L, m.senderId(),
-                    m.sender(), m.body(), m.createdAt(), m.clientMsgId(), null, false);
+            Message stored = new Message(ids.getAndIncrement(), m.roomId(), m.room(), index + 1L, log.nextChange(),
+                    m.senderId(), m.sender(), m.body(), m.createdAt(), m.clientMsgId(), null, false);
             log.messages.add(stored);
+            log.byChange.put(stored.change(), stored);
             byId.put(stored.id(), new Ref(log, index));
             return stored;
         } finally {
@@ -119,7 +116,7 @@ final class InMemoryMessageStore implements MessageStore {
         if (afterSeq < 0) {
             throw new IllegalArgumentException("afterSeq < 0: " + afterSeq);
         }
-        RoomLog log = rooms.get(roomId);
+        RoomLogs.RoomLog log = rooms.find(roomId);
         if (log == null) {
             return List.of();
         }
@@ -138,7 +135,7 @@ final class InMemoryMessageStore implements MessageStore {
     @Override
     public List<Message> findBefore(long roomId, long beforeSeq, int limit) {
         requireLimit(limit);
-        RoomLog log = rooms.get(roomId);
+        RoomLogs.RoomLog log = rooms.find(roomId);
         if (log == null || beforeSeq <= 1) {
             return List.of();
         }
@@ -155,15 +152,32 @@ final class InMemoryMessageStore implements MessageStore {
     }
 
     @Override
-    public long lastSeq(long roomId) {
-        RoomLog log = rooms.get(roomId);
-        if (log == null) {
-            return 0;
+    public RoomPosition position(long roomId) {
+        RoomLogs.RoomLog log = rooms.find(roomId);
+        return log == null ? RoomPosition.EMPTY : log.position();
+    }
+
+    @Override
+    public List<Message> findChanged(long roomId, long afterChange, long upToChange, int limit) {
+        requireLimit(limit);
+        if (afterChange < 0) {
+            throw new IllegalArgumentException("afterChange < 0: " + afterChange);
+        }
+        RoomLogs.RoomLog log = rooms.find(roomId);
+        if (log == null || upToChange <= afterChange) {
+            return List.of();
         }
         Lock r = log.lock.readLock();
         r.lock();
         try {
-            return log.messages.size();
+            List<Message> result = new ArrayList<>(Math.min(limit, 64));
+            for (Message m : log.byChange.subMap(afterChange, false, upToChange, true).values()) {
+                if (result.size() == limit) {
+                    break;
+                }
+                result.add(m);
+            }
+            return List.copyOf(result);
         } finally {
             r.unlock();
         }
@@ -171,7 +185,7 @@ final class InMemoryMessageStore implements MessageStore {
 
     @Override
     public long countUnread(long roomId, long afterSeq, long excludeSenderId) {
-        RoomLog log = rooms.get(roomId);
+        RoomLogs.RoomLog log = rooms.find(roomId);
         if (log == null) {
             return 0;
         }
@@ -206,9 +220,9 @@ final class InMemoryMessageStore implements MessageStore {
             if (m.deleted()) {
                 return Optional.empty();
             }
-            Message edited = new Message(m.id(), m.roomId(), m.room(), m.seq(), m.senderId(), m.sender(), body,
-                    m.createdAt(), m.clientMsgId(), editedAt, false);
-            ref.log().messages.set(ref.index(), edited);
+            Message edited = new Message(m.id(), m.roomId(), m.room(), m.seq(), ref.log().nextChange(),
+                    m.senderId(), m.sender(), body, m.createdAt(), m.clientMsgId(), editedAt, false);
+            ref.log().replace(m, edited);
             return Optional.of(edited);
         } finally {
             w.unlock();
@@ -229,9 +243,9 @@ final class InMemoryMessageStore implements MessageStore {
             if (m.deleted()) {
                 return Optional.of(m);
             }
-            Message deleted = new Message(m.id(), m.roomId(), m.room(), m.seq(), m.senderId(), m.sender(), "",
-                    m.createdAt(), m.clientMsgId(), deletedAt, true);
-            ref.log().messages.set(ref.index(), deleted);
+            Message deleted = new Message(m.id(), m.roomId(), m.room(), m.seq(), ref.log().nextChange(),
+                    m.senderId(), m.sender(), "", m.createdAt(), m.clientMsgId(), deletedAt, true);
+            ref.log().replace(m, deleted);
             return Optional.of(deleted);
         } finally {
             w.unlock();

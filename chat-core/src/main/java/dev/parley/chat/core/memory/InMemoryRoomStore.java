@@ -5,6 +5,7 @@ import dev.parley.chat.core.ErrorCode;
 import dev.parley.chat.core.Room;
 import dev.parley.chat.core.RoomType;
 import dev.parley.chat.core.spi.Membership;
+import dev.parley.chat.core.spi.MembershipChange;
 import dev.parley.chat.core.spi.NewRoom;
 import dev.parley.chat.core.spi.RoomStore;
 import java.time.Instant;
@@ -23,7 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A {@link RoomStore} in concurrent maps. Rooms are kept by id and in a name-sorted map, so that
  * {@link #listVisibleTo} needs no sort. Memberships are kept per room, with a per-user index of room ids; adding and
  * removing a member take one lock so that both stay consistent, while {@link #markRead} is a single atomic update of
- * the immutable {@link Membership} and reads take no lock.
+ * the immutable {@link Membership} and reads take no lock. Joins and departures also take the room's change number
+ * and are recorded in its {@link RoomLogs.RoomLog}, under that room's write lock (taken first).
  */
 final class InMemoryRoomStore implements RoomStore {
     private static final Comparator<Membership> MEMBER_ORDER =
@@ -40,7 +42,10 @@ final class InMemoryRoomStore implements RoomStore {
     private final ConcurrentHashMap<Long, Set<Long>> roomsOfUser = new ConcurrentHashMap<>();
     private final Object membershipLock = new Object();
 
-    InMemoryRoomStore() {
+    private final RoomLogs logs;
+
+    InMemoryRoomStore(RoomLogs logs) {
+        this.logs = logs;
     }
 
     @Override
@@ -82,31 +87,66 @@ final class InMemoryRoomStore implements RoomStore {
     }
 
     @Override
-    public boolean addMember(long roomId, long userId, Instant joinedAt) {
+    public long addMember(long roomId, long userId, Instant joinedAt) {
         Objects.requireNonNull(joinedAt, "joinedAt == null");
-        synchronized (membershipLock) {
-            Map<Long, Membership> roomMembers = members.computeIfAbsent(roomId, id -> new ConcurrentHashMap<>());
-            if (roomMembers.putIfAbsent(userId, new Membership(roomId, userId, joinedAt, 0)) != null) {
-                return false;
+        RoomLogs.RoomLog log = logs.of(roomId);
+        log.lock.writeLock().lock();
+        try {
+            synchronized (membershipLock) {
+                Map<Long, Membership> roomMembers = members.computeIfAbsent(roomId, id -> new ConcurrentHashMap<>());
+                if (roomMembers.putIfAbsent(userId, new Membership(roomId, userId, joinedAt, 0)) != null) {
+                    return 0;
+                }
+                roomsOfUser.computeIfAbsent(userId, id -> ConcurrentHashMap.newKeySet()).add(roomId);
             }
-            roomsOfUser.computeIfAbsent(userId, id -> ConcurrentHashMap.newKeySet()).add(roomId);
-            return true;
+            return record(log, roomId, userId, MembershipChange.Kind.JOINED, joinedAt);
+        } finally {
+            log.lock.writeLock().unlock();
         }
     }
 
     @Override
-    public boolean removeMember(long roomId, long userId) {
-        synchronized (membershipLock) {
-            Map<Long, Membership> roomMembers = members.get(roomId);
-            if (roomMembers == null || roomMembers.remove(userId) == null) {
-                return false;
-            }
-            Set<Long> rooms = roomsOfUser.get(userId);
-            if (rooms != null) {
-                rooms.remove(roomId);
-            }
-            return true;
+    public long removeMember(long roomId, long userId, Instant leftAt) {
+        Objects.requireNonNull(leftAt, "leftAt == null");
+        RoomLogs.RoomLog log = logs.find(roomId);
+        if (log == null) {
+            return 0;
         }
+        log.lock.writeLock().lock();
+        try {
+            synchronized (membershipLock) {
+                Map<Long, Membership> roomMembers = members.get(roomId);
+                if (roomMembers == null || roomMembers.remove(userId) == null) {
+                    return 0;
+                }
+                Set<Long> rooms = roomsOfUser.get(userId);
+                if (rooms != null) {
+                    rooms.remove(roomId);
+                }
+            }
+            return record(log, roomId, userId, MembershipChange.Kind.LEFT, leftAt);
+        } finally {
+            log.lock.writeLock().unlock();
+        }
+    }
+
+    private static long record(RoomLogs.RoomLog log, long roomId, long userId, MembershipChange.Kind kind,
+            Instant at) {
+        long change = log.nextChange();
+        log.memberChanges.add(new MembershipChange(roomId, change, userId, kind, at));
+        return change;
+    }
+
+    @Override
+    public List<MembershipChange> findMembershipChanges(long roomId, long afterChange, long upToChange, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit < 1: " + limit);
+        }
+        if (afterChange < 0) {
+            throw new IllegalArgumentException("afterChange < 0: " + afterChange);
+        }
+        RoomLogs.RoomLog log = logs.find(roomId);
+        return log == null ? List.of() : log.memberChanges(afterChange, upToChange, limit);
     }
 
     @Override

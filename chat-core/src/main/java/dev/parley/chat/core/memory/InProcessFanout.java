@@ -8,7 +8,6 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Consumer;
 
 /**
  * A {@link Fanout} within one process: {@link #publish} calls the room's listeners synchronously on the
@@ -43,7 +42,7 @@ public final class InProcessFanout implements Fanout {
                 continue;
             }
             try {
-                r.listener.accept(event);
+                r.listener.onEvent(event);
             } catch (RuntimeException e) {
                 LOG.log(Level.WARNING, "fan-out listener failed for room " + event.roomId(), e);
             }
@@ -51,7 +50,7 @@ public final class InProcessFanout implements Fanout {
     }
 
     @Override
-    public Subscription subscribe(long roomId, Consumer<ChatEvent> listener) {
+    public Subscription subscribe(long roomId, Listener listener) {
         Objects.requireNonNull(listener, "listener == null");
         if (closed.get()) {
             throw new IllegalStateException("fan-out is closed");
@@ -75,10 +74,10 @@ public final class InProcessFanout implements Fanout {
 
     private final class Registration implements Subscription {
         final long roomId;
-        final Consumer<ChatEvent> listener;
+        final Listener listener;
         final AtomicBoolean active = new AtomicBoolean(true);
 
-        Registration(long roomId, Consumer<ChatEvent> listener) {
+        Registration(long roomId, Listener listener) {
             this.roomId = roomId;
             this.listener = listener;
         }

@@ -33,8 +33,9 @@ public interface ChatStorage extends AutoCloseable {
     }
 
     /**
-     * Combines four stores, for example an in-memory user store with a custom message store. The result's
-     * {@link #close()} does nothing: the caller owns the parts.
+     * Combines four stores, for example in-memory users and sessions with a custom room and message store. The room
+     * and message stores must share each room's change counter (see {@link MessageStore}): take them from one
+     * implementation. The result's {@link #close()} does nothing: the caller owns the parts.
      *
      * @return the combination
      */

@@ -1,6 +1,7 @@
 package dev.parley.chat.core.spi;
 
 import dev.parley.chat.core.Message;
+import dev.parley.chat.core.RoomPosition;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +16,16 @@ import java.util.Optional;
  * gaps, no duplicates, under any number of concurrent callers in one or many processes. A failed append consumes no
  * number. Visibility follows sequence: once a reader can see sequence {@code n}, it can see every sequence below
  * {@code n} of that room. Deleting or editing a message never changes or frees its number.
+ *
+ * <h2>Change numbers</h2>
+ * Every change to a room takes the room's next change number, 1, 2, 3, … with no gaps and no duplicates, assigned
+ * atomically with the change: posting ({@link #append}), editing ({@link #edit}) and deleting ({@link #delete}) a
+ * message here, a member joining or leaving in the {@link RoomStore}. The two stores of one {@link ChatStorage}
+ * share each room's counter (a {@code last_change} column on the room row, or one lock and counter in memory), so
+ * joins and messages interleave in one dense stream. An operation that changes nothing (an idempotent retry, a
+ * second delete, a failed call) takes no number. A message's {@link Message#change()} is the change of its current
+ * state. Visibility follows change order: once a reader can see change {@code n} (in either store or through
+ * {@link #position}), it can see every lower change of that room in both stores.
  */
 public interface MessageStore {
     /**
@@ -28,7 +39,8 @@ public interface MessageStore {
      * store exactly one message.
      *
      * @param message the message to store
-     * @return the stored message and whether this call created it
+     * @return the stored message and whether this call created it; a created message's {@code change} is the room's
+     *     next change number
      * @throws dev.parley.chat.core.ConflictException with {@code IDEMPOTENCY_CONFLICT} if the sender already used
      *     {@code clientMsgId} for a different room, or for a different body on a message not edited or deleted
      *     since
@@ -66,12 +78,37 @@ public interface MessageStore {
     List<Message> findBefore(long roomId, long beforeSeq, int limit);
 
     /**
-     * The sequence number of the room's newest message.
+     * The sequence number of the room's newest message. The default reads {@link #position}.
      *
      * @param roomId the room's id
      * @return the highest assigned sequence, {@code 0} if the room has no messages
      */
-    long lastSeq(long roomId);
+    default long lastSeq(long roomId) {
+        return position(roomId).lastSeq();
+    }
+
+    /**
+     * The room's newest message sequence and newest change number, read atomically together (one snapshot).
+     *
+     * @param roomId the room's id
+     * @return the position; {@link RoomPosition#EMPTY} for a room without changes or an unknown room
+     */
+    RoomPosition position(long roomId);
+
+    /**
+     * Reads the change stream's messages: those whose current state was produced by a change in
+     * {@code (afterChange, upToChange]}, in ascending {@link Message#change()} order. A message edited after
+     * {@code upToChange} is not returned (its current change is higher), so a reader that first reads
+     * {@link #position} and passes its {@code lastChange} as {@code upToChange} misses nothing and sees each message
+     * once.
+     *
+     * @param roomId the room's id
+     * @param afterChange the exclusive lower bound, {@code >= 0}
+     * @param upToChange the inclusive upper bound
+     * @param limit the most messages to return, {@code >= 1}
+     * @return up to {@code limit} messages, deleted ones included, ascending by change
+     */
+    List<Message> findChanged(long roomId, long afterChange, long upToChange, int limit);
 
     /**
      * Counts the messages after a read position that are not deleted and were not sent by a given user: the
@@ -85,7 +122,8 @@ public interface MessageStore {
     long countUnread(long roomId, long afterSeq, long excludeSenderId);
 
     /**
-     * Replaces a message's body and sets its {@code editedAt}. Its sequence number does not change.
+     * Replaces a message's body and sets its {@code editedAt}, taking the room's next change number. Its sequence
+     * number does not change.
      *
      * @param id the message's id
      * @param body the new, validated body
@@ -95,7 +133,8 @@ public interface MessageStore {
     Optional<Message> edit(long id, String body, Instant editedAt);
 
     /**
-     * Marks a message deleted and clears its body. Its sequence number stays taken. Idempotent.
+     * Marks a message deleted and clears its body, taking the room's next change number. Its sequence number stays
+     * taken. Idempotent: deleting a deleted message changes nothing and takes no number.
      *
      * @param id the message's id
      * @param deletedAt the deletion time (recorded as {@code editedAt})

@@ -7,6 +7,10 @@ import java.util.Optional;
 
 /**
  * Stores rooms and memberships. Thread-safe; see the package description.
+ *
+ * <p>Joining and leaving are room changes: each takes the room's next change number from the counter this store
+ * shares with the {@link MessageStore} of the same {@link ChatStorage}, atomically with the membership change, and is
+ * kept as a {@link MembershipChange} for {@link #findMembershipChanges}. See {@link MessageStore} for the rules.
  */
 public interface RoomStore {
     /**
@@ -44,23 +48,38 @@ public interface RoomStore {
     List<Room> listVisibleTo(long userId);
 
     /**
-     * Adds a member. Idempotent: adding an existing member changes nothing and keeps its read position.
+     * Adds a member and records the join as the room's next change. Idempotent: adding an existing member changes
+     * nothing, takes no change number and keeps its read position.
      *
      * @param roomId the room's id; the room must exist
      * @param userId the user's id; the user must exist
      * @param joinedAt the join time
-     * @return {@code true} if the user was not a member before
+     * @return the change number of the join, or {@code 0} if the user was already a member
      */
-    boolean addMember(long roomId, long userId, Instant joinedAt);
+    long addMember(long roomId, long userId, Instant joinedAt);
 
     /**
-     * Removes a member. Idempotent.
+     * Removes a member and records the departure as the room's next change. Idempotent: removing a non-member
+     * changes nothing and takes no change number.
      *
      * @param roomId the room's id
      * @param userId the user's id
-     * @return {@code true} if the user was a member
+     * @param leftAt the departure time
+     * @return the change number of the departure, or {@code 0} if the user was not a member
      */
-    boolean removeMember(long roomId, long userId);
+    long removeMember(long roomId, long userId, Instant leftAt);
+
+    /**
+     * Reads the joins and departures with a change number in {@code (afterChange, upToChange]}, ascending. Every
+     * one is kept: a user who joined, left and joined again has three.
+     *
+     * @param roomId the room's id
+     * @param afterChange the exclusive lower bound, {@code >= 0}
+     * @param upToChange the inclusive upper bound
+     * @param limit the most changes to return, {@code >= 1}
+     * @return up to {@code limit} changes, ascending by change
+     */
+    List<MembershipChange> findMembershipChanges(long roomId, long afterChange, long upToChange, int limit);
 
     /**
      * Finds one membership.

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -82,11 +83,27 @@ final class RoomFeeds implements AutoCloseable {
      */
     RoomSubscription subscribe(long roomId, String room, long userId, StreamStart start, int maxReplay,
             BooleanSupplier stillMember, ChatListener listener) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return subscribeOnce(roomId, room, userId, start, maxReplay, stillMember, listener);
+            } catch (FeedRetired e) {
+                // The feed gave up (resync_required) between our acquiring it and attaching: a new one starts fresh.
+                if (attempt == 3) {
+                    throw resyncRequired(room, "the room's stream could not be kept complete");
+                }
+            }
+        }
+    }
+
+    private RoomSubscription subscribeOnce(long roomId, String room, long userId, StreamStart start, int maxReplay,
+            BooleanSupplier stillMember, ChatListener listener) {
         Feed feed = acquire(roomId, room);
         FeedSubscription sub = new FeedSubscription(feed, userId, listener);
         try {
             feed.ensureStarted();
-            RoomPosition at = feed.attach(sub, start.kind() == StreamStart.Kind.LIVE);
+            RoomPosition at = feed.attach(sub);
+            // After attaching: a leave committed before this read is seen here; one committed after reaches the
+            // subscription as its own MemberLeft, which ends it.
             if (!stillMember.getAsBoolean()) {
                 throw new PermissionDeniedException(ErrorCode.NOT_A_MEMBER, "not a member of " + room);
             }
@@ -100,6 +117,13 @@ final class RoomFeeds implements AutoCloseable {
         } catch (RuntimeException e) {
             sub.close();
             throw e;
+        }
+    }
+
+    /** A feed that was retired (it gave up on a gap) while a subscriber was joining it. */
+    private static final class FeedRetired extends RuntimeException {
+        FeedRetired() {
+            super("feed retired", null, false, false);
         }
     }
 
@@ -237,7 +261,8 @@ final class RoomFeeds implements AutoCloseable {
         final String room;
         int refs; // guarded by RoomFeeds.this
         private final Object startLock = new Object();
-        private final List<FeedSubscription> subs = new ArrayList<>(); // guarded by this
+        // Copy-on-write: iterated for every event, changed only when subscribers come and go.
+        private final CopyOnWriteArrayList<FeedSubscription> subs = new CopyOnWriteArrayList<>();
         private Subscription upstream; // guarded by this
         /** Highest change handed to subscribers; -1 until started. */
         private long delivered = -1; // guarded by this
@@ -252,6 +277,7 @@ final class RoomFeeds implements AutoCloseable {
         private long failingSince; // nanoTime of the first failed read of the current gap, 0 if none
         private long retryDelayMs = FIRST_RETRY_MS; // guarded by this
         private boolean stopped; // guarded by this
+        private boolean closedByService; // guarded by this
 
         Feed(long roomId, String room) {
             this.roomId = roomId;
@@ -265,15 +291,21 @@ final class RoomFeeds implements AutoCloseable {
          */
         void ensureStarted() {
             synchronized (startLock) {
-                Subscription up;
                 synchronized (this) {
-                    if (stopped) {
-                        throw new IllegalStateException("feed stopped");
-                    }
+                    checkNotStopped();
                     if (delivered >= 0) {
                         return;
                     }
-                    up = upstream = fanout.subscribe(roomId, this);
+                }
+                // Events delivered before the position read below are covered by it (they were committed before
+                // they were published), so nothing is lost while the registration is not yet recorded.
+                Subscription up = fanout.subscribe(roomId, this);
+                synchronized (this) {
+                    if (stopped) {
+                        up.close();
+                        checkNotStopped();
+                    }
+                    upstream = up;
                 }
                 RoomPosition p;
                 try {
@@ -295,12 +327,19 @@ final class RoomFeeds implements AutoCloseable {
             }
         }
 
-        /** Adds a subscriber; returns the position its live stream continues after. */
-        synchronized RoomPosition attach(FeedSubscription sub, boolean live) {
+        private void checkNotStopped() {
             if (stopped) {
-                throw new IllegalStateException("feed stopped");
+                if (closedByService) {
+                    throw new IllegalStateException("closed");
+                }
+                throw new FeedRetired();
             }
-            sub.live = live;
+        }
+
+        /** Adds a subscriber; returns the position its live stream continues after. */
+        synchronized RoomPosition attach(FeedSubscription sub) {
+            checkNotStopped();
+            sub.live = false;
             sub.cursor = delivered;
             subs.add(sub);
             return new RoomPosition(lastSeq, delivered);
@@ -308,6 +347,10 @@ final class RoomFeeds implements AutoCloseable {
 
         synchronized void goLive(FeedSubscription sub) {
             if (stopped) {
+                if (closedByService) {
+                    throw new IllegalStateException("closed");
+                }
+                // Part of the replay reached the listener already: starting over would repeat it.
                 throw resyncRequired(room, "the room's stream could not be kept complete");
             }
             List<ChatEvent> buffered = sub.buffer;
@@ -402,7 +445,7 @@ final class RoomFeeds implements AutoCloseable {
         }
 
         private void dispatch(ChatEvent event) {
-            for (FeedSubscription s : List.copyOf(subs)) {
+            for (FeedSubscription s : subs) {
                 s.offer(event);
             }
         }
@@ -446,7 +489,9 @@ final class RoomFeeds implements AutoCloseable {
                 long before = delivered;
                 for (ChatEvent.RoomChange c : batch.changes()) {
                     if (c.change() > delivered) {
-                        advance(c);
+                        // One change number is one state: the live instance, if held, is the same change.
+                        ChatEvent.RoomChange held = pending.remove(c.change());
+                        advance(held != null ? held : c);
                     }
                 }
                 delivered = Math.max(delivered, batch.upTo());
@@ -513,7 +558,7 @@ final class RoomFeeds implements AutoCloseable {
                 up = upstream;
                 upstream = null;
                 pending.clear();
-                for (FeedSubscription s : List.copyOf(subs)) {
+                for (FeedSubscription s : subs) {
                     s.fail(error); // a subscriber still replaying finds the feed stopped when it goes live
                 }
             }
@@ -541,11 +586,10 @@ final class RoomFeeds implements AutoCloseable {
         }
 
         void closeAll() {
-            List<FeedSubscription> all;
             synchronized (this) {
-                all = List.copyOf(subs);
+                closedByService = true;
             }
-            for (FeedSubscription s : all) {
+            for (FeedSubscription s : subs) {
                 s.close();
             }
             stop();

@@ -3,9 +3,11 @@ package dev.parley.chat.core.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyLong;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.inOrder;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -17,6 +19,11 @@ import dev.parley.chat.core.ChatEvent;
 import dev.parley.chat.core.ChatService;
 import dev.parley.chat.core.ChatSettings;
 import dev.parley.chat.core.ErrorCode;
+import dev.parley.chat.core.HistoryQuery;
+import dev.parley.chat.core.Message;
+import dev.parley.chat.core.RoomType;
+import dev.parley.chat.core.StreamStart;
+import dev.parley.chat.core.Subscription;
 import dev.parley.chat.core.UnavailableException;
 import dev.parley.chat.core.User;
 import dev.parley.chat.core.memory.InMemoryChatStorage;
@@ -30,11 +37,13 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -79,6 +88,43 @@ class DefaultChatServiceTest {
         InOrder order = inOrder(messages, fanout);
         order.verify(messages).append(any(NewMessage.class));
         order.verify(fanout).publish(argThat(DefaultChatServiceTest::isPosted));
+    }
+
+    @Test
+    void aFanoutThatThrowsNeverFailsOrRepeatsACommittedChange() {
+        when(fanout.subscribe(anyLong(), any())).thenReturn(mock(Subscription.class));
+        doThrow(new IllegalStateException("bus down")).when(fanout).publish(any());
+        service(memory, ChatSettings.defaults());
+        User alice = chat.register("alice", "password-1");
+        User bob = chat.register("bob", "password-2");
+
+        Message sent = chat.send(alice, "general", "hello", null);
+        Message edited = chat.edit(alice, sent.id(), "hello, edited");
+        chat.delete(alice, edited.id());
+        chat.createRoom(alice, "club", RoomType.PUBLIC);
+        chat.join(bob, "club");
+        chat.leave(bob, "club");
+
+        assertThat(chat.history(alice, "general", HistoryQuery.latest(10)).messages())
+                .extracting(Message::id).containsExactly(sent.id());
+        assertThat(chat.changes(alice, "club", 0, 10).changes()).extracting(ChatEvent.RoomChange::change)
+                .containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void aFanoutThatThrowsStillReachesLocalSubscribersThroughTheStore() throws InterruptedException {
+        when(fanout.subscribe(anyLong(), any())).thenReturn(mock(Subscription.class));
+        doThrow(new IllegalStateException("bus down")).when(fanout).publish(any());
+        service(memory, ChatSettings.defaults());
+        User alice = chat.register("alice", "password-1");
+        BlockingQueue<ChatEvent> seen = new LinkedBlockingQueue<>();
+        chat.subscribe(alice, "general", StreamStart.live(), seen::add);
+
+        Message sent = chat.send(alice, "general", "hello", null);
+
+        ChatEvent got = seen.poll(5, TimeUnit.SECONDS);
+        assertThat(got).isInstanceOfSatisfying(ChatEvent.MessagePosted.class,
+                e -> assertThat(e.message()).isEqualTo(sent));
     }
 
     @Test

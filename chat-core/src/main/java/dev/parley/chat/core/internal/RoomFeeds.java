@@ -380,16 +380,18 @@ final class RoomFeeds implements AutoCloseable {
                     return; // a duplicate, or already read from the store
                 }
                 highestSeen = Math.max(highestSeen, c);
-                if (delivered >= 0 && !repairing && c == delivered + 1 && pending.isEmpty()) {
-                    advance(change);
+                if (delivered >= 0 && c == delivered + 1 && pending.isEmpty()) {
+                    advance(change); // the common case: next in line
                     return;
                 }
                 if (pending.size() < MAX_PENDING) {
                     pending.putIfAbsent(c, change);
                 } // else dropped: the store has it, and highestSeen keeps the repair going until it is read
-                if (delivered >= 0 && !repairing) {
+                if (delivered >= 0) {
+                    // Publishers racing each other reorder events by microseconds: most gaps close right here.
+                    // A repair reading meanwhile skips whatever this delivers.
                     drainPending();
-                    if (delivered < highestSeen) {
+                    if (delivered < highestSeen && !repairing) {
                         scheduleRepair(REORDER_GRACE_MS);
                     }
                 }

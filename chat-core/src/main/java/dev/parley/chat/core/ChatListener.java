@@ -19,9 +19,11 @@ public interface ChatListener {
     /**
      * Called at most once, last, when the service ends the subscription because it cannot keep the stream
      * complete: a gap in the room's changes stayed unreadable past {@link ChatSettings#feedRepairTimeout()}. The
-     * error's code is {@link ErrorCode#RESYNC_REQUIRED}; the client should reload the room and subscribe again. No
-     * event follows. Not called when the subscription is closed, when the service closes or after the subscriber's
-     * own {@link ChatEvent.MemberLeft}. The default does nothing.
+     * error's code is {@link ErrorCode#RESYNC_REQUIRED}; the client should subscribe live again, then reload the
+     * room's history (see the error code). No event follows. Only ever called after
+     * {@link ChatService#subscribe} has returned the subscription: a stream that cannot be kept complete while the
+     * call is still running makes the call throw instead. Not called when the subscription is closed, when the
+     * service closes or after the subscriber's own {@link ChatEvent.MemberLeft}. The default does nothing.
      *
      * @param error why the stream ended
      */

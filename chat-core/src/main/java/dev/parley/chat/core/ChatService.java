@@ -294,7 +294,8 @@ public interface ChatService extends AutoCloseable {
      * @return the subscription, reporting the position its live stream continues after
      * @throws NotFoundException {@code room_not_found}
      * @throws PermissionDeniedException {@code not_a_member}
-     * @throws ConflictException {@code resync_required} if the start lies beyond the room's newest sequence or change
+     * @throws ConflictException {@code resync_required} if the start lies beyond the room's newest sequence or
+     *     change, or if the room's stream could not be kept complete while the replay ran
      * @throws InvalidRequestException {@code replay_too_large} if more than {@link ChatSettings#maxReplay()}
      *     messages or changes would be replayed
      * @throws UnavailableException {@code storage_unavailable} if the store could not be read; nothing subscribed

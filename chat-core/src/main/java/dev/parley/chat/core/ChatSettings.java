@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param maxUsernameLength the longest username, in code points after normalisation
  * @param maxRoomNameLength the longest room name, in code points after normalisation
  * @param maxHistoryPage the largest page {@link ChatService#history} returns
- * @param maxReplay the most messages one {@link ChatService#subscribe} may replay before going live
+ * @param maxReplay the most messages (by sequence) or changes (by change number, superseded ones included) one
+ *     {@link ChatService#subscribe} may replay before going live
  * @param sessionIdleTimeout a session unused for this long expires
  * @param sessionLifetime a session expires this long after login, however busy
  * @param hashingThreads threads that hash and verify passwords (each Argon2id call takes ~19 MiB)

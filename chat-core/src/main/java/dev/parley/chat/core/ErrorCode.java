@@ -58,7 +58,8 @@ public enum ErrorCode {
     /**
      * The client's position in a room's change stream cannot be continued: it lies beyond the room's newest change,
      * or the service could not read a gap in the stream within its bound. Nothing was subscribed (or the
-     * subscription ended); reload the room's history and subscribe live again.
+     * subscription ended). Recover by subscribing live again first, then reloading the room's history and merging
+     * it by message id (keep the state with the higher {@code change}): in that order nothing falls between the two.
      */
     RESYNC_REQUIRED("resync_required", Category.CONFLICT),
 

@@ -10,8 +10,11 @@ import dev.parley.chat.core.RoomPosition;
 import dev.parley.chat.core.RoomType;
 import dev.parley.chat.core.User;
 import dev.parley.chat.core.memory.InMemoryChatStorage;
+import dev.parley.chat.core.memory.InProcessFanout;
 import dev.parley.chat.core.spi.ChatStorage;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -20,26 +23,31 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The per-room change stream over real sockets: {@code subscribed} positions, {@code resume} by change, and
- * {@code resync_required}. The service runs over the in-memory store behind a wrapper that counts history reads.
+ * {@code resync_required}. The service runs over the in-memory store behind a wrapper that counts history reads
+ * and can fail the change reads, and over a fan-out that can lose an event; it gives up on a gap after 300 ms.
  */
 class ChangeStreamTest {
     private static final AtomicInteger NAMES = new AtomicInteger();
     private static InMemoryChatStorage mem;
     private static FaultyMessageStore messages;
+    private static LossyFanout fanout;
     private static Fixture fx;
 
     @BeforeAll
     static void start() throws Exception {
         mem = InMemoryChatStorage.create();
         messages = new FaultyMessageStore(mem.messages());
+        fanout = new LossyFanout(new InProcessFanout());
         fx = new Fixture(ChatService.builder()
                 .storage(ChatStorage.of(mem.users(), mem.sessions(), mem.rooms(), messages))
-                .settings(ChatSettings.defaults()), b -> b);
+                .fanout(fanout)
+                .settings(ChatSettings.builder().feedRepairTimeout(Duration.ofMillis(300)).build()), b -> b);
     }
 
     @AfterAll
     static void stop() {
         fx.close();
+        fanout.close();
     }
 
     private static String name(String prefix) {
@@ -230,6 +238,52 @@ class ChangeStreamTest {
             a.await("pong");
             assertThat(a.seen).noneMatch(f -> "subscribed".equals(f.getString("type"))
                     || "message".equals(f.getString("type")));
+        }
+    }
+
+    @Test
+    void aLiveStreamTheServiceCannotKeepCompleteEndsWithResyncRequiredAndTheSocketKeepsWorking() {
+        String room = name("gap");
+        User bob = roomOwner(room);
+        String other = name("other");
+        fx.service.createRoom(bob, other, RoomType.PUBLIC);
+        String alice = name("alice");
+        try (WsClient a = fx.joined(fx.token(alice), room)) {
+            try {
+                // The fan-out loses one change and the store cannot show it: the feed cannot fill the gap.
+                messages.changeReadsFail = true;
+                fanout.dropNextChange();
+                fx.service.send(bob, room, "lost on the way", null);
+                fx.service.send(bob, room, "held behind the gap", null);
+                JsonObject error = a.await("error");
+                assertThat(error.getString("code")).isEqualTo("resync_required");
+                assertThat(error.getString("room")).isEqualTo(room);
+                assertThat(error.containsKey("ref")).isFalse();
+            } finally {
+                messages.changeReadsFail = false;
+            }
+
+            // The room's subscription is gone, presence included; the socket is open and serves other rooms.
+            fx.service.send(bob, room, "after the failure", null);
+            try (WsClient c = fx.client(fx.token(name("carol")))) {
+                c.send(obj("type", "join", "room", room));
+                assertThat(c.await("subscribed").getJsonArray("online").getValuesAs(JsonString::getString))
+                        .doesNotContain(alice);
+            }
+            a.send(obj("type", "join", "room", other, "ref", "o"));
+            assertThat(a.await("subscribed").getString("room")).isEqualTo(other);
+            a.send(obj("type", "send", "room", other, "body", "still here", "ref", "s"));
+            assertThat(a.await("ack").getString("ref")).isEqualTo("s");
+            assertThat(a.await("message").getString("room")).isEqualTo(other);
+            assertThat(a.seen)
+                    .noneMatch(f -> "message".equals(f.getString("type")) && room.equals(f.getString("room")));
+            assertThat(a.closed).isNotDone();
+
+            // As the client is told to: join again, and the stream starts from the room's position.
+            a.send(obj("type", "join", "room", room, "ref", "back"));
+            JsonObject back = a.await(f -> "back".equals(f.getString("ref", null)));
+            assertThat(back.getString("type")).isEqualTo("subscribed");
+            assertThat(num(back, "lastChange")).isEqualTo(position(bob, room).lastChange());
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.parley.chat.transport.websocket.internal;
 
 import dev.parley.chat.core.ChatEvent;
+import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.ChatListener;
 import dev.parley.chat.core.RoomPosition;
 import dev.parley.chat.core.RoomSubscription;
@@ -24,6 +25,7 @@ final class RoomSub implements ChatListener {
     final String room;
     private final Connection conn;
     private List<ChatEvent> held = new ArrayList<>(); // null once active; guarded by this
+    private ChatException failure; // an onError that came while events were held; guarded by this
     private boolean closed; // guarded by this
     private long lastSeq; // the highest sequence queued to the socket (or covered by subscribed); guarded by this
     private long lastChange; // likewise the highest change; guarded by this
@@ -49,7 +51,28 @@ final class RoomSub implements ChatListener {
     }
 
     /**
-     * Queues {@code subscribed}, then the replayed and buffered events (not counted against the queue limit).
+     * The core ended the subscription ({@code resync_required}). Called at most once, last, possibly on the
+     * core's catch-up thread with its feed lock held: it only queues a frame and forgets the subscription. One that
+     * comes before {@link #activate} is reported after the held events, so that {@code subscribed} still comes
+     * first.
+     */
+    @Override
+    public void onError(ChatException error) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (held != null) {
+                failure = error;
+                return;
+            }
+            conn.streamFailed(this, error);
+        }
+    }
+
+    /**
+     * Queues {@code subscribed}, then the replayed and buffered events (not counted against the queue limit), then
+     * the failure if the core already ended the subscription.
      *
      * @param s the core subscription, whose position {@code subscribedFrame} reports
      */
@@ -70,6 +93,9 @@ final class RoomSub implements ChatListener {
                         break; // the user's own MemberLeft ended the stream
                     }
                     queue(e, false);
+                }
+                if (failure != null && !closed) {
+                    conn.streamFailed(this, failure);
                 }
             }
         }
@@ -116,8 +142,9 @@ final class RoomSub implements ChatListener {
     }
 
     /**
-     * Stops delivery without touching the core subscription: for the socket's own {@code MemberLeft}, after which
-     * the core ends the subscription itself. Called from {@link #onEvent}, with this monitor held.
+     * Stops delivery without touching the core subscription: for the socket's own {@code MemberLeft} and for
+     * {@code resync_required}, after which the core has ended (or ends) the subscription itself. Called with this
+     * monitor held.
      */
     void ended() {
         synchronized (this) {

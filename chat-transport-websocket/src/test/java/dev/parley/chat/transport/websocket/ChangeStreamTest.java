@@ -286,4 +286,33 @@ class ChangeStreamTest {
             assertThat(num(back, "lastChange")).isEqualTo(position(bob, room).lastChange());
         }
     }
+
+    @Test
+    void aResumeReplayingTheUsersOwnPastLeaveAndRejoinStaysLive() {
+        String room = name("back");
+        User bob = roomOwner(room);
+        String alice = name("alice");
+        String aliceToken = fx.token(alice);
+        User aliceUser = fx.service.findUser(alice).orElseThrow();
+        long seen;
+        try (WsClient a = fx.client(aliceToken)) {
+            a.send(obj("type", "join", "room", room));
+            seen = num(a.await("subscribed"), "lastChange");
+        }
+        fx.service.leave(aliceUser, room); // on another device, while this one was away
+        fx.service.join(aliceUser, room);
+
+        try (WsClient a = fx.client(aliceToken)) {
+            a.send(obj("type", "resume", "room", room, "afterChange", seen));
+            assertThat(num(next(a, "subscribed"), "lastChange")).isEqualTo(seen + 2);
+            JsonObject leave = next(a, "presence");
+            assertThat(leave.getString("state")).isEqualTo("leave");
+            assertThat(num(leave, "change")).isEqualTo(seen + 1);
+            JsonObject join = next(a, "presence");
+            assertThat(join.getString("state")).isEqualTo("join");
+            assertThat(num(join, "change")).isEqualTo(seen + 2);
+            // A departure from the past ends nothing: no `left`, and the stream goes on.
+            liveContinuesAt(a, bob, room, seen + 3);
+        }
+    }
 }

@@ -358,7 +358,7 @@ final class Connection {
         } else {
             sendReplay(frame);
         }
-        if (event instanceof ChatEvent.MemberLeft left && left.user().id() == u.id()) {
+        if (event instanceof ChatEvent.MemberLeft left && left.user().id() == u.id() && sub.isLive(left)) {
             // This user left (on another socket or node): the core ends the subscription after this event.
             endStream(sub, frames.left(sub.room, null));
         }

@@ -29,6 +29,7 @@ final class RoomSub implements ChatListener {
     private boolean closed; // guarded by this
     private long lastSeq; // the highest sequence queued to the socket (or covered by subscribed); guarded by this
     private long lastChange; // likewise the highest change; guarded by this
+    private long liveAfter = Long.MAX_VALUE; // the change the live stream continues after, once active; guarded by this
     private volatile Subscription subscription;
 
     RoomSub(String room, Connection conn) {
@@ -85,6 +86,7 @@ final class RoomSub implements ChatListener {
                 RoomPosition at = s.position();
                 lastSeq = at.lastSeq();
                 lastChange = at.lastChange();
+                liveAfter = at.lastChange();
                 conn.sendReplay(subscribedFrame);
                 List<ChatEvent> events = held;
                 held = null;
@@ -116,6 +118,15 @@ final class RoomSub implements ChatListener {
         }
         conn.sendLive(conn.subscribedFrame(room, new RoomPosition(lastSeq, lastChange), ref));
         return true;
+    }
+
+    /**
+     * Whether a change is live rather than replayed: beyond the subscription's position. Only a live departure of the
+     * socket's own user ends the stream; a replayed one (the user left and came back while away) is history. Called
+     * by the connection under this monitor.
+     */
+    boolean isLive(ChatEvent.RoomChange change) {
+        return change.change() > liveAfter;
     }
 
     /** Under the monitor. */

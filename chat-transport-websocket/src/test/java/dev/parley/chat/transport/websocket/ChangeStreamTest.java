@@ -58,6 +58,16 @@ class ChangeStreamTest {
         return frame.getJsonNumber(key).longValue();
     }
 
+    /** A registered user and a session token of theirs. */
+    private record Account(User user, String token) {
+    }
+
+    private static Account account(String prefix) {
+        String username = name(prefix);
+        String token = fx.token(username);
+        return new Account(fx.service.findUser(username).orElseThrow(), token);
+    }
+
     /** A user who owns a new public room. */
     private static User roomOwner(String room) {
         User owner = fx.service.register(name("owner"), Fixture.PASSWORD);
@@ -215,9 +225,8 @@ class ChangeStreamTest {
     void resumeWithBothAfterSeqAndAfterChangeOrABadPositionIsRefusedAndSubscribesNothing() {
         String room = name("both");
         User bob = roomOwner(room);
-        String alice = name("alice");
-        String aliceToken = fx.token(alice);
-        fx.service.join(fx.service.findUser(alice).orElseThrow(), room); // a member: a valid resume would subscribe
+        Account alice = account("alice");
+        fx.service.join(alice.user(), room); // a member: a valid resume would subscribe
         String resume = "{\"type\":\"resume\",\"room\":\"" + room + "\",\"ref\":\"r\",";
         String[][] cases = {
             {resume + "\"afterSeq\":0,\"afterChange\":0}", "invalid_argument"},
@@ -226,7 +235,7 @@ class ChangeStreamTest {
             {resume + "\"afterChange\":\"3\"}", "invalid_field"},
             {resume + "\"afterChange\":null}", "missing_field"}, // null is absent, as for every field
         };
-        try (WsClient a = fx.client(aliceToken)) {
+        try (WsClient a = fx.client(alice.token())) {
             for (String[] c : cases) {
                 a.send(c[0]);
                 JsonObject error = a.await("error");
@@ -291,18 +300,16 @@ class ChangeStreamTest {
     void aResumeReplayingTheUsersOwnPastLeaveAndRejoinStaysLive() {
         String room = name("back");
         User bob = roomOwner(room);
-        String alice = name("alice");
-        String aliceToken = fx.token(alice);
-        User aliceUser = fx.service.findUser(alice).orElseThrow();
+        Account alice = account("alice");
         long seen;
-        try (WsClient a = fx.client(aliceToken)) {
+        try (WsClient a = fx.client(alice.token())) {
             a.send(obj("type", "join", "room", room));
             seen = num(a.await("subscribed"), "lastChange");
         }
-        fx.service.leave(aliceUser, room); // on another device, while this one was away
-        fx.service.join(aliceUser, room);
+        fx.service.leave(alice.user(), room); // on another device, while this one was away
+        fx.service.join(alice.user(), room);
 
-        try (WsClient a = fx.client(aliceToken)) {
+        try (WsClient a = fx.client(alice.token())) {
             a.send(obj("type", "resume", "room", room, "afterChange", seen));
             assertThat(num(next(a, "subscribed"), "lastChange")).isEqualTo(seen + 2);
             JsonObject leave = next(a, "presence");

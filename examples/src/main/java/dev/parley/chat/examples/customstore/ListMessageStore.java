@@ -184,7 +184,8 @@ public final class ListMessageStore implements MessageStore {
     /**
      * The room store of {@link #rooms()}: rooms, memberships and read positions stay in the wrapped store, which is
      * thread-safe on its own; joins and leaves change it and take their number under the message store's lock, so
-     * the membership and its change number are one atomic change.
+     * a reader of positions or of the change log (which takes that lock too) sees a membership change together with
+     * its number or not at all. Membership reads go straight to the wrapped store.
      */
     private final class NumberedRooms implements RoomStore {
         private final RoomStore state;

@@ -46,7 +46,7 @@ public final class HistoryBench {
     /** Messages per page, REST and socket. */
     public static final int PAGE = 50;
     /** Bump when the content {@link #prepare} writes changes: older cached databases are then rebuilt. */
-    static final String FORMAT = "parley-history-v1";
+    static final String FORMAT = "parley-history-v2";
     static final int AUTHORS = 16;
     /** The first message's time; one message about every second after it. */
     static final Instant EPOCH = Instant.parse("2025-01-06T08:00:00Z");
@@ -85,12 +85,14 @@ public final class HistoryBench {
      * {@link #ROOM}, ready for the reference server to open.
      *
      * <p>The schema comes from opening {@link JooqChatStorage#sqlite} (Liquibase), which also creates the room and
-     * {@value #AUTHORS} authors (members of the room, without passwords). The messages are then inserted with raw
-     * JDBC, {@value #ROWS_PER_TRANSACTION} per transaction, in seq order 1..N with the store's columns: varying
+     * {@value #AUTHORS} authors (members of the room, without passwords; their joins are the room's first changes,
+     * 1..{@value #AUTHORS}). The messages are then inserted with raw JDBC, {@value #ROWS_PER_TRANSACTION} per
+     * transaction, in seq order 1..N with the store's columns: the change numbers following the joins, varying
      * authors and bodies (about 100 bytes), a web-client-like clientMsgId, createdAt about a second apart; finally
-     * the room's {@code last_seq} is set to N. The load runs with {@code journal_mode=DELETE, synchronous=OFF} (rows
-     * written once, no syncs), then the database is switched back to WAL, as the store keeps it. A marker file written only after a
-     * successful check (count, min and max seq, last_seq) makes later calls reuse the file.
+     * the room's {@code last_seq} and {@code last_change} are set to match. The load runs with {@code
+     * journal_mode=DELETE, synchronous=OFF} (rows written once, no syncs), then the database is switched back to
+     * WAL, as the store keeps it. A marker file written only after a successful check (count, min and max seq and
+     * change, last_seq, last_change) makes later calls reuse the file.
      *
      * @return the database file
      * @throws UncheckedIOException if the database cannot be built
@@ -140,6 +142,7 @@ public final class HistoryBench {
 
     private static void build(Path file, int messages) throws SQLException {
         long roomId;
+        long changesBefore; // the joins
         long[] authors = new long[AUTHORS];
         Instant created = EPOCH.minus(Duration.ofDays(1));
         try (JooqChatStorage storage = JooqChatStorage.sqlite(file)) {
@@ -151,6 +154,7 @@ public final class HistoryBench {
                 storage.rooms().addMember(roomId, user.id(), created.plusSeconds(a));
                 authors[a] = user.id();
             }
+            changesBefore = storage.messages().position(roomId).lastChange();
         }
         try (Connection c = Sqlite.writer(file)) {
             // Bulk-load settings for this connection only; the database ends up in WAL mode as the store leaves
@@ -171,13 +175,8 @@ public final class HistoryBench {
                     for (; seq <= end; seq++) {
                         int author = authorOf(seq);
                         int n = ++counters[author];
-                        insert.setLong(1, roomId);
-                        insert.setLong(2, seq);
-                        insert.setLong(3, authors[author]);
-                        insert.setString(4, bodyOf(seq));
-                        insert.setString(5, clientMsgIdOf(author, n));
-                        insert.setLong(6, createdAtNanos(seq));
-                        insert.setBoolean(7, false);
+                        RawMessageWriter.bindRow(insert, roomId, seq, changesBefore + seq, authors[author],
+                                bodyOf(seq), clientMsgIdOf(author, n), createdAtNanos(seq));
                         insert.addBatch();
                         if (seq % 1000 == 0) {
                             insert.executeBatch();
@@ -188,14 +187,15 @@ public final class HistoryBench {
                 }
             }
             try (PreparedStatement update = c.prepareStatement(
-                    "UPDATE \"rooms\" SET \"last_seq\" = ? WHERE \"id\" = ?")) {
+                    "UPDATE \"rooms\" SET \"last_seq\" = ?, \"last_change\" = ? WHERE \"id\" = ?")) {
                 update.setLong(1, messages);
-                update.setLong(2, roomId);
+                update.setLong(2, changesBefore + messages);
+                update.setLong(3, roomId);
                 if (update.executeUpdate() != 1) {
                     throw new SQLException("room " + roomId + " vanished");
                 }
             }
-            verify(c, roomId, messages);
+            verify(c, roomId, messages, changesBefore);
             try (Statement s = c.createStatement()) {
                 s.execute("PRAGMA synchronous = FULL");
                 try (ResultSet rs = s.executeQuery("PRAGMA journal_mode = WAL")) {
@@ -207,20 +207,28 @@ public final class HistoryBench {
         }
     }
 
-    private static void verify(Connection c, long roomId, int messages) throws SQLException {
+    /** Checks the counts and bounds; the unique indexes on (room, seq) and (room, change) make them dense. */
+    private static void verify(Connection c, long roomId, int messages, long changesBefore) throws SQLException {
         try (PreparedStatement check = c.prepareStatement("SELECT COUNT(*), MIN(\"seq\"), MAX(\"seq\"), "
-                + "(SELECT \"last_seq\" FROM \"rooms\" WHERE \"id\" = ?) FROM \"messages\" WHERE \"room_id\" = ?")) {
-            check.setLong(1, roomId);
-            check.setLong(2, roomId);
+                + "MIN(\"change_seq\"), MAX(\"change_seq\"), "
+                + "(SELECT \"last_seq\" FROM \"rooms\" WHERE \"id\" = ?), "
+                + "(SELECT \"last_change\" FROM \"rooms\" WHERE \"id\" = ?) "
+                + "FROM \"messages\" WHERE \"room_id\" = ?")) {
+            for (int i = 1; i <= 3; i++) {
+                check.setLong(i, roomId);
+            }
             try (ResultSet rs = check.executeQuery()) {
                 rs.next();
-                long count = rs.getLong(1);
-                long min = rs.getLong(2);
-                long max = rs.getLong(3);
-                long last = rs.getLong(4);
-                if (count != messages || min != 1 || max != messages || last != messages) {
-                    throw new SQLException("history database check failed: count=" + count + " min=" + min
-                            + " max=" + max + " last_seq=" + last + ", expected " + messages);
+                long[] got = new long[7];
+                for (int i = 0; i < got.length; i++) {
+                    got[i] = rs.getLong(i + 1);
+                }
+                long lastChange = changesBefore + messages;
+                long[] expected = {messages, 1, messages, changesBefore + 1, lastChange, messages, lastChange};
+                if (!Arrays.equals(got, expected)) {
+                    throw new SQLException("history database check failed: count, min and max seq, min and max "
+                            + "change, last_seq, last_change = " + Arrays.toString(got) + ", expected "
+                            + Arrays.toString(expected));
                 }
             }
         }

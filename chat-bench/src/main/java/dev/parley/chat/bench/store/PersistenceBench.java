@@ -311,7 +311,8 @@ public final class PersistenceBench {
             Map<String, String> notes = new LinkedHashMap<>(common);
             notes.put("method", "raw JDBC, one message per transaction from " + threads + " thread(s) (own "
                     + "connection and sender each): the store's own statements (idempotency SELECT, UPDATE rooms "
-                    + "SET last_seq=last_seq+1 RETURNING, INSERT ... RETURNING id), prepared once");
+                    + "SET last_seq=last_seq+1, last_change=last_change+1 RETURNING, INSERT ... RETURNING id), "
+                    + "prepared once");
             notes.put("not_done", "no jOOQ, no writer-thread hand-off or SAVEPOINT (SQLite), no pool (PostgreSQL), "
                     + "no Message object built");
             results.add(toResult(scenario, "raw-row-" + threads + (threads == 1 ? "-thread" : "-threads"),
@@ -321,8 +322,9 @@ public final class PersistenceBench {
                 options.warmupSeconds(), options.repeatSeconds(), options.repeats(), null);
         Map<String, String> notes = new LinkedHashMap<>(common);
         notes.put("method", "raw JDBC batch from 1 thread: " + BATCH + " messages per transaction, one UPDATE rooms "
-                + "SET last_seq=last_seq+" + BATCH + " RETURNING, then " + BATCH + " INSERTs by executeBatch "
-                + "(same columns and values as the store writes, seq gap-free)");
+                + "SET last_seq=last_seq+" + BATCH + ", last_change=last_change+" + BATCH + " RETURNING, then "
+                + BATCH + " INSERTs by executeBatch (same columns and values as the store writes, seq and change "
+                + "gap-free)");
         notes.put("not_done", "no per-message idempotency SELECT and no RETURNING id (the unique indexes are still "
                 + "maintained and checked); no jOOQ, writer thread, savepoints or pool");
         results.add(toResult(scenario, "raw-batch-" + BATCH, "rows_per_s", "rows/s", 1, m, options, notes));

@@ -12,13 +12,14 @@ import java.sql.SQLException;
  * <ul>
  *   <li>{@link #insertOne}: one message per transaction with exactly the statements of the store's {@code append}
  *       ({@code MessageStoreImpl}): the idempotency lookup on (sender_id, client_msg_id), {@code UPDATE rooms SET
- *       last_seq = last_seq + 1 ... RETURNING last_seq}, and {@code INSERT ... RETURNING id}. What it leaves out of
- *       the store's path: jOOQ, the hand-off to the SQLite writer thread and the per-task {@code SAVEPOINT}, the
+ *       last_seq = last_seq + 1, last_change = last_change + 1 ... RETURNING last_seq, last_change} (the message's
+ *       sequence number and its room change number), and {@code INSERT ... RETURNING id}. What it leaves out of the
+ *       store's path: jOOQ, the hand-off to the SQLite writer thread and the per-task {@code SAVEPOINT}, the
  *       PostgreSQL connection pool, and building the returned {@code Message}.
  *   <li>{@link #insertBatch}: {@code n} messages in one transaction: one {@code UPDATE rooms SET last_seq = last_seq
- *       + n ... RETURNING last_seq} to take {@code n} sequence numbers at once, then {@code n} INSERTs sent with
- *       {@code executeBatch}, without RETURNING and without the idempotency lookups (the unique index still
- *       rejects a duplicate, failing the whole batch).
+ *       + n, last_change = last_change + n ... RETURNING last_seq, last_change} to take {@code n} sequence and
+ *       change numbers at once, then {@code n} INSERTs sent with {@code executeBatch}, without RETURNING and without
+ *       the idempotency lookups (the unique index still rejects a duplicate, failing the whole batch).
  * </ul>
  *
  * On SQLite the connection must be in auto-commit mode (as {@link Sqlite#writer}) and transactions are {@code BEGIN
@@ -29,14 +30,15 @@ final class RawMessageWriter implements AutoCloseable {
     // The store's statements, identifiers quoted as the store quotes them.
     static final String FIND_CLIENT_MSG_ID =
             "SELECT \"id\" FROM \"messages\" WHERE \"sender_id\" = ? AND \"client_msg_id\" = ?";
-    static final String NEXT_SEQ =
-            "UPDATE \"rooms\" SET \"last_seq\" = \"last_seq\" + 1 WHERE \"id\" = ? RETURNING \"last_seq\"";
-    static final String INSERT = "INSERT INTO \"messages\" (\"room_id\", \"seq\", \"sender_id\", \"body\", "
-            + "\"client_msg_id\", \"created_at\", \"deleted\") VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING \"id\"";
-    static final String TAKE_SEQS =
-            "UPDATE \"rooms\" SET \"last_seq\" = \"last_seq\" + ? WHERE \"id\" = ? RETURNING \"last_seq\"";
-    static final String INSERT_NO_RETURN = "INSERT INTO \"messages\" (\"room_id\", \"seq\", \"sender_id\", \"body\", "
-            + "\"client_msg_id\", \"created_at\", \"deleted\") VALUES (?, ?, ?, ?, ?, ?, ?)";
+    static final String NEXT_SEQ = "UPDATE \"rooms\" SET \"last_seq\" = \"last_seq\" + 1, "
+            + "\"last_change\" = \"last_change\" + 1 WHERE \"id\" = ? RETURNING \"last_seq\", \"last_change\"";
+    /** Parameters: room_id, seq, change_seq, sender_id, body, client_msg_id, created_at, deleted. */
+    static final String INSERT_NO_RETURN = "INSERT INTO \"messages\" (\"room_id\", \"seq\", \"change_seq\", "
+            + "\"sender_id\", \"body\", \"client_msg_id\", \"created_at\", \"deleted\") "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+    static final String INSERT = INSERT_NO_RETURN + " RETURNING \"id\"";
+    static final String TAKE_SEQS = "UPDATE \"rooms\" SET \"last_seq\" = \"last_seq\" + ?, "
+            + "\"last_change\" = \"last_change\" + ? WHERE \"id\" = ? RETURNING \"last_seq\", \"last_change\"";
 
     private final Connection connection;
     private final boolean sqlite;
@@ -93,20 +95,16 @@ final class RawMessageWriter implements AutoCloseable {
                 }
             }
             long seq;
+            long change;
             nextSeq.setLong(1, roomId);
             try (ResultSet rs = nextSeq.executeQuery()) {
                 if (!rs.next()) {
                     throw new SQLException("no such room: " + roomId);
                 }
                 seq = rs.getLong(1);
+                change = rs.getLong(2);
             }
-            insert.setLong(1, roomId);
-            insert.setLong(2, seq);
-            insert.setLong(3, senderId);
-            insert.setString(4, body);
-            insert.setString(5, clientMsgId);
-            insert.setLong(6, createdAtNanos);
-            insert.setBoolean(7, false);
+            bindRow(insert, roomId, seq, change, senderId, body, clientMsgId, createdAtNanos);
             try (ResultSet rs = insert.executeQuery()) {
                 rs.next();
             }
@@ -129,23 +127,20 @@ final class RawMessageWriter implements AutoCloseable {
         begin();
         try {
             long last;
+            long lastChange;
             takeSeqs.setLong(1, n);
-            takeSeqs.setLong(2, roomId);
+            takeSeqs.setLong(2, n);
+            takeSeqs.setLong(3, roomId);
             try (ResultSet rs = takeSeqs.executeQuery()) {
                 if (!rs.next()) {
                     throw new SQLException("no such room: " + roomId);
                 }
                 last = rs.getLong(1);
+                lastChange = rs.getLong(2);
             }
-            long first = last - n + 1;
             for (int i = 0; i < n; i++) {
-                insertBatch.setLong(1, roomId);
-                insertBatch.setLong(2, first + i);
-                insertBatch.setLong(3, senderId);
-                insertBatch.setString(4, body);
-                insertBatch.setString(5, clientMsgIds[i]);
-                insertBatch.setLong(6, createdAtNanos);
-                insertBatch.setBoolean(7, false);
+                bindRow(insertBatch, roomId, last - n + 1 + i, lastChange - n + 1 + i, senderId, body,
+                        clientMsgIds[i], createdAtNanos);
                 insertBatch.addBatch();
             }
             insertBatch.executeBatch();
@@ -156,6 +151,19 @@ final class RawMessageWriter implements AutoCloseable {
             rollbackQuietly();
             throw e;
         }
+    }
+
+    /** Sets the parameters of {@link #INSERT} or {@link #INSERT_NO_RETURN}: a message, not deleted. */
+    static void bindRow(PreparedStatement insert, long roomId, long seq, long change, long senderId, String body,
+            String clientMsgId, long createdAtNanos) throws SQLException {
+        insert.setLong(1, roomId);
+        insert.setLong(2, seq);
+        insert.setLong(3, change);
+        insert.setLong(4, senderId);
+        insert.setString(5, body);
+        insert.setString(6, clientMsgId);
+        insert.setLong(7, createdAtNanos);
+        insert.setBoolean(8, false);
     }
 
     private void begin() throws SQLException {

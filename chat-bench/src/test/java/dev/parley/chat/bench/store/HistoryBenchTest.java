@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.chat.bench.Result;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.Room;
+import dev.parley.chat.core.RoomPosition;
 import dev.parley.chat.core.spi.AppendResult;
+import dev.parley.chat.core.spi.MembershipChange;
 import dev.parley.chat.core.spi.NewMessage;
 import dev.parley.chat.store.jooq.JooqChatStorage;
 import java.net.ServerSocket;
@@ -37,7 +39,10 @@ class HistoryBenchTest {
         }
         try (JooqChatStorage storage = JooqChatStorage.sqlite(file)) {
             Room room = storage.rooms().findByName(HistoryBench.ROOM).orElseThrow();
-            assertThat(storage.messages().lastSeq(room.id())).isEqualTo(N);
+            int joins = HistoryBench.AUTHORS; // the room's first changes
+            assertThat(storage.messages().position(room.id())).isEqualTo(new RoomPosition(N, joins + N));
+            assertThat(storage.rooms().findMembershipChanges(room.id(), 0, joins + N, N)).extracting(
+                    MembershipChange::change).containsExactlyElementsOf(range(1, joins));
 
             List<Message> all = storage.messages().findAfter(room.id(), 0, N + 10);
             assertThat(all).hasSize(N);
@@ -46,6 +51,7 @@ class HistoryBenchTest {
                 Message m = all.get(i);
                 long seq = i + 1;
                 assertThat(m.seq()).isEqualTo(seq);
+                assertThat(m.change()).isEqualTo(joins + seq);
                 assertThat(m.room()).isEqualTo(HistoryBench.ROOM);
                 assertThat(m.sender()).startsWith("author");
                 assertThat(m.body()).isEqualTo(HistoryBench.bodyOf(seq)).hasSizeBetween(30, 200);
@@ -70,6 +76,7 @@ class HistoryBenchTest {
                     any.sender(), "after the history", "bench-test-1", Instant.now()));
             assertThat(next.created()).isTrue();
             assertThat(next.message().seq()).isEqualTo(N + 1);
+            assertThat(next.message().change()).isEqualTo(joins + N + 1);
         }
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.chat.bench.Result;
 import dev.parley.chat.core.Message;
+import dev.parley.chat.core.RoomPosition;
 import dev.parley.chat.core.spi.AppendResult;
 import dev.parley.chat.core.spi.NewMessage;
 import dev.parley.chat.store.jooq.JooqChatStorage;
@@ -92,10 +93,13 @@ class PersistenceBenchTest {
 
     private static void checkStoreReadsRawRows(JooqChatStorage storage, PersistenceBench.Fixture f) {
         int total = 3 + PersistenceBench.BATCH;
-        assertThat(storage.messages().lastSeq(f.roomId())).isEqualTo(total);
+        int joins = f.userIds().length; // the room's first changes
+        assertThat(storage.messages().position(f.roomId())).isEqualTo(new RoomPosition(total, joins + total));
         List<Message> all = storage.messages().findAfter(f.roomId(), 0, 1000);
         assertThat(all).extracting(Message::seq)
                 .containsExactlyElementsOf(IntStream.rangeClosed(1, total).mapToObj(i -> (long) i).toList());
+        assertThat(all).extracting(Message::change).containsExactlyElementsOf(
+                IntStream.rangeClosed(joins + 1, joins + total).mapToObj(i -> (long) i).toList());
         assertThat(all).allSatisfy(m -> {
             assertThat(m.sender()).isEqualTo(f.usernames()[1]);
             assertThat(m.room()).isEqualTo(PersistenceBench.ROOM);
@@ -114,6 +118,7 @@ class PersistenceBenchTest {
                 f.usernames()[1], PersistenceBench.BODY, "store-1", Instant.now()));
         assertThat(next.created()).isTrue();
         assertThat(next.message().seq()).isEqualTo(total + 1);
+        assertThat(next.message().change()).isEqualTo(joins + total + 1);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.parley.chat.examples.embedded;
 
 import dev.parley.chat.core.ChatEvent;
 import dev.parley.chat.core.ChatService;
+import dev.parley.chat.core.StreamStart;
 import dev.parley.chat.core.User;
 import dev.parley.chat.core.memory.InMemoryChatStorage;
 import dev.parley.chat.password4j.Argon2idPasswordHasher;
@@ -27,7 +28,7 @@ public final class EmbeddedChat {
             User alice = chat.register("alice", "correct horse battery");
             User bob = chat.register("bob", "tr0ub4dor&3 but longer");
             for (User user : List.of(alice, bob)) { // new users are members of "general"
-                chat.subscribe(user, "general", -1, event -> {
+                chat.subscribe(user, "general", StreamStart.live(), event -> {
                     if (event instanceof ChatEvent.MessagePosted posted) {
                         out.println(user.username() + " got #" + posted.message().seq() + " from "
                                 + posted.message().sender() + ": " + posted.message().body());

@@ -129,12 +129,23 @@ public abstract class ChatServiceContract {
 
     // ---- helpers ---------------------------------------------------------------------------------------------
 
-    /** Registers a user with the password {@code "password-" + name}. */
+    /**
+     * Registers a user with the password {@code "password-" + name}.
+     *
+     * @param name the username
+     * @return the registered user
+     */
     protected User user(String name) {
         return chat.register(name, "password-" + name);
     }
 
-    /** Asserts that running the code fails with the given error code. */
+    /**
+     * Asserts that running the code fails with the given error code.
+     *
+     * @param code the expected code
+     * @param call the code to run
+     * @return the exception thrown
+     */
     protected static ChatException assertFailsWith(ErrorCode code, Executable call) {
         ChatException e = catchThrowableOfType(ChatException.class, call::execute);
         assertThat(e).as("expected a ChatException with code %s", code.code()).isNotNull();

@@ -31,7 +31,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -40,6 +43,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -919,16 +923,9 @@ public abstract class ChatServiceContract {
         }
     }
 
-    /** A fan-out whose every publish fails before delivering anything, as a broken bus would. */
-    private static final class FailingFanout implements Fanout {
-        private final InProcessFanout local = new InProcessFanout();
-        private final AtomicInteger failures = new AtomicInteger();
-
-        @Override
-        public void publish(ChatEvent event) {
-            failures.incrementAndGet();
-            throw new IllegalStateException("the bus is down");
-        }
+    /** An in-process fan-out whose publishing a subclass breaks; subscribing is left alone. */
+    private abstract static class BrokenFanout implements Fanout {
+        final InProcessFanout local = new InProcessFanout();
 
         @Override
         public Subscription subscribe(long roomId, Listener listener) {
@@ -941,13 +938,57 @@ public abstract class ChatServiceContract {
         }
     }
 
+    /** A fan-out whose every publish fails before delivering anything, as a broken bus would. */
+    private static final class FailingFanout extends BrokenFanout {
+        private final AtomicInteger failures = new AtomicInteger();
+
+        @Override
+        public void publish(ChatEvent event) {
+            failures.incrementAndGet();
+            throw new IllegalStateException("the bus is down");
+        }
+    }
+
+    /** A fan-out that drops every fifth event, delivers every third late (out of order) and every fourth twice. */
+    private static final class LossyFanout extends BrokenFanout {
+        private final ScheduledExecutorService late = Executors.newSingleThreadScheduledExecutor();
+        private final AtomicInteger published = new AtomicInteger();
+
+        @Override
+        public void publish(ChatEvent event) {
+            int n = published.incrementAndGet();
+            if (n % 5 == 0) {
+                return;
+            }
+            if (n % 3 == 0) {
+                late.schedule(() -> local.publish(event), 5, TimeUnit.MILLISECONDS);
+                return;
+            }
+            local.publish(event);
+            if (n % 4 == 0) {
+                local.publish(event);
+            }
+        }
+
+        @Override
+        public void close() {
+            late.shutdownNow();
+            super.close();
+        }
+    }
+
+    /** Another service on the same storage and clock, with its own fan-out (which the caller closes). */
+    private ChatService serviceWith(Fanout fanout, ChatSettings settings) {
+        return ChatService.builder().storage(storage).passwordHasher(passwordHasher()).clock(clock).settings(settings)
+                .fanout(fanout).build();
+    }
+
     @Test
     void aFanoutThatThrowsNeverFailsASendAndLiveSubscribersCatchUpFromTheStore() {
         User alice = user("alice");
         User bob = user("bob");
         FailingFanout fanout = new FailingFanout();
-        ChatService broken = ChatService.builder().storage(storage).passwordHasher(passwordHasher()).clock(clock)
-                .settings(settings()).fanout(fanout).build();
+        ChatService broken = serviceWith(fanout, settings());
         RecordingListener bobSees = new RecordingListener();
         try (RoomSubscription sub = broken.subscribe(bob, "general", StreamStart.live(), bobSees)) {
             Message m = broken.send(alice, "general", "through a broken bus", null);
@@ -965,6 +1006,99 @@ public abstract class ChatServiceContract {
             assertThat(sub.isActive()).isTrue();
         } finally {
             broken.close();
+            fanout.close();
+        }
+    }
+
+    /** The message a change carries, or {@code null} for a join or a departure. */
+    private static Message messageOf(ChatEvent event) {
+        if (event instanceof ChatEvent.MessagePosted posted) {
+            return posted.message();
+        }
+        if (event instanceof ChatEvent.MessageEdited edited) {
+            return edited.message();
+        }
+        return event instanceof ChatEvent.MessageDeleted deleted ? deleted.message() : null;
+    }
+
+    /**
+     * Bob resumes general after a change through {@code service} while, on another thread, alice posts, edits older
+     * messages and deletes new ones and carol leaves and joins. Once the writing has stopped, bob must have received
+     * every change after his position exactly once and in order: every join and departure, and each changed
+     * message in its stored state last.
+     */
+    private void assertResumeIsLosslessWhileOthersWrite(ChatService service) throws Exception {
+        User alice = user("alice");
+        User bob = user("bob");
+        User carol = user("carol");
+        Room general = chat.findRoom(alice, "general");
+        List<Message> older = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            older.add(service.send(alice, "general", "before " + i, null));
+        }
+        long seen = positionOf(general).lastChange() - 10;
+        RecordingListener bobSees = new RecordingListener();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> writing = pool.submit(() -> {
+                for (int i = 0; i < 200; i++) {
+                    Message m = service.send(alice, "general", "during " + i, null);
+                    if (i % 5 == 0) {
+                        service.edit(alice, older.get(i % older.size()).id(), "edited " + i);
+                    }
+                    if (i % 11 == 0) {
+                        service.delete(alice, m.id());
+                    }
+                    if (i % 14 == 0) {
+                        service.leave(carol, "general");
+                    } else if (i % 7 == 0) {
+                        service.join(carol, "general");
+                    }
+                }
+                return null;
+            });
+            try (RoomSubscription sub = service.subscribe(bob, "general", StreamStart.afterChange(seen), bobSees)) {
+                writing.get(60, TimeUnit.SECONDS);
+                long last = positionOf(general).lastChange();
+                List<ChatEvent> got = bobSees.await(events -> !events.isEmpty()
+                        && ((ChatEvent.RoomChange) events.get(events.size() - 1)).change() == last, DELIVERY,
+                        "change " + last);
+
+                assertThat(got).extracting(e -> ((ChatEvent.RoomChange) e).change()).isSorted()
+                        .doesNotHaveDuplicates().allMatch(n -> n > seen);
+                assertThat(got).containsAll(storage.rooms().findMembershipChanges(general.id(), seen, last, 10_000)
+                        .stream().map(c -> c.kind() == MembershipChange.Kind.JOINED
+                                ? new ChatEvent.MemberJoined(general.id(), "general", carol, c.change())
+                                : new ChatEvent.MemberLeft(general.id(), "general", carol, c.change()))
+                        .toList());
+                Map<Long, Message> newest = new HashMap<>();
+                got.stream().map(ChatServiceContract::messageOf).filter(Objects::nonNull)
+                        .forEach(m -> newest.put(m.id(), m));
+                for (Message m : storage.messages().findChanged(general.id(), seen, last, 10_000)) {
+                    assertThat(newest.get(m.id())).as("message %d as bob saw it last", m.id()).isEqualTo(m);
+                }
+                assertThat(bobSees.errors()).isEmpty();
+                assertThat(sub.isActive()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void resumeAfterAChangeWhileOthersWriteDeliversEveryChangeOnceInOrder() throws Exception {
+        assertResumeIsLosslessWhileOthersWrite(chat);
+    }
+
+    @Test
+    void aFanoutThatDropsDuplicatesAndReordersEventsStillDeliversEveryChangeOnceInOrder() throws Exception {
+        LossyFanout fanout = new LossyFanout();
+        ChatService lossy = serviceWith(fanout,
+                settings().toBuilder().feedRecheckInterval(Duration.ofMillis(50)).build());
+        try {
+            assertResumeIsLosslessWhileOthersWrite(lossy);
+        } finally {
+            lossy.close();
             fanout.close();
         }
     }

@@ -3,6 +3,7 @@ package dev.parley.chat.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
+import dev.parley.chat.core.ChangePage;
 import dev.parley.chat.core.ChatEvent;
 import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.ChatService;
@@ -14,25 +15,38 @@ import dev.parley.chat.core.LoginResult;
 import dev.parley.chat.core.Member;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.Room;
+import dev.parley.chat.core.RoomPosition;
+import dev.parley.chat.core.RoomSubscription;
 import dev.parley.chat.core.RoomSummary;
 import dev.parley.chat.core.RoomType;
+import dev.parley.chat.core.StreamStart;
 import dev.parley.chat.core.Subscription;
 import dev.parley.chat.core.User;
+import dev.parley.chat.core.memory.InProcessFanout;
 import dev.parley.chat.core.spi.ChatStorage;
+import dev.parley.chat.core.spi.Fanout;
+import dev.parley.chat.core.spi.MembershipChange;
 import dev.parley.chat.core.spi.PasswordHasher;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
@@ -41,10 +55,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 /**
- * The behaviour of {@link ChatService} on a given storage: accounts, sessions, rooms, messages, unread counts and
- * live delivery, run end to end through the service. Every storage implementation should pass it on top of its
- * own store contracts, because the service leans on the stores' guarantees (atomic sequences, idempotency,
- * monotonic read positions).
+ * The behaviour of {@link ChatService} on a given storage: accounts, sessions, rooms, messages, unread counts, live
+ * delivery and the change stream (resuming after a change, paging {@link ChatService#changes}, positions,
+ * {@code resync_required}, a fan-out that fails, a leave racing a subscribe), run end to end through the service.
+ * Every storage implementation should pass it on top of its own store contracts, because the service leans on the
+ * stores' guarantees (atomic sequences and change numbers, idempotency, monotonic read positions).
  *
  * <pre>{@code
  * class MyChatServiceTest extends ChatServiceContract {
@@ -58,6 +73,8 @@ import org.junit.jupiter.api.function.Executable;
 public abstract class ChatServiceContract {
     /** A fixed start time, truncated to microseconds like every stored instant. */
     protected static final Instant START = Instant.parse("2026-03-01T10:00:00.123456Z");
+    /** The longest wait for a delivery that may be asynchronous (a gap repaired on a catch-up thread). */
+    private static final Duration DELIVERY = Duration.ofSeconds(10);
 
     /** The clock the service runs on; tests move it. */
     protected MutableClock clock;
@@ -116,12 +133,23 @@ public abstract class ChatServiceContract {
 
     // ---- helpers ---------------------------------------------------------------------------------------------
 
-    /** Registers a user with the password {@code "password-" + name}. */
+    /**
+     * Registers a user with the password {@code "password-" + name}.
+     *
+     * @param name the username
+     * @return the registered user
+     */
     protected User user(String name) {
         return chat.register(name, "password-" + name);
     }
 
-    /** Asserts that running the code fails with the given error code. */
+    /**
+     * Asserts that running the code fails with the given error code.
+     *
+     * @param code the expected code
+     * @param call the code to run
+     * @return the exception thrown
+     */
     protected static ChatException assertFailsWith(ErrorCode code, Executable call) {
         ChatException e = catchThrowableOfType(ChatException.class, call::execute);
         assertThat(e).as("expected a ChatException with code %s", code.code()).isNotNull();
@@ -557,7 +585,7 @@ public abstract class ChatServiceContract {
     // ---- live delivery ---------------------------------------------------------------------------------------
 
     @Test
-    void deliversLiveEventsToSubscribers() throws Exception {
+    void deliversLiveEventsToSubscribersWithTheirChangeNumbers() throws Exception {
         User alice = user("alice");
         User bob = user("bob");
         Collector bobSees = new Collector();
@@ -567,14 +595,21 @@ public abstract class ChatServiceContract {
             assertThat(bobSees.await(ChatEvent.MessagePosted.class).message()).isEqualTo(m);
             chat.typing(alice, "general");
             assertThat(bobSees.await(ChatEvent.Typing.class).user()).isEqualTo(alice);
-            chat.edit(alice, m.id(), "hi Bob");
-            assertThat(bobSees.await(ChatEvent.MessageEdited.class).message().body()).isEqualTo("hi Bob");
-            chat.delete(alice, m.id());
-            assertThat(bobSees.await(ChatEvent.MessageDeleted.class).message().deleted()).isTrue();
+            Message edited = chat.edit(alice, m.id(), "hi Bob");
+            assertThat(bobSees.await(ChatEvent.MessageEdited.class).message()).isEqualTo(edited);
+            assertThat(edited.body()).isEqualTo("hi Bob");
+            assertThat(edited.change()).isEqualTo(m.change() + 1);
+            Message deleted = chat.delete(alice, m.id());
+            assertThat(bobSees.await(ChatEvent.MessageDeleted.class).message()).isEqualTo(deleted);
+            assertThat(deleted.deleted()).isTrue();
+            assertThat(deleted.change()).isEqualTo(m.change() + 2);
             User carol = user("carol");
-            assertThat(bobSees.await(ChatEvent.MemberJoined.class).user()).isEqualTo(carol);
+            Room general = chat.findRoom(bob, "general");
+            assertThat(bobSees.await(ChatEvent.MemberJoined.class)).isEqualTo(
+                    new ChatEvent.MemberJoined(general.id(), "general", carol, positionOf(general).lastChange()));
             chat.leave(carol, "general");
-            assertThat(bobSees.await(ChatEvent.MemberLeft.class).user()).isEqualTo(carol);
+            assertThat(bobSees.await(ChatEvent.MemberLeft.class)).isEqualTo(
+                    new ChatEvent.MemberLeft(general.id(), "general", carol, positionOf(general).lastChange()));
         }
     }
 
@@ -637,9 +672,492 @@ public abstract class ChatServiceContract {
         try {
             assertFailsWith(ErrorCode.REPLAY_TOO_LARGE, () -> small.subscribe(alice, "general", 0, e -> { }));
             small.subscribe(alice, "general", 2, e -> { }).close();
+            long last = positionOf(chat.findRoom(alice, "general")).lastChange();
+            assertFailsWith(ErrorCode.REPLAY_TOO_LARGE,
+                    () -> small.subscribe(alice, "general", StreamStart.afterChange(last - 4), e -> { }));
+            small.subscribe(alice, "general", StreamStart.afterChange(last - 3), e -> { }).close();
         } finally {
             small.close();
         }
+    }
+
+    // ---- the change stream -----------------------------------------------------------------------------------
+
+    /** The room's position as the storage reports it. */
+    private RoomPosition positionOf(Room room) {
+        return storage.messages().position(room.id());
+    }
+
+    /** What a client has seen when it goes away: it subscribes live, notes the position and closes. */
+    private long lastChangeSeenBy(User user, String room) {
+        try (RoomSubscription sub = chat.subscribe(user, room, StreamStart.live(), new RecordingListener())) {
+            return sub.position().lastChange();
+        }
+    }
+
+    /** Waits until the listener has received at least {@code count} events, and returns them. */
+    private static List<ChatEvent> awaitEvents(RecordingListener listener, int count) {
+        return listener.await(events -> events.size() >= count, DELIVERY, count + " events");
+    }
+
+    /** Waits, with a bound, for a subscription to end. */
+    private static void awaitInactive(Subscription sub, String description) {
+        long deadline = System.nanoTime() + DELIVERY.toNanos();
+        while (sub.isActive()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(description + " still active after " + DELIVERY);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(1));
+        }
+    }
+
+    /** The changes bob missed in general: where he left, and what happened after, in change order. */
+    private record Missed(long after, List<ChatEvent.RoomChange> changes) {
+    }
+
+    /**
+     * Bob goes away from general; alice posts, edits an older message and deletes another, and carol joins.
+     *
+     * @return bob's last change and the four changes he missed
+     */
+    private Missed bobMissesAPostAnEditADeletionAndAJoin(User alice, User bob) {
+        Message older = chat.send(alice, "general", "older", null);
+        Message doomed = chat.send(alice, "general", "doomed", null);
+        long seen = lastChangeSeenBy(bob, "general");
+        clock.advance(Duration.ofMinutes(1));
+        Message posted = chat.send(alice, "general", "while you were away", null);
+        Message edited = chat.edit(alice, older.id(), "older, edited");
+        Message deleted = chat.delete(alice, doomed.id());
+        User carol = user("carol");
+        Room general = chat.findRoom(alice, "general");
+        assertThat(positionOf(general).lastChange()).as("four changes after bob left").isEqualTo(seen + 4);
+        List<ChatEvent.RoomChange> missed = List.of(new ChatEvent.MessagePosted(posted),
+                new ChatEvent.MessageEdited(edited), new ChatEvent.MessageDeleted(deleted),
+                new ChatEvent.MemberJoined(general.id(), general.name(), carol, seen + 4));
+        assertThat(missed).extracting(ChatEvent.RoomChange::change).isEqualTo(range(seen + 1, seen + 4));
+        return new Missed(seen, missed);
+    }
+
+    @Test
+    void resumeAfterAChangeReplaysExactlyTheMissedChangesInChangeOrderThenContinuesLive() {
+        User alice = user("alice");
+        User bob = user("bob");
+        Missed missed = bobMissesAPostAnEditADeletionAndAJoin(alice, bob);
+        RecordingListener bobSees = new RecordingListener();
+
+        try (RoomSubscription sub = chat.subscribe(bob, "general", StreamStart.afterChange(missed.after()), bobSees)) {
+            assertThat(sub.position().lastChange()).isEqualTo(missed.after() + 4);
+            assertThat(awaitEvents(bobSees, 4)).isEqualTo(missed.changes());
+
+            Message live = chat.send(alice, "general", "back live", null);
+            Message next = chat.send(alice, "general", "and again", null);
+
+            List<ChatEvent> expected = new ArrayList<>(missed.changes());
+            expected.add(new ChatEvent.MessagePosted(live));
+            expected.add(new ChatEvent.MessagePosted(next));
+            assertThat(List.of(live.change(), next.change())).isEqualTo(range(missed.after() + 5, missed.after() + 6));
+            assertThat(awaitEvents(bobSees, 6)).as("no gap and no duplicate").isEqualTo(expected);
+            assertThat(sub.isActive()).isTrue();
+        }
+    }
+
+    @Test
+    void changesPagesTheMissedChangesWithTheirPositionAndWhetherMoreFollow() {
+        User alice = user("alice");
+        User bob = user("bob");
+        Missed missed = bobMissesAPostAnEditADeletionAndAJoin(alice, bob);
+        long after = missed.after();
+
+        ChangePage first = chat.changes(bob, "general", after, 3);
+        ChangePage second = chat.changes(bob, "general", first.lastChange(), 3);
+        ChangePage end = chat.changes(bob, "general", second.lastChange(), 3);
+
+        assertThat(first).isEqualTo(new ChangePage(missed.changes().subList(0, 3), after + 3, true));
+        assertThat(second).isEqualTo(new ChangePage(missed.changes().subList(3, 4), after + 4, false));
+        assertThat(end).isEqualTo(new ChangePage(List.of(), after + 4, false));
+    }
+
+    @Test
+    void pagingTheWholeStreamReadsWhatAResumeFromTheStartReplays() {
+        User alice = user("alice");
+        User bob = user("bob");
+        bobMissesAPostAnEditADeletionAndAJoin(alice, bob);
+        chat.leave(bob, "general");
+        chat.join(bob, "general");
+
+        List<ChatEvent.RoomChange> paged = new ArrayList<>();
+        ChangePage page;
+        long after = 0;
+        do {
+            page = chat.changes(alice, "general", after, 2);
+            assertThat(page.changes()).hasSizeLessThanOrEqualTo(2);
+            paged.addAll(page.changes());
+            after = page.lastChange();
+        } while (page.hasMore());
+        RecordingListener replay = new RecordingListener();
+        try (RoomSubscription sub = chat.subscribe(alice, "general", StreamStart.afterChange(0), replay)) {
+            assertThat(awaitEvents(replay, paged.size())).isEqualTo(paged);
+            assertThat(sub.position().lastChange()).isEqualTo(after);
+        }
+        assertThat(after).isEqualTo(positionOf(chat.findRoom(alice, "general")).lastChange());
+        assertThat(paged).extracting(ChatEvent.RoomChange::change).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aMessagePostedAndEditedWhileAwayIsReplayedOnceAsEditedWithTheNewBody() {
+        User alice = user("alice");
+        User bob = user("bob");
+        long seen = lastChangeSeenBy(bob, "general");
+        Message m = chat.send(alice, "general", "frist", null);
+        chat.edit(alice, m.id(), "first");
+        Message last = chat.edit(alice, m.id(), "first!");
+        RecordingListener bobSees = new RecordingListener();
+
+        try (RoomSubscription sub = chat.subscribe(bob, "general", StreamStart.afterChange(seen), bobSees)) {
+            assertThat(last.change()).isEqualTo(seen + 3);
+            assertThat(sub.position().lastChange()).isEqualTo(seen + 3);
+            assertThat(awaitEvents(bobSees, 1)).containsExactly(new ChatEvent.MessageEdited(last));
+            assertThat(chat.changes(bob, "general", seen, 10))
+                    .isEqualTo(new ChangePage(List.of(new ChatEvent.MessageEdited(last)), seen + 3, false));
+
+            Message live = chat.send(alice, "general", "second", null);
+
+            assertThat(awaitEvents(bobSees, 2)).containsExactly(new ChatEvent.MessageEdited(last),
+                    new ChatEvent.MessagePosted(live));
+            assertThat(live.change()).isEqualTo(seen + 4);
+        }
+    }
+
+    @Test
+    void aReplayedDepartureOfTheSubscriberDoesNotEndTheResumedSubscription() {
+        User alice = user("alice");
+        User bob = user("bob");
+        long seen = lastChangeSeenBy(bob, "general");
+        chat.leave(bob, "general");
+        chat.join(bob, "general");
+        Room general = chat.findRoom(bob, "general");
+        RecordingListener bobSees = new RecordingListener();
+
+        try (RoomSubscription sub = chat.subscribe(bob, "general", StreamStart.afterChange(seen), bobSees)) {
+            assertThat(awaitEvents(bobSees, 2)).containsExactly(
+                    new ChatEvent.MemberLeft(general.id(), "general", bob, seen + 1),
+                    new ChatEvent.MemberJoined(general.id(), "general", bob, seen + 2));
+            Message live = chat.send(alice, "general", "welcome back", null);
+            assertThat(awaitEvents(bobSees, 3)).endsWith(new ChatEvent.MessagePosted(live));
+            assertThat(sub.isActive()).isTrue();
+        }
+    }
+
+    @Test
+    void resumeBeyondTheNewestChangeOrSequenceFailsWithResyncRequiredAndSubscribesNothing() {
+        User alice = user("alice");
+        User bob = user("bob");
+        chat.send(alice, "general", "one", null);
+        chat.send(alice, "general", "two", null);
+        RoomPosition now = positionOf(chat.findRoom(bob, "general"));
+        RecordingListener refused = new RecordingListener();
+
+        assertFailsWith(ErrorCode.RESYNC_REQUIRED,
+                () -> chat.subscribe(bob, "general", StreamStart.afterChange(now.lastChange() + 1), refused));
+        assertFailsWith(ErrorCode.RESYNC_REQUIRED,
+                () -> chat.subscribe(bob, "general", StreamStart.afterSeq(now.lastSeq() + 1), refused));
+        assertFailsWith(ErrorCode.RESYNC_REQUIRED, () -> chat.subscribe(bob, "general", now.lastSeq() + 5, refused));
+
+        RecordingListener atTheEnd = new RecordingListener();
+        try (RoomSubscription byChange = chat.subscribe(bob, "general", StreamStart.afterChange(now.lastChange()),
+                atTheEnd);
+                RoomSubscription bySeq = chat.subscribe(bob, "general", StreamStart.afterSeq(now.lastSeq()),
+                        new RecordingListener())) {
+            assertThat(byChange.position()).isEqualTo(now);
+            assertThat(bySeq.position()).isEqualTo(now);
+            Message m = chat.send(alice, "general", "three", null);
+            assertThat(awaitEvents(atTheEnd, 1)).containsExactly(new ChatEvent.MessagePosted(m));
+        }
+        refused.assertNothingFor(Duration.ofMillis(200));
+        assertThat(refused.errors()).isEmpty();
+    }
+
+    @Test
+    void changesBeyondTheNewestChangeFailWithResyncRequired() {
+        User alice = user("alice");
+        chat.send(alice, "general", "one", null);
+        long last = positionOf(chat.findRoom(alice, "general")).lastChange();
+
+        assertFailsWith(ErrorCode.RESYNC_REQUIRED, () -> chat.changes(alice, "general", last + 1, 10));
+        assertThat(chat.changes(alice, "general", last, 10)).isEqualTo(new ChangePage(List.of(), last, false));
+        assertFailsWith(ErrorCode.INVALID_ARGUMENT, () -> chat.changes(alice, "general", -1, 10));
+        assertFailsWith(ErrorCode.INVALID_ARGUMENT, () -> chat.changes(alice, "general", 0, 0));
+        assertFailsWith(ErrorCode.INVALID_ARGUMENT, () -> chat.changes(alice, "general", 0, 201));
+    }
+
+    @Test
+    void aSubscriptionsPositionIsTheRoomsPositionWhenItWasMadeAndStaysSo() {
+        User alice = user("alice");
+        User bob = user("bob");
+        List<Message> sent = new ArrayList<>();
+        for (int i = 1; i <= 3; i++) {
+            sent.add(chat.send(alice, "general", "m" + i, null));
+        }
+        chat.edit(alice, sent.get(0).id(), "m1, edited");
+        Room general = chat.findRoom(alice, "general");
+        RoomPosition before = positionOf(general);
+        RecordingListener bobSees = new RecordingListener();
+
+        try (RoomSubscription live = chat.subscribe(bob, "general", StreamStart.live(), bobSees);
+                RoomSubscription bySeq = chat.subscribe(bob, "general", StreamStart.afterSeq(1),
+                        new RecordingListener());
+                RoomSubscription byChange = chat.subscribe(bob, "general", StreamStart.afterChange(2),
+                        new RecordingListener())) {
+            assertThat(List.of(live.position(), bySeq.position(), byChange.position())).containsOnly(before);
+            assertThat(before).isEqualTo(new RoomPosition(3, 6));
+
+            Message m = chat.send(alice, "general", "m4", null);
+            awaitEvents(bobSees, 1);
+
+            assertThat(live.position()).isEqualTo(before);
+            try (RoomSubscription later = chat.subscribe(bob, "general", StreamStart.live(),
+                    new RecordingListener())) {
+                assertThat(later.position()).isEqualTo(positionOf(general))
+                        .isEqualTo(new RoomPosition(m.seq(), m.change()));
+            }
+        }
+    }
+
+    /** An in-process fan-out whose publishing a subclass breaks; subscribing is left alone. */
+    private abstract static class BrokenFanout implements Fanout {
+        final InProcessFanout local = new InProcessFanout();
+
+        @Override
+        public Subscription subscribe(long roomId, Listener listener) {
+            return local.subscribe(roomId, listener);
+        }
+
+        @Override
+        public void close() {
+            local.close();
+        }
+    }
+
+    /** A fan-out whose every publish fails before delivering anything, as a broken bus would. */
+    private static final class FailingFanout extends BrokenFanout {
+        private final AtomicInteger failures = new AtomicInteger();
+
+        @Override
+        public void publish(ChatEvent event) {
+            failures.incrementAndGet();
+            throw new IllegalStateException("the bus is down");
+        }
+    }
+
+    /** A fan-out that drops every fifth event, delivers every third late (out of order) and every fourth twice. */
+    private static final class LossyFanout extends BrokenFanout {
+        private final ScheduledExecutorService late = Executors.newSingleThreadScheduledExecutor();
+        private final AtomicInteger published = new AtomicInteger();
+
+        @Override
+        public void publish(ChatEvent event) {
+            int n = published.incrementAndGet();
+            if (n % 5 == 0) {
+                return;
+            }
+            if (n % 3 == 0) {
+                late.schedule(() -> local.publish(event), 5, TimeUnit.MILLISECONDS);
+                return;
+            }
+            local.publish(event);
+            if (n % 4 == 0) {
+                local.publish(event);
+            }
+        }
+
+        @Override
+        public void close() {
+            late.shutdownNow();
+            super.close();
+        }
+    }
+
+    /** Another service on the same storage and clock, with its own fan-out (which the caller closes). */
+    private ChatService serviceWith(Fanout fanout, ChatSettings settings) {
+        return ChatService.builder().storage(storage).passwordHasher(passwordHasher()).clock(clock).settings(settings)
+                .fanout(fanout).build();
+    }
+
+    @Test
+    void aFanoutThatThrowsNeverFailsASendAndLiveSubscribersCatchUpFromTheStore() {
+        User alice = user("alice");
+        User bob = user("bob");
+        FailingFanout fanout = new FailingFanout();
+        ChatService broken = serviceWith(fanout, settings());
+        RecordingListener bobSees = new RecordingListener();
+        try (RoomSubscription sub = broken.subscribe(bob, "general", StreamStart.live(), bobSees)) {
+            Message m = broken.send(alice, "general", "through a broken bus", null);
+
+            assertThat(m.body()).isEqualTo("through a broken bus");
+            assertThat(fanout.failures.get()).as("publish was tried and failed").isPositive();
+            assertThat(broken.history(alice, "general", HistoryQuery.latest(10)).messages()).containsExactly(m);
+            assertThat(awaitEvents(bobSees, 1)).containsExactly(new ChatEvent.MessagePosted(m));
+
+            Message edited = broken.edit(alice, m.id(), "still through a broken bus");
+
+            assertThat(awaitEvents(bobSees, 2)).containsExactly(new ChatEvent.MessagePosted(m),
+                    new ChatEvent.MessageEdited(edited));
+            assertThat(bobSees.errors()).isEmpty();
+            assertThat(sub.isActive()).isTrue();
+        } finally {
+            broken.close();
+            fanout.close();
+        }
+    }
+
+    /** The message a change carries, or {@code null} for a join or a departure. */
+    private static Message messageOf(ChatEvent event) {
+        if (event instanceof ChatEvent.MessagePosted posted) {
+            return posted.message();
+        }
+        if (event instanceof ChatEvent.MessageEdited edited) {
+            return edited.message();
+        }
+        return event instanceof ChatEvent.MessageDeleted deleted ? deleted.message() : null;
+    }
+
+    /**
+     * Bob resumes general after a change through {@code service} while, on another thread, alice posts, edits older
+     * messages and deletes new ones and carol leaves and joins. Once the writing has stopped, bob must have received
+     * every change after his position exactly once and in order: every join and departure, and each changed
+     * message in its stored state last.
+     */
+    private void assertResumeIsLosslessWhileOthersWrite(ChatService service) throws Exception {
+        User alice = user("alice");
+        User bob = user("bob");
+        User carol = user("carol");
+        Room general = chat.findRoom(alice, "general");
+        List<Message> older = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            older.add(service.send(alice, "general", "before " + i, null));
+        }
+        long seen = positionOf(general).lastChange() - 10;
+        RecordingListener bobSees = new RecordingListener();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<?> writing = pool.submit(() -> {
+                for (int i = 0; i < 200; i++) {
+                    Message m = service.send(alice, "general", "during " + i, null);
+                    if (i % 5 == 0) {
+                        service.edit(alice, older.get(i % older.size()).id(), "edited " + i);
+                    }
+                    if (i % 11 == 0) {
+                        service.delete(alice, m.id());
+                    }
+                    if (i % 14 == 0) {
+                        service.leave(carol, "general");
+                    } else if (i % 7 == 0) {
+                        service.join(carol, "general");
+                    }
+                }
+                return null;
+            });
+            try (RoomSubscription sub = service.subscribe(bob, "general", StreamStart.afterChange(seen), bobSees)) {
+                writing.get(60, TimeUnit.SECONDS);
+                long last = positionOf(general).lastChange();
+                List<ChatEvent> got = bobSees.await(events -> !events.isEmpty()
+                        && ((ChatEvent.RoomChange) events.get(events.size() - 1)).change() == last, DELIVERY,
+                        "change " + last);
+
+                assertThat(got).extracting(e -> ((ChatEvent.RoomChange) e).change()).isSorted()
+                        .doesNotHaveDuplicates().allMatch(n -> n > seen);
+                assertThat(got).containsAll(storage.rooms().findMembershipChanges(general.id(), seen, last, 10_000)
+                        .stream().map(c -> c.kind() == MembershipChange.Kind.JOINED
+                                ? new ChatEvent.MemberJoined(general.id(), "general", carol, c.change())
+                                : new ChatEvent.MemberLeft(general.id(), "general", carol, c.change()))
+                        .toList());
+                Map<Long, Message> newest = new HashMap<>();
+                got.stream().map(ChatServiceContract::messageOf).filter(Objects::nonNull)
+                        .forEach(m -> newest.put(m.id(), m));
+                for (Message m : storage.messages().findChanged(general.id(), seen, last, 10_000)) {
+                    assertThat(newest.get(m.id())).as("message %d as bob saw it last", m.id()).isEqualTo(m);
+                }
+                assertThat(bobSees.errors()).isEmpty();
+                assertThat(sub.isActive()).isTrue();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void resumeAfterAChangeWhileOthersWriteDeliversEveryChangeOnceInOrder() throws Exception {
+        assertResumeIsLosslessWhileOthersWrite(chat);
+    }
+
+    @Test
+    void aFanoutThatDropsDuplicatesAndReordersEventsStillDeliversEveryChangeOnceInOrder() throws Exception {
+        LossyFanout fanout = new LossyFanout();
+        ChatService lossy = serviceWith(fanout,
+                settings().toBuilder().feedRecheckInterval(Duration.ofMillis(50)).build());
+        try {
+            assertResumeIsLosslessWhileOthersWrite(lossy);
+        } finally {
+            lossy.close();
+            fanout.close();
+        }
+    }
+
+    @Test
+    void aLeaveRacingASubscribeNeverLeavesALiveSubscriptionToARoomTheUserLeft() throws Exception {
+        User alice = user("alice");
+        User bob = user("bob");
+        Room race = chat.createRoom(alice, "race", RoomType.PUBLIC);
+        List<RoomSubscription> returned = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int i = 0; i < 100; i++) {
+                long before = positionOf(race).lastChange();
+                RecordingListener aliceSees = new RecordingListener();
+                RecordingListener bobSees = new RecordingListener();
+                // Every other round a subscriber keeps the room's feed alive; otherwise bob's subscribe starts it.
+                RoomSubscription watching = i % 2 == 0
+                        ? chat.subscribe(alice, "race", StreamStart.live(), aliceSees) : null;
+                chat.join(bob, "race");
+                CyclicBarrier together = new CyclicBarrier(2);
+                Future<RoomSubscription> subscribing = pool.submit(() -> {
+                    together.await(10, TimeUnit.SECONDS);
+                    try {
+                        return chat.subscribe(bob, "race", StreamStart.live(), bobSees);
+                    } catch (ChatException e) {
+                        assertThat(e.code()).isEqualTo(ErrorCode.NOT_A_MEMBER);
+                        return null;
+                    }
+                });
+                Future<?> leaving = pool.submit(() -> {
+                    together.await(10, TimeUnit.SECONDS);
+                    chat.leave(bob, "race");
+                    return null;
+                });
+                leaving.get(10, TimeUnit.SECONDS);
+                RoomSubscription sub = subscribing.get(10, TimeUnit.SECONDS);
+
+                List<MembershipChange> happened =
+                        storage.rooms().findMembershipChanges(race.id(), before, before + 2, 10);
+                assertThat(happened).extracting(MembershipChange::kind)
+                        .containsExactly(MembershipChange.Kind.JOINED, MembershipChange.Kind.LEFT);
+                ChatEvent joined = new ChatEvent.MemberJoined(race.id(), "race", bob, happened.get(0).change());
+                ChatEvent left = new ChatEvent.MemberLeft(race.id(), "race", bob, happened.get(1).change());
+                if (sub != null) {
+                    returned.add(sub);
+                    assertThat(awaitEvents(bobSees, 1)).as("round %d: bob's own departure", i).containsExactly(left);
+                    awaitInactive(sub, "round " + i + ": bob's subscription to a room he left");
+                }
+                if (watching != null) {
+                    assertThat(awaitEvents(aliceSees, 2)).as("round %d", i).containsExactly(joined, left);
+                    watching.close();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(chat.members(alice, "race")).extracting(Member::user).containsExactly(alice);
+        assertThat(returned).noneMatch(Subscription::isActive);
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.parley.chat.core.ConflictException;
 import dev.parley.chat.core.ErrorCode;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.Room;
+import dev.parley.chat.core.RoomPosition;
 import dev.parley.chat.core.User;
 import dev.parley.chat.core.spi.AppendResult;
 import dev.parley.chat.core.spi.MessageStore;
@@ -26,7 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The contract of {@link MessageStore}: gap-free per-room sequences under concurrency, idempotent appends, history
- * paging, edits, deletes and unread counts. Extend it in the test sources of a store implementation:
+ * paging, edits, deletes, unread counts, and the message side of each room's change stream (change numbers,
+ * {@link MessageStore#position}, {@link MessageStore#findChanged}). Extend it in the test sources of a store
+ * implementation:
  *
  * <pre>{@code
  * class MyMessageStoreTest extends MessageStoreContract {
@@ -68,6 +71,14 @@ public abstract class MessageStoreContract extends StoreContractSupport {
             all.addAll(page);
             after = page.get(page.size() - 1).seq();
         }
+    }
+
+    /** Checks that the room is still at {@code expected}, then posts and checks that it takes the next change. */
+    private Message assertStillAt(Room room, User sender, RoomPosition expected) {
+        assertThat(messages().position(room.id())).as("position of %s", room.name()).isEqualTo(expected);
+        Message next = post(room, sender, "next");
+        assertThat(next.change()).as("the next change").isEqualTo(expected.lastChange() + 1);
+        return next;
     }
 
     private Message stored(long id) {
@@ -123,7 +134,7 @@ public abstract class MessageStoreContract extends StoreContractSupport {
     }
 
     @Test
-    void appendNumbersEachRoomIndependently() {
+    void appendNumbersTheSequencesAndChangesOfEachRoomIndependently() {
         User alice = createUser("alice");
         Room a = createRoom("a");
         Room b = createRoom("b");
@@ -136,6 +147,8 @@ public abstract class MessageStoreContract extends StoreContractSupport {
 
         assertThat(List.of(a1.seq(), a2.seq())).containsExactly(1L, 2L);
         assertThat(List.of(b1.seq(), b2.seq(), b3.seq())).containsExactly(1L, 2L, 3L);
+        assertThat(changes(List.of(a1, a2))).containsExactly(1L, 2L);
+        assertThat(changes(List.of(b1, b2, b3))).containsExactly(1L, 2L, 3L);
     }
 
     @Test
@@ -208,17 +221,18 @@ public abstract class MessageStoreContract extends StoreContractSupport {
     }
 
     @Test
-    void idempotentRetryStoresNothingAndConsumesNoSequence() {
+    void idempotentRetryStoresNothingAndConsumesNoSequenceOrChange() {
         User alice = createUser("alice");
         Room room = createRoom("lobby");
         messages().append(newMessage(room, alice, "hello", "c-1"));
 
         messages().append(newMessage(room, alice, "hello", "c-1"));
-        messages().append(newMessage(room, alice, "hello", "c-1"));
+        AppendResult retry = messages().append(newMessage(room, alice, "hello", "c-1"));
 
+        assertThat(retry.message().change()).isEqualTo(1);
         assertThat(messages().lastSeq(room.id())).isEqualTo(1);
         assertThat(readAll(room)).hasSize(1);
-        assertThat(post(room, alice, "next").seq()).isEqualTo(2);
+        assertThat(assertStillAt(room, alice, new RoomPosition(1, 1)).seq()).isEqualTo(2);
     }
 
     @Test
@@ -247,16 +261,17 @@ public abstract class MessageStoreContract extends StoreContractSupport {
         assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_CONFLICT);
         assertThat(messages().lastSeq(other.id())).isZero();
         assertThat(messages().lastSeq(lobby.id())).isEqualTo(1);
+        assertThat(messages().position(other.id())).as("no change taken").isEqualTo(RoomPosition.EMPTY);
     }
 
     @Test
-    void rejectedAppendConsumesNoSequence() {
+    void rejectedAppendConsumesNoSequenceOrChange() {
         User alice = createUser("alice");
         Room room = createRoom("lobby");
         messages().append(newMessage(room, alice, "hello", "c-1"));
         catchChatException(() -> messages().append(newMessage(room, alice, "different", "c-1")));
 
-        Message next = post(room, alice, "next");
+        Message next = assertStillAt(room, alice, new RoomPosition(1, 1));
 
         assertThat(next.seq()).isEqualTo(2);
         assertThat(seqs(readAll(room))).containsExactly(1L, 2L);
@@ -547,8 +562,8 @@ public abstract class MessageStoreContract extends StoreContractSupport {
 
         Message edited = messages().edit(m.id(), "edited", editedAt).orElseThrow();
 
-        assertThat(edited).isEqualTo(new Message(m.id(), m.roomId(), m.room(), 3, edited.change(), m.senderId(), m.sender(),
-                "edited", m.createdAt(), m.clientMsgId(), editedAt, false));
+        assertThat(edited).isEqualTo(new Message(m.id(), m.roomId(), m.room(), 3, edited.change(), m.senderId(),
+                m.sender(), "edited", m.createdAt(), m.clientMsgId(), editedAt, false));
         assertThat(stored(m.id())).isEqualTo(edited);
         assertThat(messages().findAfter(room.id(), 2, 10)).containsExactly(edited);
         assertThat(messages().lastSeq(room.id())).isEqualTo(3);
@@ -581,7 +596,7 @@ public abstract class MessageStoreContract extends StoreContractSupport {
     }
 
     @Test
-    void editOfDeletedMessageReturnsEmptyAndChangesNothing() {
+    void editOfDeletedMessageReturnsEmptyChangesNothingAndTakesNoChange() {
         User alice = createUser("alice");
         Room room = createRoom("lobby");
         Message m = post(room, alice, "hi");
@@ -590,16 +605,18 @@ public abstract class MessageStoreContract extends StoreContractSupport {
         assertThat(messages().edit(m.id(), "resurrected", at(2))).isEmpty();
 
         assertThat(stored(m.id())).isEqualTo(deleted);
+        assertStillAt(room, alice, new RoomPosition(1, 2));
     }
 
     @Test
-    void editOfUnknownMessageReturnsEmpty() {
+    void editOfUnknownMessageReturnsEmptyAndTakesNoChange() {
         User alice = createUser("alice");
         Room room = createRoom("lobby");
         Message m = post(room, alice, "hi");
 
         assertThat(messages().edit(m.id() + 1000, "x", at(1))).isEmpty();
         assertThat(stored(m.id())).isEqualTo(m);
+        assertStillAt(room, alice, new RoomPosition(1, 1));
     }
 
     // ---- delete -----------------------------------------------------------------------------------------------
@@ -614,8 +631,8 @@ public abstract class MessageStoreContract extends StoreContractSupport {
 
         Message deleted = messages().delete(m.id(), deletedAt).orElseThrow();
 
-        assertThat(deleted).isEqualTo(new Message(m.id(), m.roomId(), m.room(), 2, deleted.change(), m.senderId(), m.sender(), "",
-                m.createdAt(), "c-9", deletedAt, true));
+        assertThat(deleted).isEqualTo(new Message(m.id(), m.roomId(), m.room(), 2, deleted.change(), m.senderId(),
+                m.sender(), "", m.createdAt(), "c-9", deletedAt, true));
         assertThat(stored(m.id())).isEqualTo(deleted);
     }
 
@@ -634,7 +651,7 @@ public abstract class MessageStoreContract extends StoreContractSupport {
     }
 
     @Test
-    void deleteIsIdempotentAndKeepsTheFirstDeletion() {
+    void deleteIsIdempotentKeepsTheFirstDeletionAndTakesNoSecondChange() {
         User alice = createUser("alice");
         Room room = createRoom("lobby");
         Message m = post(room, alice, "hi");
@@ -643,18 +660,20 @@ public abstract class MessageStoreContract extends StoreContractSupport {
         Message second = messages().delete(m.id(), at(2)).orElseThrow();
 
         assertThat(second).isEqualTo(first);
+        assertThat(second.change()).isEqualTo(2);
         assertThat(stored(m.id())).isEqualTo(first);
-        assertThat(messages().lastSeq(room.id())).isEqualTo(1);
+        assertStillAt(room, alice, new RoomPosition(1, 2));
     }
 
     @Test
-    void deleteOfUnknownMessageReturnsEmpty() {
+    void deleteOfUnknownMessageReturnsEmptyAndTakesNoChange() {
         User alice = createUser("alice");
         Room room = createRoom("lobby");
         Message m = post(room, alice, "hi");
 
         assertThat(messages().delete(m.id() + 1000, at(1))).isEmpty();
         assertThat(stored(m.id())).isEqualTo(m);
+        assertStillAt(room, alice, new RoomPosition(1, 1));
     }
 
     // ---- unread counts ----------------------------------------------------------------------------------------
@@ -763,6 +782,140 @@ public abstract class MessageStoreContract extends StoreContractSupport {
         assertThat(stored(a.id()).createdAt()).isEqualTo(created);
         assertThat(stored(a.id()).editedAt()).isEqualTo(edited);
         assertThat(stored(b.id()).editedAt()).isEqualTo(deleted);
+    }
+
+    // ---- change numbers ---------------------------------------------------------------------------------------
+
+    @Test
+    void appendTakesTheRoomsNextChangeNumberFromOne() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+
+        List<Message> posted = postMany(room, alice, 4);
+
+        assertThat(changes(posted)).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(stored(posted.get(2).id()).change()).isEqualTo(3);
+    }
+
+    @Test
+    void editAndDeleteMoveTheMessageToTheNextChangeAndKeepItsSequence() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        Message m = post(room, alice, "v1");
+        post(room, alice, "other");
+
+        Message edited = messages().edit(m.id(), "v2", at(1)).orElseThrow();
+        Message deleted = messages().delete(m.id(), at(2)).orElseThrow();
+
+        assertThat(edited.change()).isEqualTo(3);
+        assertThat(deleted.change()).isEqualTo(4);
+        assertThat(List.of(edited.seq(), deleted.seq())).containsOnly(m.seq());
+        assertThat(stored(m.id())).isEqualTo(deleted);
+        assertThat(messages().position(room.id())).isEqualTo(new RoomPosition(2, 4));
+    }
+
+    // ---- position ---------------------------------------------------------------------------------------------
+
+    @Test
+    void positionIsEmptyForAnUnknownRoomAndARoomWithoutChanges() {
+        Room room = createRoom("lobby");
+
+        assertThat(messages().position(room.id())).isEqualTo(RoomPosition.EMPTY);
+        assertThat(messages().position(room.id() + 1000)).isEqualTo(RoomPosition.EMPTY);
+    }
+
+    @Test
+    void positionReadsTheLastSequenceAndTheLastChangeTogether() {
+        User alice = createUser("alice");
+        User bob = createUser("bob");
+        Room room = createRoom("lobby");
+        List<Message> posted = postMany(room, alice, 3);
+        assertThat(messages().position(room.id())).isEqualTo(new RoomPosition(3, 3));
+
+        messages().edit(posted.get(0).id(), "edited", at(1));
+        assertThat(messages().position(room.id())).isEqualTo(new RoomPosition(3, 4));
+
+        messages().delete(posted.get(2).id(), at(2));
+        join(room, bob);
+        assertThat(messages().position(room.id())).isEqualTo(new RoomPosition(3, 6));
+        assertThat(messages().lastSeq(room.id())).isEqualTo(3);
+
+        post(room, bob, "m4");
+        assertThat(messages().position(room.id())).isEqualTo(new RoomPosition(4, 7));
+    }
+
+    // ---- findChanged ------------------------------------------------------------------------------------------
+
+    @Test
+    void findChangedReturnsCurrentStatesInChangeOrderDeletedOnesIncluded() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        List<Message> posted = postMany(room, alice, 3);
+        Message edited = messages().edit(posted.get(0).id(), "edited", at(1)).orElseThrow();
+        Message deleted = messages().delete(posted.get(1).id(), at(2)).orElseThrow();
+
+        List<Message> changed = messages().findChanged(room.id(), 0, 5, 10);
+
+        assertThat(changed).containsExactly(posted.get(2), edited, deleted);
+        assertThat(changes(changed)).containsExactly(3L, 4L, 5L);
+        assertThat(changed.get(2).deleted()).isTrue();
+        assertThat(changed.get(2).body()).isEmpty();
+    }
+
+    @Test
+    void findChangedReadsAfterExclusiveAndUpToInclusive() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        postMany(room, alice, 5);
+
+        assertThat(changes(messages().findChanged(room.id(), 1, 4, 10))).containsExactly(2L, 3L, 4L);
+        assertThat(changes(messages().findChanged(room.id(), 3, 100, 10))).containsExactly(4L, 5L);
+        assertThat(messages().findChanged(room.id(), 4, 4, 10)).isEmpty();
+        assertThat(messages().findChanged(room.id(), 5, 9, 10)).isEmpty();
+        assertThat(messages().findChanged(room.id(), 0, 0, 10)).isEmpty();
+    }
+
+    @Test
+    void findChangedStopsExactlyAtTheLimit() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        postMany(room, alice, 6);
+
+        assertThat(changes(messages().findChanged(room.id(), 0, 6, 2))).containsExactly(1L, 2L);
+        assertThat(changes(messages().findChanged(room.id(), 2, 6, 3))).containsExactly(3L, 4L, 5L);
+        assertThat(changes(messages().findChanged(room.id(), 5, 6, 3))).containsExactly(6L);
+    }
+
+    @Test
+    void findChangedShowsAMessageEditedTwiceOnceAtItsNewestChange() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        Message m = post(room, alice, "v1");
+        Message n = post(room, alice, "n");
+        messages().edit(m.id(), "v2", at(1));
+        Message v3 = messages().edit(m.id(), "v3", at(2)).orElseThrow();
+
+        assertThat(messages().findChanged(room.id(), 0, 4, 10)).containsExactly(n, v3);
+        assertThat(messages().findChanged(room.id(), 0, 3, 10))
+                .as("a message whose current change is above the bound is left for a later read")
+                .containsExactly(n);
+    }
+
+    @Test
+    void findChangedSkipsMembershipChangesAndOtherRooms() {
+        User alice = createUser("alice");
+        User bob = createUser("bob");
+        Room room = createRoom("lobby");
+        Room other = createRoom("other");
+        Message first = post(room, alice, "first");
+        join(room, bob);
+        post(other, alice, "elsewhere");
+        Message second = post(room, bob, "second");
+        leave(room, bob);
+
+        assertThat(messages().findChanged(room.id(), 0, 4, 10)).containsExactly(first, second);
+        assertThat(changes(List.of(first, second))).containsExactly(1L, 3L);
+        assertThat(messages().findChanged(room.id() + 1000, 0, 4, 10)).isEmpty();
     }
 
     // ---- concurrency ------------------------------------------------------------------------------------------

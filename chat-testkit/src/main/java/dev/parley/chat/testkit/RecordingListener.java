@@ -1,6 +1,8 @@
 package dev.parley.chat.testkit;
 
 import dev.parley.chat.core.ChatEvent;
+import dev.parley.chat.core.ChatException;
+import dev.parley.chat.core.ChatListener;
 import dev.parley.chat.core.spi.Fanout;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,13 +15,15 @@ import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * A fan-out listener that records what it receives and lets a test wait, with a bound, for deliveries that may
- * arrive asynchronously. Thread-safe: {@link #accept} may be called from any number of threads at once.
+ * A fan-out or subscription listener that records what it receives and lets a test wait, with a bound, for
+ * deliveries that may arrive asynchronously. As a {@link ChatListener} it also records the errors that end a
+ * subscription. Thread-safe: {@link #accept} may be called from any number of threads at once.
  */
-public final class RecordingListener implements Consumer<ChatEvent>, Fanout.Listener {
+public final class RecordingListener implements Consumer<ChatEvent>, Fanout.Listener, ChatListener {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final List<ChatEvent> events = new ArrayList<>();
+    private final List<ChatException> errors = new ArrayList<>();
 
     /** Creates a listener that has received nothing. */
     public RecordingListener() {
@@ -37,13 +41,26 @@ public final class RecordingListener implements Consumer<ChatEvent>, Fanout.List
      */
     @Override
     public void accept(ChatEvent event) {
-        lock.lock();
-        try {
-            events.add(event);
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        add(events, event);
+    }
+
+    /**
+     * Records an error that ended a subscription.
+     *
+     * @param error the error
+     */
+    @Override
+    public void onError(ChatException error) {
+        add(errors, error);
+    }
+
+    /**
+     * The errors received so far through {@link #onError}.
+     *
+     * @return a copy of the errors, in the order received
+     */
+    public List<ChatException> errors() {
+        return copy(errors);
     }
 
     /**
@@ -52,9 +69,23 @@ public final class RecordingListener implements Consumer<ChatEvent>, Fanout.List
      * @return a copy of the events, in the order received
      */
     public List<ChatEvent> events() {
+        return copy(events);
+    }
+
+    private <T> void add(List<T> list, T item) {
         lock.lock();
         try {
-            return List.copyOf(events);
+            list.add(item);
+            changed.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private <T> List<T> copy(List<T> list) {
+        lock.lock();
+        try {
+            return List.copyOf(list);
         } finally {
             lock.unlock();
         }

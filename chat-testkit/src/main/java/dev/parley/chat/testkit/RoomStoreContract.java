@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.ConflictException;
 import dev.parley.chat.core.ErrorCode;
+import dev.parley.chat.core.Message;
 import dev.parley.chat.core.Room;
+import dev.parley.chat.core.RoomPosition;
 import dev.parley.chat.core.RoomType;
 import dev.parley.chat.core.User;
 import dev.parley.chat.core.spi.Membership;
+import dev.parley.chat.core.spi.MembershipChange;
 import dev.parley.chat.core.spi.NewRoom;
 import dev.parley.chat.core.spi.RoomStore;
 import java.time.Instant;
@@ -19,8 +22,9 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract of {@link RoomStore}: rooms and memberships. Extend it in the test sources of a store
- * implementation:
+ * The contract of {@link RoomStore}: rooms, memberships, and joins and departures as numbered changes of their
+ * room, sharing the room's counter with the {@link dev.parley.chat.core.spi.MessageStore}. Extend it in the test
+ * sources of a store implementation:
  *
  * <pre>{@code
  * class MyRoomStoreTest extends RoomStoreContract {
@@ -36,6 +40,11 @@ import org.junit.jupiter.api.Test;
 public abstract class RoomStoreContract extends StoreContractSupport {
     /** For subclasses. */
     protected RoomStoreContract() {
+    }
+
+    private List<Long> membershipChanges(Room room, long afterChange, long upToChange, int limit) {
+        return rooms().findMembershipChanges(room.id(), afterChange, upToChange, limit).stream()
+                .map(MembershipChange::change).toList();
     }
 
     private static String directName(User a, User b) {
@@ -253,8 +262,9 @@ public abstract class RoomStoreContract extends StoreContractSupport {
 
         List<Long> added = inParallel(concurrentThreads(), t -> rooms().addMember(r.id(), u.id(), at(t)));
 
-        assertThat(added).filteredOn(c -> c > 0).hasSize(1);
+        assertThat(added).filteredOn(c -> c > 0).containsExactly(1L);
         assertThat(rooms().listMembers(r.id())).hasSize(1);
+        assertThat(membershipChanges(r, 0, 10, 10)).containsExactly(1L);
     }
 
     @Test
@@ -360,6 +370,99 @@ public abstract class RoomStoreContract extends StoreContractSupport {
                 new Membership(r1.id(), alice.id(), at(1), 0),
                 new Membership(r2.id(), alice.id(), at(2), 4));
         assertThat(rooms().listMemberships(createUser("nobody").id())).isEmpty();
+    }
+
+    // ---- membership changes -----------------------------------------------------------------------------------
+
+    @Test
+    void addAndRemoveMemberReturnTheRoomsNextChangeAndZeroForANoOp() {
+        User alice = createUser("alice");
+        User bob = createUser("bob");
+        Room r = createRoom("lobby");
+
+        assertThat(rooms().addMember(r.id(), alice.id(), T0)).isEqualTo(1);
+        assertThat(rooms().addMember(r.id(), bob.id(), T0)).isEqualTo(2);
+        assertThat(rooms().addMember(r.id(), alice.id(), T0)).isZero();
+        assertThat(rooms().removeMember(r.id(), alice.id(), T0)).isEqualTo(3);
+        assertThat(rooms().removeMember(r.id(), alice.id(), T0)).isZero();
+        assertThat(rooms().addMember(r.id(), alice.id(), T0)).isEqualTo(4);
+
+        assertThat(messages().position(r.id())).isEqualTo(new RoomPosition(0, 4));
+    }
+
+    @Test
+    void findMembershipChangesKeepsEveryJoinAndLeaveInOrder() {
+        User alice = createUser("alice");
+        User bob = createUser("bob");
+        Room r = createRoom("lobby");
+        rooms().addMember(r.id(), alice.id(), at(1));
+        rooms().addMember(r.id(), bob.id(), at(2));
+        rooms().removeMember(r.id(), alice.id(), at(3));
+        rooms().addMember(r.id(), alice.id(), at(4));
+
+        assertThat(rooms().findMembershipChanges(r.id(), 0, 4, 10)).containsExactly(
+                new MembershipChange(r.id(), 1, alice.id(), MembershipChange.Kind.JOINED, at(1)),
+                new MembershipChange(r.id(), 2, bob.id(), MembershipChange.Kind.JOINED, at(2)),
+                new MembershipChange(r.id(), 3, alice.id(), MembershipChange.Kind.LEFT, at(3)),
+                new MembershipChange(r.id(), 4, alice.id(), MembershipChange.Kind.JOINED, at(4)));
+    }
+
+    @Test
+    void findMembershipChangesReadsAfterExclusiveUpToInclusiveAndStopsAtTheLimit() {
+        User u = createUser("alice");
+        Room r = createRoom("lobby");
+        for (int i = 0; i < 3; i++) {
+            rooms().addMember(r.id(), u.id(), T0);
+            rooms().removeMember(r.id(), u.id(), T0);
+        }
+
+        assertThat(membershipChanges(r, 1, 4, 10)).containsExactly(2L, 3L, 4L);
+        assertThat(membershipChanges(r, 1, 6, 2)).containsExactly(2L, 3L);
+        assertThat(membershipChanges(r, 4, 100, 10)).containsExactly(5L, 6L);
+        assertThat(membershipChanges(r, 4, 4, 10)).isEmpty();
+        assertThat(membershipChanges(r, 6, 9, 10)).isEmpty();
+        assertThat(membershipChanges(r, 0, 0, 10)).isEmpty();
+    }
+
+    @Test
+    void findMembershipChangesIsEmptyForARoomWithoutChangesAndReadsOnlyThatRoom() {
+        User u = createUser("alice");
+        Room quiet = createRoom("quiet");
+        Room busy = createRoom("busy");
+        rooms().addMember(busy.id(), u.id(), T0);
+
+        assertThat(rooms().findMembershipChanges(quiet.id(), 0, 10, 10)).isEmpty();
+        assertThat(rooms().findMembershipChanges(busy.id() + 1000, 0, 10, 10)).isEmpty();
+        assertThat(rooms().findMembershipChanges(busy.id(), 0, 10, 10))
+                .extracting(MembershipChange::roomId).containsExactly(busy.id());
+    }
+
+    @Test
+    void joinsAndLeavesShareTheChangeCounterWithMessages() {
+        User alice = createUser("alice");
+        User bob = createUser("bob");
+        Room r = createRoom("lobby");
+        Message first = post(r, alice, "first");
+
+        long joined = join(r, bob);
+        Message second = post(r, bob, "second");
+        long left = leave(r, bob);
+
+        assertThat(List.of(first.change(), joined, second.change(), left)).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(membershipChanges(r, 0, 4, 10)).containsExactly(2L, 4L);
+        assertThat(messages().position(r.id())).isEqualTo(new RoomPosition(2, 4));
+    }
+
+    @Test
+    void eachRoomNumbersItsMembershipChangesIndependently() {
+        User alice = createUser("alice");
+        Room a = createRoom("a");
+        Room b = createRoom("b");
+
+        assertThat(join(a, alice)).isEqualTo(1);
+        assertThat(join(b, alice)).isEqualTo(1);
+        assertThat(leave(a, alice)).isEqualTo(2);
+        assertThat(membershipChanges(b, 0, 10, 10)).containsExactly(1L);
     }
 
     // ---- read positions ---------------------------------------------------------------------------------------

@@ -260,6 +260,32 @@ public abstract class StoreContractSupport {
     }
 
     /**
+     * Makes a user a member of a room, which must be a new membership, and returns the change number it took.
+     *
+     * @param room the room
+     * @param user the user, not yet a member
+     * @return the room change number of the join
+     */
+    protected final long join(Room room, User user) {
+        long change = rooms().addMember(room.id(), user.id(), T0);
+        assertThat(change).as("change number of %s joining %s", user.username(), room.name()).isPositive();
+        return change;
+    }
+
+    /**
+     * Ends a user's membership of a room, which must exist, and returns the change number it took.
+     *
+     * @param room the room
+     * @param user the user, a member
+     * @return the room change number of the departure
+     */
+    protected final long leave(Room room, User user) {
+        long change = rooms().removeMember(room.id(), user.id(), T0);
+        assertThat(change).as("change number of %s leaving %s", user.username(), room.name()).isPositive();
+        return change;
+    }
+
+    /**
      * A session token hash as the service makes it: the lowercase hex SHA-256 of a token.
      *
      * @param token any string
@@ -282,6 +308,16 @@ public abstract class StoreContractSupport {
      */
     protected static List<Long> seqs(List<Message> messages) {
         return messages.stream().map(Message::seq).toList();
+    }
+
+    /**
+     * The change numbers of some messages, in list order.
+     *
+     * @param messages the messages
+     * @return their {@link Message#change() changes}
+     */
+    protected static List<Long> changes(List<Message> messages) {
+        return messages.stream().map(Message::change).toList();
     }
 
     /**

@@ -8,6 +8,9 @@
  *       {@link dev.parley.chat.testkit.RoomStoreContract} and {@link dev.parley.chat.testkit.MessageStoreContract}
  *       implement {@code createStorage()}, returning an empty
  *       {@link dev.parley.chat.core.spi.ChatStorage}; it is created before and closed after every test;</li>
+ *   <li>{@link dev.parley.chat.testkit.ChangeStreamContract} does the same for a whole storage: the room and message
+ *       stores together keep each room's change numbers dense and visible in order under concurrency;</li>
+ *   <li>{@link dev.parley.chat.testkit.ChatServiceContract} runs the service end to end on a storage;</li>
  *   <li>{@link dev.parley.chat.testkit.FanoutContract} implements {@code createFanout()}.</li>
  * </ul>
  *

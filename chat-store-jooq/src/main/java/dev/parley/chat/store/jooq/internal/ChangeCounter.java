@@ -15,8 +15,10 @@ import org.jooq.DSLContext;
  * lower one; a rollback returns the number with the lock. On SQLite the single writer gives the same.
  *
  * <p>Callers first make their own change (update the message, insert or delete the membership) and take the number
- * only if that changed a row, last: a transaction then never waits for another lock while holding the room's, so
- * changes to different rows of one room cannot deadlock, and a no-op never takes or even waits for a number.
+ * only if that changed a row. A no-op therefore never takes, or even waits for, a number. And on PostgreSQL the lock
+ * order cannot form a cycle: after the room's lock these callers only write rows no one else can hold (the message
+ * row they already locked, a membership_changes row keyed by the new number), while an append takes the room's lock
+ * first and then only inserts a new message.
  */
 final class ChangeCounter {
     private ChangeCounter() {

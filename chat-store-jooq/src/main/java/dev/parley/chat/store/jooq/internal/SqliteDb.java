@@ -35,8 +35,8 @@ import org.sqlite.SQLiteDataSource;
  * {@code STORAGE_UNAVAILABLE} and nothing of the batch is stored. Under load this turns N fsyncs into one; with a
  * single caller a batch has one task and the cost is that of a plain transaction.
  *
- * <p>Because one thread assigns sequence numbers and commits atomically, readers (which see committed snapshots in
- * WAL mode) always see a gap-free prefix of each room.
+ * <p>Because one thread assigns sequence and change numbers and commits atomically, readers (which see committed
+ * snapshots in WAL mode) always see a gap-free prefix of each room.
  *
  * <p>Durability: WAL with {@code synchronous=NORMAL}. A commit is atomic and consistent; after a power loss (not a
  * process crash) the last commits before the loss may be rolled back. SQLite documents this as safe in WAL mode.

@@ -77,11 +77,17 @@ class ChatWebSocketTest {
             assertThat(sent.getString("body")).isEqualTo("hi bob");
             assertThat(sent.getString("sender")).isEqualTo(alice);
             assertThat(sent.getString("room")).isEqualTo("general");
-            assertThat(sent.keySet()).containsExactly("id", "room", "seq", "sender", "body", "createdAt",
+            assertThat(sent.keySet()).containsExactly("id", "room", "seq", "change", "sender", "body", "createdAt",
                     "clientMsgId");
             assertThat(Instant.parse(sent.getString("createdAt"))).isNotNull();
+            // A reply: the message carries its change, the frame has none (it may overtake earlier changes).
+            assertThat(ack.keySet()).containsExactly("type", "clientMsgId", "message", "ref");
 
-            JsonObject atBob = b.await("message").getJsonObject("message");
+            JsonObject frameAtBob = b.await("message");
+            assertThat(frameAtBob.keySet()).containsExactly("type", "room", "change", "message");
+            assertThat(frameAtBob.getString("room")).isEqualTo("general");
+            assertThat(frameAtBob.getJsonNumber("change")).isEqualTo(sent.getJsonNumber("change"));
+            JsonObject atBob = frameAtBob.getJsonObject("message");
             assertThat(atBob).isEqualTo(sent);
             JsonObject echo = a.await("message").getJsonObject("message"); // the sender's own subscription
             assertThat(echo.getJsonNumber("id")).isEqualTo(sent.getJsonNumber("id"));
@@ -155,13 +161,23 @@ class ChatWebSocketTest {
             a.send(obj("type", "edit", "id", id, "body", "fixed", "ref", "e1"));
             JsonObject reply = a.await(f -> isType(f, "edited") && f.containsKey("ref"));
             assertThat(reply.getString("ref")).isEqualTo("e1");
-            JsonObject edited = b.await("edited").getJsonObject("message");
+            assertThat(reply.keySet()).containsExactly("type", "message", "ref"); // no top-level change on a reply
+            JsonObject editedFrame = b.await("edited");
+            JsonObject edited = editedFrame.getJsonObject("message");
             assertThat(edited.getString("body")).isEqualTo("fixed");
             assertThat(edited.containsKey("editedAt")).isTrue();
+            assertThat(editedFrame.getJsonNumber("change")).isEqualTo(edited.getJsonNumber("change"))
+                    .isEqualTo(reply.getJsonObject("message").getJsonNumber("change"));
 
             a.send(obj("type", "delete", "id", id, "ref", "d1"));
-            assertThat(a.await(f -> isType(f, "deleted") && f.containsKey("ref")).getString("ref")).isEqualTo("d1");
-            JsonObject deleted = b.await("deleted").getJsonObject("message");
+            JsonObject deleteReply = a.await(f -> isType(f, "deleted") && f.containsKey("ref"));
+            assertThat(deleteReply.getString("ref")).isEqualTo("d1");
+            assertThat(deleteReply.containsKey("change")).isFalse();
+            JsonObject deletedFrame = b.await("deleted");
+            JsonObject deleted = deletedFrame.getJsonObject("message");
+            assertThat(deletedFrame.getJsonNumber("change").longValue())
+                    .isEqualTo(deleted.getJsonNumber("change").longValue())
+                    .isGreaterThan(edited.getJsonNumber("change").longValue());
             assertThat(deleted.getBoolean("deleted")).isTrue();
             assertThat(deleted.getString("body")).isEmpty();
             assertThat(deleted.getJsonNumber("id").longValue()).isEqualTo(id);
@@ -199,9 +215,12 @@ class ChatWebSocketTest {
                     .containsExactlyInAnyOrder(alice, bob);
             JsonObject joined = a.await(f -> isType(f, "presence") && "join".equals(f.getString("state")));
             assertThat(joined.getJsonObject("user").getString("username")).isEqualTo(bob);
+            // A membership change is a room change: bob's subscription starts right after it.
+            assertThat(joined.getJsonNumber("change")).isEqualTo(subscribed.getJsonNumber("lastChange"));
             JsonObject online = a.await(f -> isType(f, "presence") && "online".equals(f.getString("state")));
             assertThat(online.getJsonObject("user").getString("username")).isEqualTo(bob);
             assertThat(online.getString("room")).isEqualTo(room);
+            assertThat(online.containsKey("change")).isFalse(); // this node's view, not a room change
 
             // A second socket of bob's does not announce him again; closing only one keeps him online.
             WsClient b2 = fx.joined(bobToken, room);
@@ -220,6 +239,8 @@ class ChatWebSocketTest {
             assertThat(left.getString("ref")).isEqualTo("bye");
             JsonObject leave = a.await(f -> isType(f, "presence") && "leave".equals(f.getString("state")));
             assertThat(leave.getJsonObject("user").getString("username")).isEqualTo(bob);
+            assertThat(leave.getJsonNumber("change").longValue())
+                    .isGreaterThan(joined.getJsonNumber("change").longValue());
             b3.send(obj("type", "send", "room", room, "body", "still here?", "ref", "s"));
             assertThat(b3.await("error").getString("code")).isEqualTo("not_a_member");
             b3.close();

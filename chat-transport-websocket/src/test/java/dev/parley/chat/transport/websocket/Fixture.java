@@ -21,9 +21,13 @@ final class Fixture implements AutoCloseable {
     }
 
     Fixture(ChatSettings settings, UnaryOperator<ChatWebSocket.Builder> options) throws Exception {
-        service = ChatService.builder().storage(InMemoryChatStorage.create())
-                .passwordHasher(new FastTestPasswordHasher()).settings(settings).build();
-        ws = options.apply(ChatWebSocket.builder(service)).build();
+        this(ChatService.builder().storage(InMemoryChatStorage.create()).settings(settings), options);
+    }
+
+    /** Over a service built from {@code service} (the fast test hasher is added); closes the service. */
+    Fixture(ChatService.Builder service, UnaryOperator<ChatWebSocket.Builder> options) throws Exception {
+        this.service = service.passwordHasher(new FastTestPasswordHasher()).build();
+        ws = options.apply(ChatWebSocket.builder(this.service)).build();
         server = LoopbackServer.start(ws.endpointConfig());
         uri = server.uri("/ws");
     }

@@ -5,12 +5,12 @@ import dev.parley.chat.core.ChatEvent;
 import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.ChatService;
 import dev.parley.chat.core.ErrorCode;
-import dev.parley.chat.core.HistoryPage;
-import dev.parley.chat.core.HistoryQuery;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.Room;
+import dev.parley.chat.core.RoomPosition;
+import dev.parley.chat.core.RoomSubscription;
 import dev.parley.chat.core.RoomSummary;
-import dev.parley.chat.core.Subscription;
+import dev.parley.chat.core.StreamStart;
 import dev.parley.chat.core.User;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
@@ -179,14 +179,14 @@ final class Connection {
         switch (type) {
             case "join": {
                 Room r = service.join(u, in.string("room"));
-                subscribe(u, r.name(), -1, ref);
+                subscribe(u, r.name(), StreamStart.live(), ref);
                 return;
             }
             case "resume": {
                 String room = in.string("room");
                 long afterSeq = in.integer("afterSeq", 0);
                 Room r = service.findRoom(u, room);
-                subscribe(u, r.name(), afterSeq, ref);
+                subscribe(u, r.name(), StreamStart.afterSeq(afterSeq), ref);
                 return;
             }
             case "unsubscribe": {
@@ -225,12 +225,12 @@ final class Connection {
             case "edit": {
                 long messageId = in.integer("id", 0);
                 String body = in.string("body");
-                sendLive(frames.message("edited", service.edit(u, messageId, body), ref));
+                sendLive(frames.messageReply("edited", service.edit(u, messageId, body), ref));
                 return;
             }
             case "delete": {
                 long messageId = in.integer("id", 0);
-                sendLive(frames.message("deleted", service.delete(u, messageId), ref));
+                sendLive(frames.messageReply("deleted", service.delete(u, messageId), ref));
                 return;
             }
             default:
@@ -268,28 +268,24 @@ final class Connection {
     }
 
     /**
-     * Subscribes this socket to a room. {@code afterSeq < 0}: join (live from the room's current last message);
-     * otherwise resume (replay after {@code afterSeq}, then live).
+     * Subscribes this socket to a room from {@code start}: live for {@code join}, after a position for
+     * {@code resume}. A live start for a room this socket already has live answers {@code subscribed} again.
      */
-    private void subscribe(User u, String room, long afterSeq, String ref) {
-        if (afterSeq < 0 && rooms.containsKey(room)) {
-            // Already live here: answer again, start nothing new.
-            List<String> online = hub.presence.add(room, this, u);
-            sendLive(frames.subscribed(room, lastSeq(u, room), online, ref));
-            return;
+    private void subscribe(User u, String room, StreamStart start, String ref) {
+        RoomSub current = rooms.get(room);
+        if (start.kind() == StreamStart.Kind.LIVE && current != null && current.answerAgain(ref)) {
+            return; // already live here: answered again, nothing new started
         }
         if (out.size() > settings.outboundQueueLimit()) {
             throw new WireError(WireError.RATE_LIMITED, "still delivering an earlier replay; retry later");
         }
-        // Read the newest sequence first and replay from it: everything after `last` then reaches the client.
-        long last = lastSeq(u, room);
         RoomSub sub = new RoomSub(room, this);
-        Subscription s = service.subscribe(u, room, afterSeq >= 0 ? afterSeq : last, sub);
+        RoomSubscription s = service.subscribe(u, room, start, sub);
         RoomSub old = rooms.put(room, sub);
         if (old != null) {
             old.close();
         }
-        List<String> online = hub.presence.add(room, this, u);
+        OutFrame subscribed = subscribedFrame(room, s.position(), ref);
         if (closed.get()) { // closed while subscribing: undo what clean-up may have missed
             rooms.remove(room, sub);
             sub.close();
@@ -297,12 +293,15 @@ final class Connection {
             hub.presence.remove(room, this, u);
             return;
         }
-        sub.activate(s, frames.subscribed(room, last, online, ref));
+        sub.activate(s, subscribed);
     }
 
-    private long lastSeq(User u, String room) {
-        HistoryPage page = service.history(u, room, HistoryQuery.latest(1));
-        return page.messages().isEmpty() ? 0 : page.messages().get(page.messages().size() - 1).seq();
+    /**
+     * Counts this socket as online in the room (idempotent) and builds {@code subscribed} at {@code position}, the
+     * position the socket's stream of the room continues after.
+     */
+    OutFrame subscribedFrame(String room, RoomPosition position, String ref) {
+        return frames.subscribed(room, position, hub.presence.add(room, this, user), ref);
     }
 
     private void drop(String room, User u) {
@@ -318,7 +317,7 @@ final class Connection {
     /** Called by a {@link RoomSub} under its monitor, in event order. */
     void deliver(RoomSub sub, ChatEvent event, boolean live) {
         User u = user;
-        if (event instanceof ChatEvent.Typing && ((ChatEvent.Typing) event).user().id() == u.id()) {
+        if (event instanceof ChatEvent.Typing typing && typing.user().id() == u.id()) {
             return; // not echoed to the typist
         }
         OutFrame frame = frames.event(event);
@@ -327,7 +326,7 @@ final class Connection {
         } else {
             sendReplay(frame);
         }
-        if (event instanceof ChatEvent.MemberLeft && ((ChatEvent.MemberLeft) event).user().id() == u.id()) {
+        if (event instanceof ChatEvent.MemberLeft left && left.user().id() == u.id()) {
             // This user left (on another socket or node): the core ends the subscription after this event.
             sub.ended();
             if (rooms.remove(sub.room, sub)) {
@@ -352,7 +351,7 @@ final class Connection {
 
     private void sendError(String code, String message, String ref) {
         hub.counters.error(code);
-        sendLive(frames.error(code, message, ref));
+        sendLive(frames.error(code, message, ref, null));
     }
 
     private void sendFailed(Throwable t) {

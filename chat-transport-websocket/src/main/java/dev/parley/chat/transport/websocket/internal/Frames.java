@@ -2,6 +2,7 @@ package dev.parley.chat.transport.websocket.internal;
 
 import dev.parley.chat.core.ChatEvent;
 import dev.parley.chat.core.Message;
+import dev.parley.chat.core.RoomPosition;
 import dev.parley.chat.core.RoomSummary;
 import dev.parley.chat.core.User;
 import jakarta.json.bind.Jsonb;
@@ -41,31 +42,38 @@ final class Frames implements AutoCloseable {
     }
 
     private OutFrame encodeEvent(ChatEvent event) {
-        if (event instanceof ChatEvent.MessagePosted) {
-            return message("message", ((ChatEvent.MessagePosted) event).message(), null);
-        } else if (event instanceof ChatEvent.MessageEdited) {
-            return message("edited", ((ChatEvent.MessageEdited) event).message(), null);
-        } else if (event instanceof ChatEvent.MessageDeleted) {
-            return message("deleted", ((ChatEvent.MessageDeleted) event).message(), null);
-        } else if (event instanceof ChatEvent.MemberJoined) {
-            ChatEvent.MemberJoined e = (ChatEvent.MemberJoined) event;
-            return presence(e.room(), e.user(), "join");
-        } else if (event instanceof ChatEvent.MemberLeft) {
-            ChatEvent.MemberLeft e = (ChatEvent.MemberLeft) event;
-            return presence(e.room(), e.user(), "leave");
-        } else if (event instanceof ChatEvent.Typing) {
-            ChatEvent.Typing e = (ChatEvent.Typing) event;
+        if (event instanceof ChatEvent.MessagePosted e) {
+            return messageChange("message", e.message());
+        } else if (event instanceof ChatEvent.MessageEdited e) {
+            return messageChange("edited", e.message());
+        } else if (event instanceof ChatEvent.MessageDeleted e) {
+            return messageChange("deleted", e.message());
+        } else if (event instanceof ChatEvent.MemberJoined e) {
+            return memberChange(e.room(), e.user(), "join", e.change());
+        } else if (event instanceof ChatEvent.MemberLeft e) {
+            return memberChange(e.room(), e.user(), "leave", e.change());
+        } else if (event instanceof ChatEvent.Typing e) {
             return encode(new Wire.Typing("typing", e.room(), Wire.UserJson.of(e.user())));
         }
         throw new IllegalArgumentException("unknown event " + event.getClass().getName());
+    }
+
+    private OutFrame messageChange(String type, Message message) {
+        return encode(new Wire.MessageChange(type, message.room(), message.change(), Wire.MessageJson.of(message)));
+    }
+
+    private OutFrame memberChange(String room, User user, String state, long change) {
+        return encode(new Wire.MemberChange("presence", room, Wire.UserJson.of(user), state, change));
     }
 
     OutFrame ready(User user, String ref) {
         return encode(new Wire.Ready("ready", Wire.UserJson.of(user), ref));
     }
 
-    OutFrame subscribed(String room, long lastSeq, List<String> online, String ref) {
-        return encode(new Wire.Subscribed("subscribed", room, lastSeq, online, ref));
+    /** {@code subscribed}: the position the socket's stream of the room continues after. */
+    OutFrame subscribed(String room, RoomPosition position, List<String> online, String ref) {
+        return encode(new Wire.Subscribed("subscribed", room, position.lastSeq(), position.lastChange(), online,
+                ref));
     }
 
     OutFrame left(String room, String ref) {
@@ -80,11 +88,12 @@ final class Frames implements AutoCloseable {
         return encode(new Wire.Ack("ack", message.clientMsgId(), Wire.MessageJson.of(message), ref));
     }
 
-    /** {@code message}, {@code edited} or {@code deleted}. */
-    OutFrame message(String type, Message message, String ref) {
-        return encode(new Wire.MessageFrame(type, Wire.MessageJson.of(message), ref));
+    /** The {@code edited} or {@code deleted} reply to the sender's own edit or delete. */
+    OutFrame messageReply(String type, Message message, String ref) {
+        return encode(new Wire.MessageReply(type, Wire.MessageJson.of(message), ref));
     }
 
+    /** {@code presence online} or {@code offline}: this node's view, carrying no change. */
     OutFrame presence(String room, User user, String state) {
         return encode(new Wire.Presence("presence", room, Wire.UserJson.of(user), state));
     }
@@ -94,8 +103,9 @@ final class Frames implements AutoCloseable {
                 ref));
     }
 
-    OutFrame error(String code, String message, String ref) {
-        return encode(new Wire.Error("error", code, message, ref));
+    /** {@code error}; {@code room} is {@code null} unless the error concerns one room's stream. */
+    OutFrame error(String code, String message, String ref, String room) {
+        return encode(new Wire.Error("error", code, message, ref, room));
     }
 
     OutFrame pong(String ref) {

@@ -2,6 +2,8 @@ package dev.parley.chat.transport.websocket.internal;
 
 import dev.parley.chat.core.ChatEvent;
 import dev.parley.chat.core.ChatListener;
+import dev.parley.chat.core.RoomPosition;
+import dev.parley.chat.core.RoomSubscription;
 import dev.parley.chat.core.Subscription;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,17 +11,22 @@ import java.util.List;
 /**
  * One socket's subscription to one room: the {@link ChatListener} handed to {@code ChatService.subscribe}.
  *
- * <p>Until {@link #activate} runs, events are held back: {@code subscribe} replays stored messages on the calling
+ * <p>Until {@link #activate} runs, events are held back: {@code subscribe} replays stored changes on the calling
  * thread before it returns, and the {@code subscribed} frame must reach the client first. {@code activate} queues
  * {@code subscribed}, then the held events, then lets later events through directly. All of it happens under this
  * object's monitor, which also orders live events (the service never calls one listener concurrently). The monitor
  * is never held while closing the core subscription: the core holds its feed lock while calling us.
+ *
+ * <p>It also tracks the position of the last change queued to the socket, so that a repeated {@code join} can
+ * answer where this socket's stream stands without reading anything.
  */
 final class RoomSub implements ChatListener {
     final String room;
     private final Connection conn;
     private List<ChatEvent> held = new ArrayList<>(); // null once active; guarded by this
     private boolean closed; // guarded by this
+    private long lastSeq; // the highest sequence queued to the socket (or covered by subscribed); guarded by this
+    private long lastChange; // likewise the highest change; guarded by this
     private volatile Subscription subscription;
 
     RoomSub(String room, Connection conn) {
@@ -37,17 +44,24 @@ final class RoomSub implements ChatListener {
                 held.add(event);
                 return;
             }
-            conn.deliver(this, event, true);
+            queue(event, true);
         }
     }
 
-    /** Queues {@code subscribed}, then the replayed and buffered events (not counted against the queue limit). */
-    void activate(Subscription s, OutFrame subscribedFrame) {
+    /**
+     * Queues {@code subscribed}, then the replayed and buffered events (not counted against the queue limit).
+     *
+     * @param s the core subscription, whose position {@code subscribedFrame} reports
+     */
+    void activate(RoomSubscription s, OutFrame subscribedFrame) {
         this.subscription = s;
         boolean closeNow;
         synchronized (this) {
             closeNow = closed;
             if (!closed) {
+                RoomPosition at = s.position();
+                lastSeq = at.lastSeq();
+                lastChange = at.lastChange();
                 conn.sendReplay(subscribedFrame);
                 List<ChatEvent> events = held;
                 held = null;
@@ -55,13 +69,50 @@ final class RoomSub implements ChatListener {
                     if (closed) {
                         break; // the user's own MemberLeft ended the stream
                     }
-                    conn.deliver(this, e, false);
+                    queue(e, false);
                 }
             }
         }
         if (closeNow) {
             s.close();
         }
+    }
+
+    /**
+     * Answers a repeated {@code join}: queues {@code subscribed} at the position queued to the socket so far,
+     * between the stream frames it covers and those after it.
+     *
+     * @return false if this subscription has ended (or is not active yet): the caller subscribes afresh
+     */
+    synchronized boolean answerAgain(String ref) {
+        if (closed || held != null) {
+            return false;
+        }
+        conn.sendLive(conn.subscribedFrame(room, new RoomPosition(lastSeq, lastChange), ref));
+        return true;
+    }
+
+    /** Under the monitor. */
+    private void queue(ChatEvent event, boolean live) {
+        if (event instanceof ChatEvent.RoomChange change) {
+            // Replayed changes lie at or below the subscription's position, live ones above it: max() covers both,
+            // and an edit of an old message (a low seq) at a new change.
+            lastChange = Math.max(lastChange, change.change());
+            lastSeq = Math.max(lastSeq, seqOf(change));
+        }
+        conn.deliver(this, event, live);
+    }
+
+    /** The sequence of the message a change carries; 0 for a membership change. */
+    private static long seqOf(ChatEvent.RoomChange change) {
+        if (change instanceof ChatEvent.MessagePosted e) {
+            return e.message().seq();
+        } else if (change instanceof ChatEvent.MessageEdited e) {
+            return e.message().seq();
+        } else if (change instanceof ChatEvent.MessageDeleted e) {
+            return e.message().seq();
+        }
+        return 0;
     }
 
     /**

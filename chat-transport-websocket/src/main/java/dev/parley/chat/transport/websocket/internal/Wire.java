@@ -23,13 +23,17 @@ public final class Wire {
         }
     }
 
-    /** {@code {id, room, seq, sender, body, createdAt, clientMsgId?, editedAt?, deleted?}}. */
-    @JsonbPropertyOrder({"id", "room", "seq", "sender", "body", "createdAt", "clientMsgId", "editedAt", "deleted"})
-    public record MessageJson(long id, String room, long seq, String sender, String body, Instant createdAt,
-            String clientMsgId, Instant editedAt, Boolean deleted) {
+    /**
+     * {@code {id, room, seq, change, sender, body, createdAt, clientMsgId?, editedAt?, deleted?}}: {@code change} is
+     * the room change that produced this state of the message, wherever the message appears (events and replies).
+     */
+    @JsonbPropertyOrder({"id", "room", "seq", "change", "sender", "body", "createdAt", "clientMsgId", "editedAt",
+        "deleted"})
+    public record MessageJson(long id, String room, long seq, long change, String sender, String body,
+            Instant createdAt, String clientMsgId, Instant editedAt, Boolean deleted) {
         static MessageJson of(Message m) {
-            return new MessageJson(m.id(), m.room(), m.seq(), m.sender(), m.body(), m.createdAt(), m.clientMsgId(),
-                    m.editedAt(), m.deleted() ? Boolean.TRUE : null);
+            return new MessageJson(m.id(), m.room(), m.seq(), m.change(), m.sender(), m.body(), m.createdAt(),
+                    m.clientMsgId(), m.editedAt(), m.deleted() ? Boolean.TRUE : null);
         }
     }
 
@@ -38,9 +42,10 @@ public final class Wire {
     public record Ready(String type, UserJson user, String ref) {
     }
 
-    /** {@code subscribed}. */
-    @JsonbPropertyOrder({"type", "room", "lastSeq", "online", "ref"})
-    public record Subscribed(String type, String room, long lastSeq, List<String> online, String ref) {
+    /** {@code subscribed}: the position the stream continues after. */
+    @JsonbPropertyOrder({"type", "room", "lastSeq", "lastChange", "online", "ref"})
+    public record Subscribed(String type, String room, long lastSeq, long lastChange, List<String> online,
+            String ref) {
     }
 
     /** {@code left} and {@code unsubscribed}. */
@@ -53,12 +58,29 @@ public final class Wire {
     public record Ack(String type, String clientMsgId, MessageJson message, String ref) {
     }
 
-    /** {@code message}, {@code edited}, {@code deleted}. */
-    @JsonbPropertyOrder({"type", "message", "ref"})
-    public record MessageFrame(String type, MessageJson message, String ref) {
+    /**
+     * The {@code message}, {@code edited} and {@code deleted} stream frames (room events): {@code change} equals
+     * {@code message.change}, at the top level so that a client tracks every change frame alike.
+     */
+    @JsonbPropertyOrder({"type", "room", "change", "message"})
+    public record MessageChange(String type, String room, long change, MessageJson message) {
     }
 
-    /** {@code presence}. */
+    /**
+     * The {@code edited} and {@code deleted} replies to the sender's own edit or delete. No top-level
+     * {@code change}: a reply can overtake earlier changes still on their way to the socket, so clients must not
+     * advance their stream position from it.
+     */
+    @JsonbPropertyOrder({"type", "message", "ref"})
+    public record MessageReply(String type, MessageJson message, String ref) {
+    }
+
+    /** {@code presence} {@code join} / {@code leave}: a membership change, a stream frame. */
+    @JsonbPropertyOrder({"type", "room", "user", "state", "change"})
+    public record MemberChange(String type, String room, UserJson user, String state, long change) {
+    }
+
+    /** {@code presence} {@code online} / {@code offline}: this node's view, not a room change. */
     @JsonbPropertyOrder({"type", "room", "user", "state"})
     public record Presence(String type, String room, UserJson user, String state) {
     }
@@ -73,9 +95,9 @@ public final class Wire {
     public record Unread(String type, String room, long lastReadSeq, long unread, String ref) {
     }
 
-    /** {@code error}. */
-    @JsonbPropertyOrder({"type", "code", "message", "ref"})
-    public record Error(String type, String code, String message, String ref) {
+    /** {@code error}; {@code room} only for errors about one room's stream ({@code resync_required}). */
+    @JsonbPropertyOrder({"type", "code", "message", "ref", "room"})
+    public record Error(String type, String code, String message, String ref, String room) {
     }
 
     /** {@code pong}. */

@@ -12,6 +12,7 @@ import dev.parley.chat.core.User;
 import dev.parley.chat.core.memory.InMemoryChatStorage;
 import dev.parley.chat.core.spi.ChatStorage;
 import jakarta.json.JsonObject;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -56,6 +57,21 @@ class ChangeStreamTest {
         return owner;
     }
 
+    /** The next frame in arrival order, which must be of this type. */
+    private static JsonObject next(WsClient c, String type) {
+        JsonObject f = c.next();
+        assertThat(f.getString("type")).as(f.toString()).isEqualTo(type);
+        return f;
+    }
+
+    /** A message sent now is the very next frame, at {@code expectedChange}, and nothing else follows it. */
+    private static void liveContinuesAt(WsClient c, User sender, String room, long expectedChange) {
+        Message live = fx.service.send(sender, room, "live", null);
+        assertThat(num(next(c, "message"), "change")).isEqualTo(expectedChange).isEqualTo(live.change());
+        c.send(obj("type", "ping", "ref", "p"));
+        next(c, "pong");
+    }
+
     private static RoomPosition position(User member, String room) {
         return messages.position(fx.service.findRoom(member, room).id());
     }
@@ -97,18 +113,123 @@ class ChangeStreamTest {
             assertThat(num(a.await("edited"), "change")).isEqualTo(edited.change());
 
             a.send(obj("type", "join", "room", room, "ref", "again"));
-            JsonObject subscribed = a.next();
-            assertThat(subscribed.getString("type")).isEqualTo("subscribed");
+            JsonObject subscribed = next(a, "subscribed");
             assertThat(subscribed.getString("ref")).isEqualTo("again");
             assertThat(num(subscribed, "lastSeq")).isEqualTo(newer.seq()); // not the edited message's lower seq
             assertThat(num(subscribed, "lastChange")).isEqualTo(edited.change());
             // Nothing replayed, and the one subscription still delivers each change once.
-            Message live = fx.service.send(carol, room, "live", null);
-            JsonObject next = a.next();
-            assertThat(next.getString("type")).isEqualTo("message");
-            assertThat(num(next, "change")).isEqualTo(live.change());
+            liveContinuesAt(a, carol, room, edited.change() + 1);
+        }
+    }
+
+    @Test
+    void resumeByChangeReplaysEditsDeletesAndJoinsMissedWhileAway() {
+        String room = name("away");
+        User bob = roomOwner(room);
+        Message older = fx.service.send(bob, room, "older", null);
+        Message doomed = fx.service.send(bob, room, "doomed", null);
+        String aliceToken = fx.token(name("alice"));
+        long seen;
+        try (WsClient a = fx.client(aliceToken)) {
+            a.send(obj("type", "join", "room", room));
+            seen = num(a.await("subscribed"), "lastChange");
+        }
+
+        Message posted = fx.service.send(bob, room, "while you were away", null);
+        Message edited = fx.service.edit(bob, older.id(), "older, edited");
+        Message deleted = fx.service.delete(bob, doomed.id());
+        User carol = fx.service.register(name("carol"), Fixture.PASSWORD);
+        fx.service.join(carol, room);
+        assertThat(List.of(posted.change(), edited.change(), deleted.change()))
+                .containsExactly(seen + 1, seen + 2, seen + 3); // the room had no other changes meanwhile
+
+        try (WsClient a = fx.client(aliceToken)) {
+            a.send(obj("type", "resume", "room", room, "afterChange", seen, "ref", "res"));
+            JsonObject subscribed = next(a, "subscribed");
+            assertThat(subscribed.getString("ref")).isEqualTo("res");
+            assertThat(num(subscribed, "lastChange")).isEqualTo(seen + 4);
+            assertThat(num(subscribed, "lastSeq")).isEqualTo(posted.seq());
+
+            JsonObject m = next(a, "message");
+            assertThat(num(m, "change")).isEqualTo(seen + 1);
+            assertThat(m.getJsonObject("message").getString("body")).isEqualTo("while you were away");
+
+            JsonObject e = next(a, "edited");
+            assertThat(num(e, "change")).isEqualTo(seen + 2).isEqualTo(num(e.getJsonObject("message"), "change"));
+            assertThat(num(e.getJsonObject("message"), "id")).isEqualTo(older.id());
+            assertThat(e.getJsonObject("message").getString("body")).isEqualTo("older, edited");
+
+            JsonObject d = next(a, "deleted");
+            assertThat(num(d, "change")).isEqualTo(seen + 3);
+            assertThat(num(d.getJsonObject("message"), "id")).isEqualTo(doomed.id());
+            assertThat(d.getJsonObject("message").getBoolean("deleted")).isTrue();
+            assertThat(d.getJsonObject("message").getString("body")).isEmpty();
+
+            JsonObject j = next(a, "presence");
+            assertThat(j.getString("state")).isEqualTo("join");
+            assertThat(j.getJsonObject("user").getString("username")).isEqualTo(carol.username());
+            assertThat(num(j, "change")).isEqualTo(seen + 4);
+
+            // Live from there: the next change, once, and nothing else.
+            liveContinuesAt(a, bob, room, seen + 5);
+        }
+    }
+
+    @Test
+    void resumeBeyondTheRoomsEndFailsWithResyncRequiredAndLeavesTheRoomUnsubscribed() {
+        String room = name("beyond");
+        User bob = roomOwner(room);
+        fx.service.send(bob, room, "one", null);
+        try (WsClient a = fx.joined(fx.token(name("alice")), room)) {
+            RoomPosition end = position(bob, room);
+            a.send(obj("type", "resume", "room", room, "afterChange", end.lastChange() + 1, "ref", "c"));
+            JsonObject byChange = a.await("error");
+            assertThat(byChange.getString("code")).isEqualTo("resync_required");
+            assertThat(byChange.getString("ref")).isEqualTo("c");
+            assertThat(byChange.getString("room")).isEqualTo(room);
+
+            a.send(obj("type", "resume", "room", room, "afterSeq", end.lastSeq() + 1, "ref", "s"));
+            JsonObject bySeq = a.await("error");
+            assertThat(bySeq.getString("code")).isEqualTo("resync_required");
+            assertThat(bySeq.getString("ref")).isEqualTo("s");
+            assertThat(bySeq.getString("room")).isEqualTo(room);
+
+            // Neither left a subscription, nor kept the one the join made.
+            fx.service.send(bob, room, "unseen", null);
             a.send(obj("type", "ping", "ref", "p"));
-            assertThat(a.next().getString("type")).isEqualTo("pong");
+            a.await("pong");
+            assertThat(a.seen).noneMatch(f -> room.equals(f.getString("room", null))
+                    && !"error".equals(f.getString("type")) && !"subscribed".equals(f.getString("type")));
+        }
+    }
+
+    @Test
+    void resumeWithBothAfterSeqAndAfterChangeOrABadPositionIsRefusedAndSubscribesNothing() {
+        String room = name("both");
+        User bob = roomOwner(room);
+        String alice = name("alice");
+        String aliceToken = fx.token(alice);
+        fx.service.join(fx.service.findUser(alice).orElseThrow(), room); // a member: a valid resume would subscribe
+        String resume = "{\"type\":\"resume\",\"room\":\"" + room + "\",\"ref\":\"r\",";
+        String[][] cases = {
+            {resume + "\"afterSeq\":0,\"afterChange\":0}", "invalid_argument"},
+            {resume + "\"afterChange\":-1}", "invalid_field"},
+            {resume + "\"afterChange\":2.5}", "invalid_field"},
+            {resume + "\"afterChange\":\"3\"}", "invalid_field"},
+            {resume + "\"afterChange\":null}", "missing_field"}, // null is absent, as for every field
+        };
+        try (WsClient a = fx.client(aliceToken)) {
+            for (String[] c : cases) {
+                a.send(c[0]);
+                JsonObject error = a.await("error");
+                assertThat(error.getString("code")).as(c[0]).isEqualTo(c[1]);
+                assertThat(error.getString("ref")).isEqualTo("r");
+            }
+            fx.service.send(bob, room, "unseen", null);
+            a.send(obj("type", "ping", "ref", "p"));
+            a.await("pong");
+            assertThat(a.seen).noneMatch(f -> "subscribed".equals(f.getString("type"))
+                    || "message".equals(f.getString("type")));
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.parley.chat.core.ChatEvent;
 import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.ChatService;
 import dev.parley.chat.core.ErrorCode;
+import dev.parley.chat.core.InvalidRequestException;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.Room;
 import dev.parley.chat.core.RoomPosition;
@@ -184,9 +185,9 @@ final class Connection {
             }
             case "resume": {
                 String room = in.string("room");
-                long afterSeq = in.integer("afterSeq", 0);
+                StreamStart start = resumeStart(in);
                 Room r = service.findRoom(u, room);
-                subscribe(u, r.name(), StreamStart.afterSeq(afterSeq), ref);
+                subscribe(u, r.name(), start, ref);
                 return;
             }
             case "unsubscribe": {
@@ -268,6 +269,25 @@ final class Connection {
     }
 
     /**
+     * Where a {@code resume} starts: after a change (lossless), or after a sequence (older clients); exactly one of
+     * the two.
+     */
+    private static StreamStart resumeStart(Inbound in) {
+        Long afterChange = in.optionalInteger("afterChange", 0);
+        Long afterSeq = in.optionalInteger("afterSeq", 0);
+        if (afterChange != null && afterSeq != null) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "give afterChange or afterSeq, not both");
+        }
+        if (afterChange != null) {
+            return StreamStart.afterChange(afterChange);
+        }
+        if (afterSeq == null) {
+            throw new WireError(WireError.MISSING_FIELD, "missing field: afterChange (or afterSeq)");
+        }
+        return StreamStart.afterSeq(afterSeq);
+    }
+
+    /**
      * Subscribes this socket to a room from {@code start}: live for {@code join}, after a position for
      * {@code resume}. A live start for a room this socket already has live answers {@code subscribed} again.
      */
@@ -280,7 +300,19 @@ final class Connection {
             throw new WireError(WireError.RATE_LIMITED, "still delivering an earlier replay; retry later");
         }
         RoomSub sub = new RoomSub(room, this);
-        RoomSubscription s = service.subscribe(u, room, start, sub);
+        RoomSubscription s;
+        try {
+            s = service.subscribe(u, room, start, sub);
+        } catch (ChatException e) {
+            if (e.code() != ErrorCode.RESYNC_REQUIRED) {
+                throw e;
+            }
+            // The client's position cannot be continued, so what it holds of the room is suspect: after
+            // resync_required this socket has no subscription to the room, whatever it had before.
+            drop(room, u);
+            sendError(e.code().code(), e.getMessage(), ref, room);
+            return;
+        }
         RoomSub old = rooms.put(room, sub);
         if (old != null) {
             old.close();
@@ -350,8 +382,13 @@ final class Connection {
     }
 
     private void sendError(String code, String message, String ref) {
+        sendError(code, message, ref, null);
+    }
+
+    /** An error about one room's stream names the room, so that a client can act on it without a {@code ref}. */
+    private void sendError(String code, String message, String ref, String room) {
         hub.counters.error(code);
-        sendLive(frames.error(code, message, ref, null));
+        sendLive(frames.error(code, message, ref, room));
     }
 
     private void sendFailed(Throwable t) {

@@ -103,9 +103,18 @@ final class Inbound {
 
     /** A required integer field, at least {@code min}. */
     long integer(String name, long min) {
+        Long value = optionalInteger(name, min);
+        if (value == null) {
+            throw new WireError(WireError.MISSING_FIELD, "missing field: " + name);
+        }
+        return value;
+    }
+
+    /** An optional integer field, at least {@code min} if present: {@code null} if absent or JSON {@code null}. */
+    Long optionalInteger(String name, long min) {
         JsonValue v = json.get(name);
         if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
-            throw new WireError(WireError.MISSING_FIELD, "missing field: " + name);
+            return null;
         }
         if (!(v instanceof JsonNumber) || !((JsonNumber) v).isIntegral()) {
             throw new WireError(WireError.INVALID_FIELD, name + " must be an integer");

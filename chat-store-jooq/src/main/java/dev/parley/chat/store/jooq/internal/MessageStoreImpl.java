@@ -8,9 +8,11 @@ import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.ConflictException;
 import dev.parley.chat.core.ErrorCode;
 import dev.parley.chat.core.Message;
+import dev.parley.chat.core.RoomPosition;
 import dev.parley.chat.core.spi.AppendResult;
 import dev.parley.chat.core.spi.MessageStore;
 import dev.parley.chat.core.spi.NewMessage;
+import dev.parley.chat.store.jooq.internal.generated.tables.records.MessagesRecord;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Instant;
@@ -21,17 +23,22 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
+import org.jooq.ResultQuery;
 import org.jooq.SelectOnConditionStep;
+import org.jooq.UpdateSetMoreStep;
 
 /**
- * Messages and their per-room sequence numbers.
+ * Messages, their per-room sequence numbers and their change numbers.
  *
- * <h2>Sequence allocation</h2>
- * In the appending transaction: {@code UPDATE rooms SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq},
- * then {@code INSERT} the message with that number. On PostgreSQL the UPDATE's row lock serialises the senders of one
- * room until commit, and a rollback returns the number with the lock, so numbers are gap-free across processes; on
- * SQLite the single writer serialises everything anyway. UNIQUE(room_id, seq) backs this up.
+ * <h2>Sequence and change allocation</h2>
+ * In the appending transaction: {@code UPDATE rooms SET last_seq = last_seq + 1, last_change = last_change + 1
+ * WHERE id = ? RETURNING last_seq, last_change}, then {@code INSERT} the message with both numbers. On PostgreSQL the
+ * UPDATE's row lock serialises the writers of one room until commit, and a rollback returns the numbers with the
+ * lock, so numbers are gap-free across processes and commit in order; on SQLite the single writer serialises
+ * everything anyway. UNIQUE(room_id, seq) and UNIQUE(room_id, change_seq) back this up. Edits and deletions update
+ * the message first and take only a change number, through {@link ChangeCounter}, and only if a row changed.
  *
  * <h2>Idempotency</h2>
  * Before allocating, the transaction looks up (sender_id, client_msg_id). If a concurrent transaction inserts the
@@ -71,17 +78,21 @@ final class MessageStoreImpl implements MessageStore {
     private static final String FIND_CLIENT_MSG_ID = "SELECT " + q(MESSAGES.ID.getName()) + " FROM "
             + q(MESSAGES.getName()) + " WHERE " + q(MESSAGES.SENDER_ID.getName()) + " = ? AND "
             + q(MESSAGES.CLIENT_MSG_ID.getName()) + " = ?";
-    private static final String NEXT_SEQ = "UPDATE " + q(ROOMS.getName()) + " SET " + q(ROOMS.LAST_SEQ.getName())
-            + " = " + q(ROOMS.LAST_SEQ.getName()) + " + 1 WHERE " + q(ROOMS.ID.getName()) + " = ? RETURNING "
-            + q(ROOMS.LAST_SEQ.getName());
+    private static final String NEXT_SEQ = "UPDATE " + q(ROOMS.getName()) + " SET " + increment(ROOMS.LAST_SEQ)
+            + ", " + increment(ROOMS.LAST_CHANGE) + " WHERE " + q(ROOMS.ID.getName()) + " = ? RETURNING "
+            + q(ROOMS.LAST_SEQ.getName()) + ", " + q(ROOMS.LAST_CHANGE.getName());
     private static final String INSERT = "INSERT INTO " + q(MESSAGES.getName()) + " (" + q(MESSAGES.ROOM_ID.getName())
-            + ", " + q(MESSAGES.SEQ.getName()) + ", " + q(MESSAGES.SENDER_ID.getName()) + ", "
-            + q(MESSAGES.BODY.getName()) + ", " + q(MESSAGES.CLIENT_MSG_ID.getName()) + ", "
-            + q(MESSAGES.CREATED_AT.getName()) + ", " + q(MESSAGES.DELETED.getName())
-            + ") VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING " + q(MESSAGES.ID.getName());
+            + ", " + q(MESSAGES.SEQ.getName()) + ", " + q(MESSAGES.CHANGE_SEQ.getName()) + ", "
+            + q(MESSAGES.SENDER_ID.getName()) + ", " + q(MESSAGES.BODY.getName()) + ", "
+            + q(MESSAGES.CLIENT_MSG_ID.getName()) + ", " + q(MESSAGES.CREATED_AT.getName()) + ", "
+            + q(MESSAGES.DELETED.getName()) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + q(MESSAGES.ID.getName());
 
     private static String q(String identifier) {
         return '"' + identifier + '"';
+    }
+
+    private static String increment(Field<Long> column) {
+        return q(column.getName()) + " = " + q(column.getName()) + " + 1";
     }
 
     private static AppendResult appendInTransaction(DSLContext dsl, NewMessage m, long createdAt) {
@@ -101,8 +112,9 @@ final class MessageStoreImpl implements MessageStore {
                 return retryOf(original, m);
             }
         }
-        long[] seqAndId = dsl.connectionResult(c -> {
+        long[] seqChangeId = dsl.connectionResult(c -> {
             long seq;
+            long change;
             try (PreparedStatement ps = c.prepareStatement(NEXT_SEQ)) {
                 ps.setLong(1, m.roomId());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -110,27 +122,29 @@ final class MessageStoreImpl implements MessageStore {
                         return null;
                     }
                     seq = rs.getLong(1);
+                    change = rs.getLong(2);
                 }
             }
             try (PreparedStatement ps = c.prepareStatement(INSERT)) {
                 ps.setLong(1, m.roomId());
                 ps.setLong(2, seq);
-                ps.setLong(3, m.senderId());
-                ps.setString(4, m.body());
-                ps.setString(5, m.clientMsgId());
-                ps.setLong(6, createdAt);
-                ps.setBoolean(7, false);
+                ps.setLong(3, change);
+                ps.setLong(4, m.senderId());
+                ps.setString(5, m.body());
+                ps.setString(6, m.clientMsgId());
+                ps.setLong(7, createdAt);
+                ps.setBoolean(8, false);
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
-                    return new long[] {seq, rs.getLong(1)};
+                    return new long[] {seq, change, rs.getLong(1)};
                 }
             }
         });
-        if (seqAndId == null) {
+        if (seqChangeId == null) {
             throw ChatException.of(ErrorCode.ROOM_NOT_FOUND, "no such room");
         }
-        return new AppendResult(new Message(seqAndId[1], m.roomId(), m.room(), seqAndId[0], m.senderId(),
-                m.sender(), m.body(), m.createdAt(), m.clientMsgId(), null, false), true);
+        return new AppendResult(new Message(seqChangeId[2], m.roomId(), m.room(), seqChangeId[0], seqChangeId[1],
+                m.senderId(), m.sender(), m.body(), m.createdAt(), m.clientMsgId(), null, false), true);
     }
 
     /**
@@ -181,13 +195,32 @@ final class MessageStoreImpl implements MessageStore {
         return ascending;
     }
 
+    // lastSeq(roomId) is the interface's default: reading last_change from the same row costs nothing extra.
     @Override
-    public long lastSeq(long roomId) {
-        return db.read("read the last sequence", dsl -> dsl.select(ROOMS.LAST_SEQ)
+    public RoomPosition position(long roomId) {
+        return db.read("read the room position", dsl -> dsl.select(ROOMS.LAST_SEQ, ROOMS.LAST_CHANGE)
                 .from(ROOMS)
                 .where(ROOMS.ID.eq(roomId))
-                .fetchOptional(ROOMS.LAST_SEQ)
-                .orElse(0L));
+                .fetchOptional(r -> new RoomPosition(r.value1(), r.value2()))
+                .orElse(RoomPosition.EMPTY));
+    }
+
+    @Override
+    public List<Message> findChanged(long roomId, long afterChange, long upToChange, int limit) {
+        requireChangeRead(afterChange, limit);
+        return db.read("read changed messages", dsl -> selectChanged(dsl, roomId, afterChange, upToChange, limit)
+                .fetch(MessageStoreImpl::toMessage));
+    }
+
+    /** The query of {@link #findChanged}: a range scan of UNIQUE(room_id, change_seq), already in order. */
+    static ResultQuery<Record> selectChanged(DSLContext dsl, long roomId, long afterChange, long upToChange,
+            int limit) {
+        return selectMessages(dsl)
+                .where(MESSAGES.ROOM_ID.eq(roomId))
+                .and(MESSAGES.CHANGE_SEQ.gt(afterChange))
+                .and(MESSAGES.CHANGE_SEQ.le(upToChange))
+                .orderBy(MESSAGES.CHANGE_SEQ.asc())
+                .limit(limit);
     }
 
     @Override
@@ -207,31 +240,43 @@ final class MessageStoreImpl implements MessageStore {
     public Optional<Message> edit(long id, String body, Instant editedAt) {
         Objects.requireNonNull(body, "body == null");
         long edited = Times.toNanos(editedAt);
-        return db.write("edit a message", dsl -> {
-            int updated = dsl.update(MESSAGES)
-                    .set(MESSAGES.BODY, body)
-                    .set(MESSAGES.EDITED_AT, edited)
-                    .where(MESSAGES.ID.eq(id))
-                    .and(MESSAGES.DELETED.isFalse())
-                    .execute();
-            return updated == 0 ? Optional.<Message>empty() : findById(dsl, MESSAGES.ID.eq(id));
-        });
+        return db.write("edit a message", dsl -> changeIfNotDeleted(dsl, id, dsl.update(MESSAGES)
+                .set(MESSAGES.BODY, body)
+                .set(MESSAGES.EDITED_AT, edited))
+                ? findById(dsl, MESSAGES.ID.eq(id))
+                : Optional.<Message>empty());
     }
 
     @Override
     public Optional<Message> delete(long id, Instant deletedAt) {
         long deleted = Times.toNanos(deletedAt);
         return db.write("delete a message", dsl -> {
-            // Only the first deletion records its time; later ones change nothing.
-            dsl.update(MESSAGES)
+            // Only the first deletion records its time and takes a change number; later ones change nothing.
+            changeIfNotDeleted(dsl, id, dsl.update(MESSAGES)
                     .set(MESSAGES.DELETED, true)
                     .set(MESSAGES.BODY, "")
-                    .set(MESSAGES.EDITED_AT, deleted)
-                    .where(MESSAGES.ID.eq(id))
-                    .and(MESSAGES.DELETED.isFalse())
-                    .execute();
+                    .set(MESSAGES.EDITED_AT, deleted));
             return findById(dsl, MESSAGES.ID.eq(id));
         });
+    }
+
+    /**
+     * Applies an edit or a deletion to a message that is not deleted and, if it was applied, takes the room's next
+     * change number for it.
+     *
+     * @return whether the message changed
+     */
+    private static boolean changeIfNotDeleted(DSLContext dsl, long id, UpdateSetMoreStep<MessagesRecord> update) {
+        Optional<Long> roomId = update.where(MESSAGES.ID.eq(id))
+                .and(MESSAGES.DELETED.isFalse())
+                .returningResult(MESSAGES.ROOM_ID)
+                .fetchOptional(MESSAGES.ROOM_ID);
+        if (roomId.isEmpty()) {
+            return false;
+        }
+        long change = ChangeCounter.next(dsl, roomId.get());
+        dsl.update(MESSAGES).set(MESSAGES.CHANGE_SEQ, change).where(MESSAGES.ID.eq(id)).execute();
+        return true;
     }
 
     private static Optional<Message> findByClientMsgId(DSLContext dsl, long senderId, String clientMsgId) {
@@ -256,6 +301,7 @@ final class MessageStoreImpl implements MessageStore {
                 r.get(MESSAGES.ROOM_ID),
                 r.get(ROOMS.NAME),
                 r.get(MESSAGES.SEQ),
+                r.get(MESSAGES.CHANGE_SEQ),
                 r.get(MESSAGES.SENDER_ID),
                 r.get(USERS.USERNAME),
                 r.get(MESSAGES.BODY),
@@ -268,6 +314,14 @@ final class MessageStoreImpl implements MessageStore {
     private static void requirePositive(int limit) {
         if (limit < 1) {
             throw ChatException.of(ErrorCode.INVALID_ARGUMENT, "limit must be >= 1");
+        }
+    }
+
+    /** Checks the arguments of a change-stream read (this store's or the room store's). */
+    static void requireChangeRead(long afterChange, int limit) {
+        requirePositive(limit);
+        if (afterChange < 0) {
+            throw ChatException.of(ErrorCode.INVALID_ARGUMENT, "afterChange must be >= 0");
         }
     }
 }

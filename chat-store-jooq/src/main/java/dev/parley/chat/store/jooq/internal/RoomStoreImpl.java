@@ -1,6 +1,7 @@
 package dev.parley.chat.store.jooq.internal;
 
 import static dev.parley.chat.store.jooq.internal.generated.Tables.MEMBERSHIPS;
+import static dev.parley.chat.store.jooq.internal.generated.Tables.MEMBERSHIP_CHANGES;
 import static dev.parley.chat.store.jooq.internal.generated.Tables.ROOMS;
 
 import dev.parley.chat.core.ConflictException;
@@ -8,16 +9,26 @@ import dev.parley.chat.core.ErrorCode;
 import dev.parley.chat.core.Room;
 import dev.parley.chat.core.RoomType;
 import dev.parley.chat.core.spi.Membership;
+import dev.parley.chat.core.spi.MembershipChange;
 import dev.parley.chat.core.spi.NewRoom;
 import dev.parley.chat.core.spi.RoomStore;
+import dev.parley.chat.store.jooq.internal.generated.tables.records.MembershipChangesRecord;
 import dev.parley.chat.store.jooq.internal.generated.tables.records.MembershipsRecord;
 import dev.parley.chat.store.jooq.internal.generated.tables.records.RoomsRecord;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import org.jooq.DSLContext;
+import org.jooq.ResultQuery;
 import org.jooq.impl.DSL;
 
+/**
+ * Rooms and memberships. Joins and departures take the room's change number through {@link ChangeCounter}, after
+ * the membership row changed and only if it did, and are logged in the append-only {@code membership_changes}
+ * table, all in one transaction.
+ */
 final class RoomStoreImpl implements RoomStore {
     private final Db db;
 
@@ -36,6 +47,7 @@ final class RoomStoreImpl implements RoomStore {
                     .set(ROOMS.CREATED_BY, room.createdBy())
                     .set(ROOMS.CREATED_AT, createdAt)
                     .set(ROOMS.LAST_SEQ, 0L)
+                    .set(ROOMS.LAST_CHANGE, 0L)
                     .returningResult(ROOMS.ID)
                     .fetchSingle()
                     .value1());
@@ -71,23 +83,62 @@ final class RoomStoreImpl implements RoomStore {
     }
 
     @Override
-    public boolean addMember(long roomId, long userId, Instant joinedAt) {
+    public long addMember(long roomId, long userId, Instant joinedAt) {
         long joined = Times.toNanos(joinedAt);
-        return db.write("add a member", dsl -> dsl.insertInto(MEMBERSHIPS)
-                .set(MEMBERSHIPS.ROOM_ID, roomId)
-                .set(MEMBERSHIPS.USER_ID, userId)
-                .set(MEMBERSHIPS.JOINED_AT, joined)
-                .set(MEMBERSHIPS.LAST_READ_SEQ, 0L)
-                .onConflictDoNothing()
-                .execute()) > 0;
+        return db.write("add a member", dsl -> {
+            int added = dsl.insertInto(MEMBERSHIPS)
+                    .set(MEMBERSHIPS.ROOM_ID, roomId)
+                    .set(MEMBERSHIPS.USER_ID, userId)
+                    .set(MEMBERSHIPS.JOINED_AT, joined)
+                    .set(MEMBERSHIPS.LAST_READ_SEQ, 0L)
+                    .onConflictDoNothing()
+                    .execute();
+            return added == 0 ? 0L : record(dsl, roomId, userId, MembershipChange.Kind.JOINED, joined);
+        });
     }
 
     @Override
-    public boolean removeMember(long roomId, long userId) {
-        return db.write("remove a member", dsl -> dsl.deleteFrom(MEMBERSHIPS)
-                .where(MEMBERSHIPS.ROOM_ID.eq(roomId))
-                .and(MEMBERSHIPS.USER_ID.eq(userId))
-                .execute()) > 0;
+    public long removeMember(long roomId, long userId, Instant leftAt) {
+        long left = Times.toNanos(leftAt);
+        return db.write("remove a member", dsl -> {
+            int removed = dsl.deleteFrom(MEMBERSHIPS)
+                    .where(MEMBERSHIPS.ROOM_ID.eq(roomId))
+                    .and(MEMBERSHIPS.USER_ID.eq(userId))
+                    .execute();
+            return removed == 0 ? 0L : record(dsl, roomId, userId, MembershipChange.Kind.LEFT, left);
+        });
+    }
+
+    /** Takes the room's next change number for a join or departure just made, and logs it; returns the number. */
+    private static long record(DSLContext dsl, long roomId, long userId, MembershipChange.Kind kind, long at) {
+        long change = ChangeCounter.next(dsl, roomId);
+        dsl.insertInto(MEMBERSHIP_CHANGES)
+                .set(MEMBERSHIP_CHANGES.ROOM_ID, roomId)
+                .set(MEMBERSHIP_CHANGES.CHANGE_SEQ, change)
+                .set(MEMBERSHIP_CHANGES.USER_ID, userId)
+                .set(MEMBERSHIP_CHANGES.KIND, kindName(kind))
+                .set(MEMBERSHIP_CHANGES.AT, at)
+                .execute();
+        return change;
+    }
+
+    @Override
+    public List<MembershipChange> findMembershipChanges(long roomId, long afterChange, long upToChange, int limit) {
+        MessageStoreImpl.requireChangeRead(afterChange, limit);
+        return db.read("read membership changes",
+                dsl -> selectMembershipChanges(dsl, roomId, afterChange, upToChange, limit).fetch())
+                .map(RoomStoreImpl::toMembershipChange);
+    }
+
+    /** The query of {@link #findMembershipChanges}: a range scan of the primary key, already in order. */
+    static ResultQuery<MembershipChangesRecord> selectMembershipChanges(DSLContext dsl, long roomId, long afterChange,
+            long upToChange, int limit) {
+        return dsl.selectFrom(MEMBERSHIP_CHANGES)
+                .where(MEMBERSHIP_CHANGES.ROOM_ID.eq(roomId))
+                .and(MEMBERSHIP_CHANGES.CHANGE_SEQ.gt(afterChange))
+                .and(MEMBERSHIP_CHANGES.CHANGE_SEQ.le(upToChange))
+                .orderBy(MEMBERSHIP_CHANGES.CHANGE_SEQ.asc())
+                .limit(limit);
     }
 
     @Override
@@ -134,5 +185,15 @@ final class RoomStoreImpl implements RoomStore {
 
     private static Membership toMembership(MembershipsRecord r) {
         return new Membership(r.getRoomId(), r.getUserId(), Times.fromNanos(r.getJoinedAt()), r.getLastReadSeq());
+    }
+
+    /** The stored kind: 'joined' or 'left' (membership_changes.kind). */
+    private static String kindName(MembershipChange.Kind kind) {
+        return kind.name().toLowerCase(Locale.ROOT);
+    }
+
+    private static MembershipChange toMembershipChange(MembershipChangesRecord r) {
+        return new MembershipChange(r.getRoomId(), r.getChangeSeq(), r.getUserId(),
+                MembershipChange.Kind.valueOf(r.getKind().toUpperCase(Locale.ROOT)), Times.fromNanos(r.getAt()));
     }
 }

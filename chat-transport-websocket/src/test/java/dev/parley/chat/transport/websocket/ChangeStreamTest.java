@@ -10,8 +10,11 @@ import dev.parley.chat.core.RoomPosition;
 import dev.parley.chat.core.RoomType;
 import dev.parley.chat.core.User;
 import dev.parley.chat.core.memory.InMemoryChatStorage;
+import dev.parley.chat.core.memory.InProcessFanout;
 import dev.parley.chat.core.spi.ChatStorage;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -20,26 +23,31 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The per-room change stream over real sockets: {@code subscribed} positions, {@code resume} by change, and
- * {@code resync_required}. The service runs over the in-memory store behind a wrapper that counts history reads.
+ * {@code resync_required}. The service runs over the in-memory store behind a wrapper that counts history reads
+ * and can fail the change reads, and over a fan-out that can lose an event; it gives up on a gap after 300 ms.
  */
 class ChangeStreamTest {
     private static final AtomicInteger NAMES = new AtomicInteger();
     private static InMemoryChatStorage mem;
     private static FaultyMessageStore messages;
+    private static LossyFanout fanout;
     private static Fixture fx;
 
     @BeforeAll
     static void start() throws Exception {
         mem = InMemoryChatStorage.create();
         messages = new FaultyMessageStore(mem.messages());
+        fanout = new LossyFanout(new InProcessFanout());
         fx = new Fixture(ChatService.builder()
                 .storage(ChatStorage.of(mem.users(), mem.sessions(), mem.rooms(), messages))
-                .settings(ChatSettings.defaults()), b -> b);
+                .fanout(fanout)
+                .settings(ChatSettings.builder().feedRepairTimeout(Duration.ofMillis(300)).build()), b -> b);
     }
 
     @AfterAll
     static void stop() {
         fx.close();
+        fanout.close();
     }
 
     private static String name(String prefix) {
@@ -48,6 +56,16 @@ class ChangeStreamTest {
 
     private static long num(JsonObject frame, String key) {
         return frame.getJsonNumber(key).longValue();
+    }
+
+    /** A registered user and a session token of theirs. */
+    private record Account(User user, String token) {
+    }
+
+    private static Account account(String prefix) {
+        String username = name(prefix);
+        String token = fx.token(username);
+        return new Account(fx.service.findUser(username).orElseThrow(), token);
     }
 
     /** A user who owns a new public room. */
@@ -207,9 +225,8 @@ class ChangeStreamTest {
     void resumeWithBothAfterSeqAndAfterChangeOrABadPositionIsRefusedAndSubscribesNothing() {
         String room = name("both");
         User bob = roomOwner(room);
-        String alice = name("alice");
-        String aliceToken = fx.token(alice);
-        fx.service.join(fx.service.findUser(alice).orElseThrow(), room); // a member: a valid resume would subscribe
+        Account alice = account("alice");
+        fx.service.join(alice.user(), room); // a member: a valid resume would subscribe
         String resume = "{\"type\":\"resume\",\"room\":\"" + room + "\",\"ref\":\"r\",";
         String[][] cases = {
             {resume + "\"afterSeq\":0,\"afterChange\":0}", "invalid_argument"},
@@ -218,7 +235,7 @@ class ChangeStreamTest {
             {resume + "\"afterChange\":\"3\"}", "invalid_field"},
             {resume + "\"afterChange\":null}", "missing_field"}, // null is absent, as for every field
         };
-        try (WsClient a = fx.client(aliceToken)) {
+        try (WsClient a = fx.client(alice.token())) {
             for (String[] c : cases) {
                 a.send(c[0]);
                 JsonObject error = a.await("error");
@@ -230,6 +247,79 @@ class ChangeStreamTest {
             a.await("pong");
             assertThat(a.seen).noneMatch(f -> "subscribed".equals(f.getString("type"))
                     || "message".equals(f.getString("type")));
+        }
+    }
+
+    @Test
+    void aLiveStreamTheServiceCannotKeepCompleteEndsWithResyncRequiredAndTheSocketKeepsWorking() {
+        String room = name("gap");
+        User bob = roomOwner(room);
+        String other = name("other");
+        fx.service.createRoom(bob, other, RoomType.PUBLIC);
+        String alice = name("alice");
+        try (WsClient a = fx.joined(fx.token(alice), room)) {
+            try {
+                // The fan-out loses one change and the store cannot show it: the feed cannot fill the gap.
+                messages.changeReadsFail = true;
+                fanout.dropNextChange();
+                fx.service.send(bob, room, "lost on the way", null);
+                fx.service.send(bob, room, "held behind the gap", null);
+                JsonObject error = a.await("error");
+                assertThat(error.getString("code")).isEqualTo("resync_required");
+                assertThat(error.getString("room")).isEqualTo(room);
+                assertThat(error.containsKey("ref")).isFalse();
+            } finally {
+                messages.changeReadsFail = false;
+            }
+
+            // The room's subscription is gone, presence included; the socket is open and serves other rooms.
+            fx.service.send(bob, room, "after the failure", null);
+            try (WsClient c = fx.client(fx.token(name("carol")))) {
+                c.send(obj("type", "join", "room", room));
+                assertThat(c.await("subscribed").getJsonArray("online").getValuesAs(JsonString::getString))
+                        .doesNotContain(alice);
+            }
+            a.send(obj("type", "join", "room", other, "ref", "o"));
+            assertThat(a.await("subscribed").getString("room")).isEqualTo(other);
+            a.send(obj("type", "send", "room", other, "body", "still here", "ref", "s"));
+            assertThat(a.await("ack").getString("ref")).isEqualTo("s");
+            assertThat(a.await("message").getString("room")).isEqualTo(other);
+            assertThat(a.seen)
+                    .noneMatch(f -> "message".equals(f.getString("type")) && room.equals(f.getString("room")));
+            assertThat(a.closed).isNotDone();
+
+            // As the client is told to: join again, and the stream starts from the room's position.
+            a.send(obj("type", "join", "room", room, "ref", "back"));
+            JsonObject back = a.await(f -> "back".equals(f.getString("ref", null)));
+            assertThat(back.getString("type")).isEqualTo("subscribed");
+            assertThat(num(back, "lastChange")).isEqualTo(position(bob, room).lastChange());
+        }
+    }
+
+    @Test
+    void aResumeReplayingTheUsersOwnPastLeaveAndRejoinStaysLive() {
+        String room = name("back");
+        User bob = roomOwner(room);
+        Account alice = account("alice");
+        long seen;
+        try (WsClient a = fx.client(alice.token())) {
+            a.send(obj("type", "join", "room", room));
+            seen = num(a.await("subscribed"), "lastChange");
+        }
+        fx.service.leave(alice.user(), room); // on another device, while this one was away
+        fx.service.join(alice.user(), room);
+
+        try (WsClient a = fx.client(alice.token())) {
+            a.send(obj("type", "resume", "room", room, "afterChange", seen));
+            assertThat(num(next(a, "subscribed"), "lastChange")).isEqualTo(seen + 2);
+            JsonObject leave = next(a, "presence");
+            assertThat(leave.getString("state")).isEqualTo("leave");
+            assertThat(num(leave, "change")).isEqualTo(seen + 1);
+            JsonObject join = next(a, "presence");
+            assertThat(join.getString("state")).isEqualTo("join");
+            assertThat(num(join, "change")).isEqualTo(seen + 2);
+            // A departure from the past ends nothing: no `left`, and the stream goes on.
+            liveContinuesAt(a, bob, room, seen + 3);
         }
     }
 }

@@ -1,7 +1,9 @@
 package dev.parley.chat.transport.websocket;
 
+import dev.parley.chat.core.ErrorCode;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.RoomPosition;
+import dev.parley.chat.core.UnavailableException;
 import dev.parley.chat.core.spi.AppendResult;
 import dev.parley.chat.core.spi.MessageStore;
 import dev.parley.chat.core.spi.NewMessage;
@@ -10,11 +12,16 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** A real message store behind a wrapper that counts history reads. */
+/**
+ * A real message store behind a wrapper that counts history reads and can make the change-stream reads fail, as a
+ * store that has gone away does.
+ */
 final class FaultyMessageStore implements MessageStore {
     private final MessageStore delegate;
     /** Calls of {@link #findBefore} and {@link #findAfter}: the reads behind a history page. */
     final AtomicInteger historyReads = new AtomicInteger();
+    /** While set, {@link #position} and {@link #findChanged} throw {@code storage_unavailable}. */
+    volatile boolean changeReadsFail;
 
     FaultyMessageStore(MessageStore delegate) {
         this.delegate = delegate;
@@ -49,12 +56,20 @@ final class FaultyMessageStore implements MessageStore {
 
     @Override
     public RoomPosition position(long roomId) {
+        failIfAsked();
         return delegate.position(roomId);
     }
 
     @Override
     public List<Message> findChanged(long roomId, long afterChange, long upToChange, int limit) {
+        failIfAsked();
         return delegate.findChanged(roomId, afterChange, upToChange, limit);
+    }
+
+    private void failIfAsked() {
+        if (changeReadsFail) {
+            throw new UnavailableException(ErrorCode.STORAGE_UNAVAILABLE, "injected: store unavailable");
+        }
     }
 
     @Override

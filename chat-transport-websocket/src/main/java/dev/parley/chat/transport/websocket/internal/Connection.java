@@ -358,14 +358,31 @@ final class Connection {
         } else {
             sendReplay(frame);
         }
-        if (event instanceof ChatEvent.MemberLeft left && left.user().id() == u.id()) {
+        if (event instanceof ChatEvent.MemberLeft left && left.user().id() == u.id() && sub.isLive(left)) {
             // This user left (on another socket or node): the core ends the subscription after this event.
-            sub.ended();
-            if (rooms.remove(sub.room, sub)) {
-                hub.presence.remove(sub.room, this, u);
-            }
-            sendReplay(frames.left(sub.room, null));
+            endStream(sub, frames.left(sub.room, null));
         }
+    }
+
+    /**
+     * Called by a {@link RoomSub} under its monitor when the core ended its subscription because it could not keep
+     * the stream complete: the client hears {@code resync_required} for the room, and the socket stays open.
+     */
+    void streamFailed(RoomSub sub, ChatException error) {
+        hub.counters.error(error.code().code());
+        endStream(sub, frames.error(error.code().code(), error.getMessage(), null, sub.room));
+    }
+
+    /**
+     * Forgets a subscription the core has ended by itself (nothing to close) and queues the frame that tells the
+     * client so: the last one of the room.
+     */
+    private void endStream(RoomSub sub, OutFrame last) {
+        sub.ended();
+        if (rooms.remove(sub.room, sub)) {
+            hub.presence.remove(sub.room, this, user);
+        }
+        sendReplay(last);
     }
 
     /** Queues a live frame; closes the socket as a slow consumer if its queue is full. Never blocks. */

@@ -1,6 +1,7 @@
 package dev.parley.chat.transport.websocket.internal;
 
 import dev.parley.chat.core.ChatEvent;
+import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.ChatListener;
 import dev.parley.chat.core.RoomPosition;
 import dev.parley.chat.core.RoomSubscription;
@@ -24,9 +25,11 @@ final class RoomSub implements ChatListener {
     final String room;
     private final Connection conn;
     private List<ChatEvent> held = new ArrayList<>(); // null once active; guarded by this
+    private ChatException failure; // an onError that came while events were held; guarded by this
     private boolean closed; // guarded by this
     private long lastSeq; // the highest sequence queued to the socket (or covered by subscribed); guarded by this
     private long lastChange; // likewise the highest change; guarded by this
+    private long liveAfter = Long.MAX_VALUE; // the change the live stream continues after, once active; guarded by this
     private volatile Subscription subscription;
 
     RoomSub(String room, Connection conn) {
@@ -49,7 +52,28 @@ final class RoomSub implements ChatListener {
     }
 
     /**
-     * Queues {@code subscribed}, then the replayed and buffered events (not counted against the queue limit).
+     * The core ended the subscription ({@code resync_required}). Called at most once, last, possibly on the
+     * core's catch-up thread with its feed lock held: it only queues a frame and forgets the subscription. One that
+     * comes before {@link #activate} is reported after the held events, so that {@code subscribed} still comes
+     * first.
+     */
+    @Override
+    public void onError(ChatException error) {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            if (held != null) {
+                failure = error;
+                return;
+            }
+            conn.streamFailed(this, error);
+        }
+    }
+
+    /**
+     * Queues {@code subscribed}, then the replayed and buffered events (not counted against the queue limit), then
+     * the failure if the core already ended the subscription.
      *
      * @param s the core subscription, whose position {@code subscribedFrame} reports
      */
@@ -62,6 +86,7 @@ final class RoomSub implements ChatListener {
                 RoomPosition at = s.position();
                 lastSeq = at.lastSeq();
                 lastChange = at.lastChange();
+                liveAfter = at.lastChange();
                 conn.sendReplay(subscribedFrame);
                 List<ChatEvent> events = held;
                 held = null;
@@ -70,6 +95,9 @@ final class RoomSub implements ChatListener {
                         break; // the user's own MemberLeft ended the stream
                     }
                     queue(e, false);
+                }
+                if (failure != null && !closed) {
+                    conn.streamFailed(this, failure);
                 }
             }
         }
@@ -90,6 +118,15 @@ final class RoomSub implements ChatListener {
         }
         conn.sendLive(conn.subscribedFrame(room, new RoomPosition(lastSeq, lastChange), ref));
         return true;
+    }
+
+    /**
+     * Whether a change is live rather than replayed: beyond the subscription's position. Only a live departure of the
+     * socket's own user ends the stream; a replayed one (the user left and came back while away) is history. Called
+     * by the connection under this monitor.
+     */
+    boolean isLive(ChatEvent.RoomChange change) {
+        return change.change() > liveAfter;
     }
 
     /** Under the monitor. */
@@ -116,8 +153,9 @@ final class RoomSub implements ChatListener {
     }
 
     /**
-     * Stops delivery without touching the core subscription: for the socket's own {@code MemberLeft}, after which
-     * the core ends the subscription itself. Called from {@link #onEvent}, with this monitor held.
+     * Stops delivery without touching the core subscription: for the socket's own {@code MemberLeft} and for
+     * {@code resync_required}, after which the core has ended (or ends) the subscription itself. Called with this
+     * monitor held.
      */
     void ended() {
         synchronized (this) {

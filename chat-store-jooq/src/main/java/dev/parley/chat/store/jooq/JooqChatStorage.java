@@ -15,11 +15,16 @@ import javax.sql.DataSource;
  * PostgreSQL for one or many server nodes.
  *
  * <p>Opening a storage creates or upgrades the schema (a Liquibase changelog; already-applied changes are skipped,
- * so opening the same database again is safe). Every store method is thread-safe and, when it returns, has committed
- * its effect. A failure of the database (unreachable, locked for longer than the busy timeout, disk full, storage
- * closed) is reported as {@link dev.parley.chat.core.UnavailableException} with
- * {@link dev.parley.chat.core.ErrorCode#STORAGE_UNAVAILABLE}, and then nothing was committed, so the call may be
- * retried. Error messages never contain SQL or user data; the driver's exception is attached as the cause.
+ * so opening the same database again is safe). Upgrade every node at once: stop the nodes of the earlier release
+ * before one of this release opens the database. A database written by the first release gets the change stream on
+ * upgrade, each room continuing at change number = its last message sequence; on PostgreSQL, a node still running the
+ * first release then fails its appends instead of storing messages that this release could not read.
+ *
+ * <p>Every store method is thread-safe and, when it returns, has committed its effect. A failure of the database
+ * (unreachable, locked for longer than the busy timeout, disk full, storage closed) is reported as
+ * {@link dev.parley.chat.core.UnavailableException} with {@link dev.parley.chat.core.ErrorCode#STORAGE_UNAVAILABLE},
+ * and then nothing was committed, so the call may be retried. Error messages never contain SQL or user data; the
+ * driver's exception is attached as the cause.
  *
  * <p><b>SQLite</b> uses WAL mode with {@code synchronous=NORMAL} (atomic and consistent; a power loss, not a process
  * crash, may lose the last commits), a 5-second busy timeout, and foreign keys on. All writes go through one writer
@@ -28,10 +33,10 @@ import javax.sql.DataSource;
  * pool of read-only connections and see committed data only. One process should own a database file; another
  * process writing to it concurrently makes writes wait and possibly fail with {@code STORAGE_UNAVAILABLE}.
  *
- * <p><b>PostgreSQL</b> runs each write in a transaction on a connection pool. Per-room sequence numbers are taken
- * from a counter row under a row lock in the appending transaction, so they stay gap-free across nodes. Tables are
- * referenced without a schema: the connection's {@code search_path} decides (for example {@code currentSchema} in
- * the JDBC URL).
+ * <p><b>PostgreSQL</b> runs each write in a transaction on a connection pool. Per-room sequence and change numbers
+ * are taken from counters on the room's row, under a row lock held to the commit of the writing transaction, so they
+ * stay gap-free across nodes and become visible in order. Tables are referenced without a schema: the connection's
+ * {@code search_path} decides (for example {@code currentSchema} in the JDBC URL).
  *
  * <p>{@link #close()} lets accepted writes finish, then releases threads and connections; it is idempotent. Calls
  * after it fail with {@code STORAGE_UNAVAILABLE}.

@@ -32,6 +32,14 @@ final class Migrations {
      * leaves auto-commit off; it is switched back on here for pooled connections).
      */
     static void migrate(Connection connection) {
+        migrate(connection, CHANGELOG);
+    }
+
+    /**
+     * Runs a changelog from the class path, as {@link #migrate(Connection)} runs the current one. Tests use this to
+     * build a database as an earlier release left it.
+     */
+    static void migrate(Connection connection, String changelog) {
         try {
             Database database =
                     DatabaseFactory.getInstance().findCorrectDatabaseImplementation(new JdbcConnection(connection));
@@ -41,7 +49,7 @@ final class Migrations {
                     AnalyticsArgs.ENABLED.getKey(), Boolean.FALSE);
             Scope.child(scope, () -> new CommandScope(UpdateCommandStep.COMMAND_NAME)
                     .addArgumentValue(DbUrlConnectionArgumentsCommandStep.DATABASE_ARG, database)
-                    .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, CHANGELOG)
+                    .addArgumentValue(UpdateCommandStep.CHANGELOG_FILE_ARG, changelog)
                     .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY, UpdateSummaryEnum.OFF)
                     .addArgumentValue(ShowSummaryArgument.SHOW_SUMMARY_OUTPUT, UpdateSummaryOutputEnum.LOG)
                     .execute());

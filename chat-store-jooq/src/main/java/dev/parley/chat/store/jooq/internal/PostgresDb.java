@@ -10,9 +10,9 @@ import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
 /**
- * PostgreSQL: every call borrows a pooled connection; writes run in a READ COMMITTED transaction. Sequence numbers
- * are allocated by {@link MessageStoreImpl} with a row lock on the room (see there). {@link #close()} waits for the
- * calls in progress, then closes the pool if this object owns it.
+ * PostgreSQL: every call borrows a pooled connection; writes run in a READ COMMITTED transaction. Sequence and change
+ * numbers are allocated with a row lock on the room (see {@link MessageStoreImpl} and {@link ChangeCounter}).
+ * {@link #close()} waits for the calls in progress, then closes the pool if this object owns it.
  */
 final class PostgresDb implements Db {
     private final AutoCloseable owned;

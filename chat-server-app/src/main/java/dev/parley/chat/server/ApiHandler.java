@@ -32,6 +32,7 @@ import org.glassfish.grizzly.http.server.Response;
 final class ApiHandler extends ParleyHandler {
     static final String PREFIX = "/api";
     private static final int DEFAULT_PAGE = 50;
+    private static final int DEFAULT_CHANGES_PAGE = 100;
 
     /** One route's implementation. */
     @FunctionalInterface
@@ -63,6 +64,7 @@ final class ApiHandler extends ParleyHandler {
         route("POST", "rooms/*/members", c -> room(c, 200,
                 chat.addMember(c.user(), c.param(0), JsonBodies.requiredString(c.body(), "username"))));
         route("POST", "rooms/*/read", this::markRead);
+        route("GET", "rooms/*/changes", this::changes);
         route("POST", "direct", c -> room(c, 200,
                 chat.openDirect(c.user(), JsonBodies.requiredString(c.body(), "username"))));
         route("GET", "messages", this::history);
@@ -166,6 +168,20 @@ final class ApiHandler extends ParleyHandler {
         writeJson(c.response, status, JsonBodies.room(room).build());
     }
 
+    /**
+     * A page of the room's change stream after {@code after} (required), as the WebSocket's stream frames; 409
+     * {@code resync_required} if {@code after} lies beyond the room's newest change.
+     */
+    private void changes(Call c) throws IOException {
+        User user = c.user();
+        Long after = number(c.request, "after");
+        if (after == null) {
+            throw HttpError.invalidArgument("after is required: the last change seen, 0 to read from the start.");
+        }
+        int limit = limit(c.request, DEFAULT_CHANGES_PAGE);
+        writeJson(c.response, 200, JsonBodies.changes(chat.changes(user, c.param(0), after, limit)));
+    }
+
     // ---- messages -----------------------------------------------------------------------------------------------
 
     private void history(Call c) throws IOException {
@@ -176,11 +192,7 @@ final class ApiHandler extends ParleyHandler {
         }
         Long before = number(c.request, "before");
         Long after = number(c.request, "after");
-        Long limitParam = number(c.request, "limit");
-        if (limitParam != null && (limitParam < 1 || limitParam > Integer.MAX_VALUE)) {
-            throw HttpError.invalidArgument("limit must be at least 1.");
-        }
-        int limit = limitParam == null ? DEFAULT_PAGE : limitParam.intValue();
+        int limit = limit(c.request, DEFAULT_PAGE);
         HistoryQuery query;
         if (before != null && after != null) {
             throw HttpError.invalidArgument("Give before or after, not both.");
@@ -192,6 +204,18 @@ final class ApiHandler extends ParleyHandler {
             query = HistoryQuery.latest(limit);
         }
         writeJson(c.response, 200, JsonBodies.history(chat.history(user, room, query)));
+    }
+
+    /** The {@code limit} query parameter, or the default; the service checks the upper bound. */
+    private static int limit(Request request, int defaultLimit) {
+        Long limit = number(request, "limit");
+        if (limit == null) {
+            return defaultLimit;
+        }
+        if (limit < 1 || limit > Integer.MAX_VALUE) {
+            throw HttpError.invalidArgument("limit must be at least 1.");
+        }
+        return limit.intValue();
     }
 
     private static Long number(Request request, String name) {

@@ -3,11 +3,12 @@ package dev.parley.chat.server;
 import dev.parley.chat.core.ChatEvent;
 import dev.parley.chat.core.Subscription;
 import dev.parley.chat.core.spi.Fanout;
-import java.util.function.Consumer;
 
 /**
- * Counts the messages this node publishes, for {@code /metrics}: every send, over REST or the WebSocket, passes
- * through here once it is stored. An idempotent retry is published again and so counted again.
+ * Counts for {@code /metrics} what this node publishes: the messages (every send, over REST or the WebSocket, passes
+ * through here once it is stored; an idempotent retry is published again and so counted again), and the publishes
+ * that failed. A failed publish is counted and rethrown: the service logs it and repairs its subscribers from the
+ * store, and the change it carried stays committed.
  */
 final class CountingFanout implements Fanout {
     private final Fanout delegate;
@@ -23,11 +24,16 @@ final class CountingFanout implements Fanout {
         if (event instanceof ChatEvent.MessagePosted) {
             metrics.messageSent();
         }
-        delegate.publish(event);
+        try {
+            delegate.publish(event);
+        } catch (RuntimeException e) {
+            metrics.publishFailed();
+            throw e;
+        }
     }
 
     @Override
-    public Subscription subscribe(long roomId, Consumer<ChatEvent> listener) {
+    public Subscription subscribe(long roomId, Listener listener) {
         return delegate.subscribe(roomId, listener);
     }
 

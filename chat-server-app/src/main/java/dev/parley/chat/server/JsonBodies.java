@@ -1,5 +1,7 @@
 package dev.parley.chat.server;
 
+import dev.parley.chat.core.ChangePage;
+import dev.parley.chat.core.ChatEvent;
 import dev.parley.chat.core.HistoryPage;
 import dev.parley.chat.core.LoginResult;
 import dev.parley.chat.core.Member;
@@ -126,14 +128,16 @@ final class JsonBodies {
     }
 
     /**
-     * A message, the same object as in the WebSocket protocol: {@code {id, room, seq, sender, body, createdAt,
-     * clientMsgId?, editedAt?, deleted?}}; absent members are omitted, {@code deleted} only when true.
+     * A message, the same object as in the WebSocket protocol: {@code {id, room, seq, change, sender, body,
+     * createdAt, clientMsgId?, editedAt?, deleted?}}; absent members are omitted, {@code deleted} only when true.
+     * {@code change} is the room change that gave the message this state (its posting, last edit or deletion).
      */
     static JsonObjectBuilder message(Message m) {
         JsonObjectBuilder b = JSON.createObjectBuilder()
                 .add("id", m.id())
                 .add("room", m.room())
                 .add("seq", m.seq())
+                .add("change", m.change())
                 .add("sender", m.sender())
                 .add("body", m.body())
                 .add("createdAt", m.createdAt().toString());
@@ -159,6 +163,55 @@ final class JsonBodies {
             messages.add(message(m));
         }
         return JSON.createObjectBuilder().add("messages", messages).add("hasMore", page.hasMore()).build();
+    }
+
+    /** {@code {changes, lastChange, hasMore}}: the page's changes as the WebSocket's stream frames. */
+    static JsonObject changes(ChangePage page) {
+        JsonArrayBuilder changes = JSON.createArrayBuilder();
+        for (ChatEvent.RoomChange c : page.changes()) {
+            changes.add(change(c));
+        }
+        return JSON.createObjectBuilder()
+                .add("changes", changes)
+                .add("lastChange", page.lastChange())
+                .add("hasMore", page.hasMore())
+                .build();
+    }
+
+    /**
+     * A room change, the same object as the WebSocket's stream frame for it: {@code {type: message | edited |
+     * deleted, room, change, message}} or {@code {type: presence, room, user, state: join | leave, change}}.
+     */
+    static JsonObjectBuilder change(ChatEvent.RoomChange change) {
+        if (change instanceof ChatEvent.MessagePosted e) {
+            return messageChange("message", e.message());
+        } else if (change instanceof ChatEvent.MessageEdited e) {
+            return messageChange("edited", e.message());
+        } else if (change instanceof ChatEvent.MessageDeleted e) {
+            return messageChange("deleted", e.message());
+        } else if (change instanceof ChatEvent.MemberJoined e) {
+            return memberChange(e.room(), e.user(), "join", e.change());
+        } else if (change instanceof ChatEvent.MemberLeft e) {
+            return memberChange(e.room(), e.user(), "leave", e.change());
+        }
+        throw new IllegalArgumentException("unknown change " + change.getClass().getName());
+    }
+
+    private static JsonObjectBuilder messageChange(String type, Message m) {
+        return JSON.createObjectBuilder()
+                .add("type", type)
+                .add("room", m.room())
+                .add("change", m.change())
+                .add("message", message(m));
+    }
+
+    private static JsonObjectBuilder memberChange(String room, User user, String state, long change) {
+        return JSON.createObjectBuilder()
+                .add("type", "presence")
+                .add("room", room)
+                .add("user", user(user))
+                .add("state", state)
+                .add("change", change);
     }
 
     static JsonObjectBuilder room(Room room) {

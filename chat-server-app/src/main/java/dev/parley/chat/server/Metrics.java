@@ -16,6 +16,7 @@ final class Metrics {
     private final Clock clock;
     private final long startMillis;
     private final LongAdder messagesSent = new LongAdder();
+    private final LongAdder publishFailures = new LongAdder();
     private final ConcurrentMap<Integer, LongAdder> requestsByStatus = new ConcurrentHashMap<>();
     private final ConcurrentMap<String, LongAdder> errorsByCode = new ConcurrentHashMap<>();
     private final long[] bucketSecond = new long[RATE_SECONDS];
@@ -37,6 +38,11 @@ final class Metrics {
             }
             bucketCount[i]++;
         }
+    }
+
+    /** A fan-out publish threw (the change it carried was committed all the same). */
+    void publishFailed() {
+        publishFailures.increment();
     }
 
     void request(int status) {
@@ -80,6 +86,8 @@ final class Metrics {
         header(out, "parley_messages_sent_per_second", "gauge",
                 "Messages sent per second, averaged over the last minute.");
         out.append("parley_messages_sent_per_second ").append(format(messagesPerSecond())).append('\n');
+        counter(out, "parley_fanout_publish_failures_total", "Live events the fan-out failed to publish; the changes"
+                + " were stored, and subscribers catch up from the store.", publishFailures.sum());
         header(out, "parley_http_requests_total", "counter", "HTTP requests answered, by status code.");
         new TreeMap<>(requestsByStatus).forEach((status, n) -> out.append("parley_http_requests_total{status=\"")
                 .append(status).append("\"} ").append(n.sum()).append('\n'));

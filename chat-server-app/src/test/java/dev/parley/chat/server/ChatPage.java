@@ -17,6 +17,8 @@ import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chromium.ChromiumNetworkConditions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.support.ui.WebDriverWait;
@@ -246,6 +248,44 @@ final class ChatPage implements AutoCloseable {
             }
         }
         throw new org.openqa.selenium.NoSuchElementException("no message " + text);
+    }
+
+    /** Edits one's own message through its hover action: the editor, the new text, Enter. */
+    void edit(String text, String newText) {
+        WebElement row = row(text);
+        new Actions(driver).moveToElement(row).perform();
+        row.findElement(By.cssSelector("button.edit")).click();
+        WebElement editor = driver.findElement(By.cssSelector("textarea.edit-box"));
+        editor.sendKeys(Keys.chord(Keys.CONTROL, "a"), newText, Keys.ENTER);
+    }
+
+    /** Deletes one's own message through its hover action and the confirmation. */
+    void delete(String text) {
+        WebElement row = row(text);
+        new Actions(driver).moveToElement(row).perform();
+        row.findElement(By.cssSelector("button.delete")).click();
+        driver.findElement(By.cssSelector("button.confirm-delete")).click();
+    }
+
+    /** Cuts the browser off the network (the page sees {@code offline}); {@link #goOnline()} undoes it. */
+    void goOffline() {
+        ChromiumNetworkConditions offline = new ChromiumNetworkConditions();
+        offline.setOffline(true);
+        driver.setNetworkConditions(offline);
+        await("the page to notice it is offline", () -> !connectionState().equals("live"));
+    }
+
+    void goOnline() {
+        driver.deleteNetworkConditions();
+    }
+
+    /** Marks the current document, so that {@link #sameDocument()} tells whether the page was reloaded since. */
+    void markDocument() {
+        js("window.__parleyTestMark = true;");
+    }
+
+    boolean sameDocument() {
+        return Boolean.TRUE.equals(js("return window.__parleyTestMark === true;"));
     }
 
     Object js(String script, Object... args) {

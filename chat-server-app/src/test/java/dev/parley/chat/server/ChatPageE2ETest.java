@@ -26,8 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chromium.ChromiumNetworkConditions;
-import org.openqa.selenium.interactions.Actions;
 
 /**
  * The chat page end to end: a real server (SQLite in a temporary folder, ephemeral port) and headless Chromium
@@ -252,10 +250,7 @@ class ChatPageE2ETest {
             ben.awaitMessage("before the restart");
 
             // eric's browser loses the network; carl writes meanwhile, dana sees it live
-            ChromiumNetworkConditions offline = new ChromiumNetworkConditions();
-            offline.setOffline(true);
-            ben.driver.setNetworkConditions(offline);
-            ben.await("eric to notice he is offline", () -> !ben.connectionState().equals("live"));
+            ben.goOffline();
             for (int i = 1; i <= 3; i++) {
                 assertThat(rest.post("/api/messages", carl, json("room", "harbor", "body", "while eric was away " + i))
                         .status()).isEqualTo(201);
@@ -276,7 +271,7 @@ class ChatPageE2ETest {
             rest = new TestClient(server.uri());
             assertThat(rest.post("/api/messages", carl, json("room", "harbor", "body", "right after the restart"))
                     .status()).isEqualTo(201);
-            ben.driver.deleteNetworkConditions();
+            ben.goOnline();
 
             List<String> expected = List.of("before the restart", "while eric was away 1", "while eric was away 2",
                     "while eric was away 3", "eric wrote this offline", "dana wrote this during the outage",
@@ -345,25 +340,138 @@ class ChatPageE2ETest {
             assertThat(wes.driver.findElements(By.cssSelector("#messages .msg-actions"))).as("no actions on others'")
                     .isEmpty();
 
-            WebElement row = vic.row("this has a tpyo");
-            new Actions(vic.driver).moveToElement(row).perform();
-            row.findElement(By.cssSelector("button.edit")).click();
-            WebElement editor = vic.driver.findElement(By.cssSelector("textarea.edit-box"));
-            editor.sendKeys(Keys.chord(Keys.CONTROL, "a"), "this had a typo", Keys.ENTER);
+            vic.edit("this has a tpyo", "this had a typo");
             wes.awaitMessage("this had a typo");
             wes.await("the edited mark", () -> wes.messages().stream()
                     .anyMatch(m -> m.text().equals("this had a typo") && m.edited()));
             assertThat(wes.confirmedTexts()).doesNotContain("this has a tpyo");
 
-            WebElement doomed = vic.row("this will go away");
-            new Actions(vic.driver).moveToElement(doomed).perform();
-            doomed.findElement(By.cssSelector("button.delete")).click();
-            vic.driver.findElement(By.cssSelector("button.confirm-delete")).click();
+            vic.delete("this will go away");
             for (ChatPage page : List.of(vic, wes)) {
                 page.await("the deletion", () -> page.messages().stream().anyMatch(Shown::deleted)
                         && !page.confirmedTexts().contains("this will go away"));
                 assertOrderedWithoutDuplicates(page);
             }
+        }
+    }
+
+    /** The page's resume position in a room (its last change seen), or null if it has none. */
+    private static Long lastChange(ChatPage page, String room) {
+        Object change = page.js("var r = window.parley.state.rooms[arguments[0]]; return r ? r.lastChange : null;",
+                room);
+        return change == null ? null : ((Number) change).longValue();
+    }
+
+    private void awaitPositionOfRoom(ChatPage page, String token, String room) {
+        page.await(page.label + "'s position in " + room + " to reach the room's newest change",
+                () -> java.util.Objects.equals(lastChange(page, room), rest.changesPosition(token, room)));
+    }
+
+    @Test
+    void aPageThatWasOfflineShowsTheEditsDeletionsAndEditedNewMessagesOfMeanwhileWithoutAReload()
+            throws IOException {
+        try (ChatPage fay = ChatPage.open("fay", uri()); ChatPage gil = ChatPage.open("gil", uri())) {
+            fay.register("fay");
+            fay.createRoom("meanwhile", false);
+            gil.register("gil");
+            gil.openRoom("meanwhile");
+            gil.send("the meeting is at 3");
+            gil.send("bring snacks");
+            gil.send("see you there");
+            fay.awaitMessage("see you there");
+            String token = tokenOf(fay);
+            awaitPositionOfRoom(fay, token, "meanwhile");
+            fay.markDocument();
+
+            fay.goOffline();
+            gil.edit("the meeting is at 3", "the meeting is at 4");
+            gil.delete("bring snacks");
+            gil.send("one more thing");
+            gil.awaitMessage("one more thing");
+            gil.edit("one more thing", "one more thing: the room changed");
+            // (a deleted message shows no text)
+            List<String> now = List.of("the meeting is at 4", "", "see you there", "one more thing: the room changed");
+            gil.await("gil's own changes", () -> gil.confirmedTexts().equals(now));
+            gil.await("the changes to be stored", () -> history(token, "meanwhile").stream()
+                    .map(m -> m.getString("body")).collect(Collectors.toList()).equals(now));
+
+            fay.goOnline();
+            fay.awaitLive();
+            fay.await("the edits and the deletion", () -> fay.confirmedTexts().equals(now));
+            List<Shown> shown = fay.messages();
+            assertThat(shown).extracting(Shown::seq).containsExactly(1L, 2L, 3L, 4L);
+            assertThat(shown).extracting(Shown::edited).containsExactly(true, false, false, true);
+            assertThat(shown.get(1).deleted()).isTrue();
+            assertThat(fay.sameDocument()).as("no reload").isTrue();
+            assertOrderedWithoutDuplicates(fay);
+            awaitPositionOfRoom(fay, token, "meanwhile");
+        }
+    }
+
+    @Test
+    void aPositionTheServerCannotContinueMakesThePageReloadTheRoomAndFollowItLiveAgain() throws IOException {
+        String ivo = rest.signUp("ivo");
+        try (ChatPage hana = ChatPage.open("hana", uri())) {
+            hana.register("hana");
+            hana.createRoom("lost-place", false);
+            assertThat(rest.post("/api/rooms/lost-place/join", ivo, null).status()).isEqualTo(200);
+            rest.post("/api/messages", ivo, json("room", "lost-place", "body", "before"));
+            hana.awaitMessage("before");
+            String token = tokenOf(hana);
+            awaitPositionOfRoom(hana, token, "lost-place");
+            hana.markDocument();
+
+            // a position beyond the room's end (as after the server's database was replaced): the server answers the
+            // page's resume with resync_required, and replays nothing
+            hana.goOffline();
+            hana.js("window.parley.state.rooms['lost-place'].lastChange = 1000000;");
+            rest.post("/api/messages", ivo, json("room", "lost-place", "body", "while the page was away"));
+            hana.goOnline();
+            hana.awaitLive();
+            hana.awaitMessage("while the page was away"); // from the reloaded history
+            awaitPositionOfRoom(hana, token, "lost-place");
+            rest.post("/api/messages", ivo, json("room", "lost-place", "body", "and live again"));
+            hana.awaitMessage("and live again");
+            assertThat(hana.confirmedTexts()).containsExactly("before", "while the page was away", "and live again");
+            assertThat(hana.sameDocument()).as("no reload").isTrue();
+            assertOrderedWithoutDuplicates(hana);
+        }
+    }
+
+    @Test
+    void theResumePositionMovesOnlyWithStreamFramesAndNeverPastAReplayThatHasNotArrived() throws IOException {
+        try (ChatPage kim = ChatPage.open("kim", uri())) {
+            kim.register("kim");
+            // frames handed to the page's client directly, for a room of its own making (one script, so that no
+            // rooms refresh removes it meanwhile); each step reports the room's resume position
+            Object positions = kim.js(String.join("\n",
+                    "var c = window.parley, out = [];",
+                    "c.state.rooms.sandbox = {name: 'sandbox', type: 'public', member: true, lastSeq: 10,",
+                    "  lastReadSeq: 10, unread: 0, subscribed: true, lastChange: null, replay: null};",
+                    "function msg(seq, change) { return {id: 900 + seq, room: 'sandbox', seq: seq, change: change,",
+                    "  sender: 'lee', body: 'm' + seq, createdAt: '2030-01-01T00:00:00Z'}; }",
+                    "function step(frame) { c.handle(frame); out.push(c.state.rooms.sandbox.lastChange); }",
+                    // a first subscription resumes after seq 5: messages 6..10 are replayed, in seq order
+                    "c.refs.set('t1', {kind: 'resume', room: 'sandbox', afterSeq: 5});",
+                    "step({type: 'subscribed', room: 'sandbox', lastSeq: 10, lastChange: 15, online: [], ref: 't1'});",
+                    "step({type: 'edited', room: 'sandbox', change: 13, message: msg(7, 13)});",
+                    "step({type: 'message', room: 'sandbox', change: 9, message: msg(8, 9)});",
+                    "step({type: 'message', room: 'sandbox', change: 14, message: msg(10, 14)});",
+                    // live: stream frames move it, replies and presence online/offline do not
+                    "step({type: 'presence', room: 'sandbox', user: {id: 5, username: 'lee'}, state: 'join',",
+                    "  change: 16});",
+                    "step({type: 'edited', message: msg(9, 20), ref: 'r1'});",
+                    "step({type: 'ack', clientMsgId: 'x', message: msg(11, 21), ref: 'r2'});",
+                    "step({type: 'presence', room: 'sandbox', user: {id: 5, username: 'lee'}, state: 'online'});",
+                    "step({type: 'message', room: 'sandbox', change: 17, message: msg(12, 17)});",
+                    // a later resume after change 17 replays 18..19 in change order: each one is a safe position
+                    "c.refs.set('t2', {kind: 'resume', room: 'sandbox', afterChange: 17});",
+                    "step({type: 'subscribed', room: 'sandbox', lastSeq: 12, lastChange: 19, online: [], ref: 't2'});",
+                    "step({type: 'deleted', room: 'sandbox', change: 18, message: msg(12, 18)});",
+                    "delete c.state.rooms.sandbox;",
+                    "return out;"));
+            assertThat(positions).isEqualTo(java.util.Arrays.asList(null, null, null, 15L, 16L, 16L, 16L, 16L, 17L,
+                    17L, 18L));
         }
     }
 

@@ -277,6 +277,133 @@ class RestApiTest {
         assertProblem(client.get("/api/messages?room=nowhere", alice), 404, "room_not_found");
     }
 
+    // ---- the change stream -------------------------------------------------------------------------------------
+
+    private static JsonObject messageOf(Reply reply) {
+        assertThat(reply.status()).as(reply.toString()).isBetween(200, 201);
+        return reply.json().getJsonObject("message");
+    }
+
+    private static JsonObject messageChange(String type, JsonObject message) {
+        return TestClient.JSON.createObjectBuilder().add("type", type).add("room", message.getString("room"))
+                .add("change", message.getJsonNumber("change").longValue()).add("message", message).build();
+    }
+
+    /** What a room's change feed must return after {@code position}. */
+    record Changes(long position, List<JsonObject> expected) {
+    }
+
+    /**
+     * In a new public room of alice's with two of bob's messages: alice reads the position; then bob posts a third
+     * message, edits the first, deletes the second, and {@code joiner} joins. The expected changes are built from
+     * the REST responses and the joiner's account, so they are the exact objects the feed must return.
+     */
+    private static Changes fourChangesIn(String room, String joiner) {
+        assertThat(client.post("/api/rooms", alice, json("name", room)).status()).isEqualTo(201);
+        assertThat(client.post("/api/rooms/" + room + "/join", bob, null).status()).isEqualTo(200);
+        JsonObject first = messageOf(client.post("/api/messages", bob, json("room", room, "body", "first")));
+        JsonObject second = messageOf(client.post("/api/messages", bob, json("room", room, "body", "second")));
+        String joinerToken = client.signUp(joiner);
+
+        long position = client.changesPosition(alice, room);
+        JsonObject third = messageOf(client.post("/api/messages", bob, json("room", room, "body", "third")));
+        JsonObject edited = messageOf(client.patch("/api/messages/" + first.getJsonNumber("id"), bob,
+                json("body", "first, edited")));
+        JsonObject deleted = messageOf(client.delete("/api/messages/" + second.getJsonNumber("id"), bob));
+        assertThat(client.post("/api/rooms/" + room + "/join", joinerToken, null).status()).isEqualTo(200);
+        long joinerId = client.get("/api/rooms/" + room + "/members", alice).json().getJsonArray("members")
+                .getValuesAs(JsonObject.class).stream().filter(m -> m.getString("username").equals(joiner))
+                .findFirst().orElseThrow().getJsonNumber("id").longValue();
+        JsonObject joined = TestClient.JSON.createObjectBuilder().add("type", "presence").add("room", room)
+                .add("user", TestClient.JSON.createObjectBuilder().add("id", joinerId).add("username", joiner))
+                .add("state", "join").add("change", position + 4).build();
+        return new Changes(position, List.of(messageChange("message", third), messageChange("edited", edited),
+                messageChange("deleted", deleted), joined));
+    }
+
+    private static List<Long> changeNumbers(List<JsonObject> changes) {
+        return changes.stream().map(c -> c.getJsonNumber("change").longValue()).collect(Collectors.toList());
+    }
+
+    @Test
+    void theChangesFeedReturnsEveryPostEditDeletionAndJoinAfterAPositionInChangeOrder() {
+        Changes stream = fourChangesIn("stream", "cleo");
+        long p = stream.position();
+        Reply reply = client.get("/api/rooms/stream/changes?after=" + p, alice);
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        assertThat(reply.contentType()).startsWith("application/json");
+        List<JsonObject> changes = reply.json().getJsonArray("changes").getValuesAs(JsonObject.class);
+        assertThat(changeNumbers(changes)).containsExactly(p + 1, p + 2, p + 3, p + 4);
+        assertThat(changes).containsExactlyElementsOf(stream.expected());
+        assertThat(reply.json().getJsonNumber("lastChange").longValue()).isEqualTo(p + 4);
+        assertThat(reply.json().getBoolean("hasMore")).isFalse();
+
+        // the message objects are the ones of the send, edit and delete responses, each with its own change
+        JsonObject third = changes.get(0).getJsonObject("message");
+        assertThat(third.getString("body")).isEqualTo("third");
+        assertThat(third.getJsonNumber("seq").longValue()).isEqualTo(3);
+        JsonObject edited = changes.get(1).getJsonObject("message");
+        assertThat(edited.getString("body")).isEqualTo("first, edited");
+        assertThat(edited.getJsonNumber("seq").longValue()).isEqualTo(1);
+        assertThat(edited.getString("editedAt")).isNotBlank();
+        JsonObject deleted = changes.get(2).getJsonObject("message");
+        assertThat(deleted.getJsonNumber("seq").longValue()).isEqualTo(2);
+        assertThat(deleted.getBoolean("deleted")).isTrue();
+        assertThat(deleted.getString("body")).isEmpty();
+        // history shows each message in its current state, with the change that produced it
+        JsonObject history = client.get("/api/messages?room=stream", alice).json();
+        assertThat(history.getJsonArray("messages").getValuesAs(JsonObject.class))
+                .containsExactly(edited, deleted, third);
+    }
+
+    @Test
+    void theChangesFeedPagesOneChangeAtATimeWithLimitOne() {
+        Changes stream = fourChangesIn("stream-paged", "dora");
+        long after = stream.position();
+        for (int i = 0; i < 4; i++) {
+            JsonObject page = client.get("/api/rooms/stream-paged/changes?after=" + after + "&limit=1", alice).json();
+            assertThat(page.getJsonArray("changes").getValuesAs(JsonObject.class)).as("page " + i)
+                    .containsExactly(stream.expected().get(i));
+            assertThat(page.getJsonNumber("lastChange").longValue()).as("page " + i).isEqualTo(after + 1);
+            assertThat(page.getBoolean("hasMore")).as("page " + i).isEqualTo(i < 3);
+            after = page.getJsonNumber("lastChange").longValue();
+        }
+        JsonObject end = client.get("/api/rooms/stream-paged/changes?after=" + after + "&limit=1", alice).json();
+        assertThat(end.getJsonArray("changes")).isEmpty();
+        assertThat(end.getJsonNumber("lastChange").longValue()).isEqualTo(after);
+        assertThat(end.getBoolean("hasMore")).isFalse();
+    }
+
+    @Test
+    void aPositionBeyondTheRoomsNewestChangeIsAConflictThatAsksForAResync() {
+        assertThat(client.post("/api/rooms", alice, json("name", "short-stream")).status()).isEqualTo(201);
+        long newest = client.changesPosition(alice, "short-stream");
+        assertThat(client.get("/api/rooms/short-stream/changes?after=" + newest, alice).status()).isEqualTo(200);
+        assertProblem(client.get("/api/rooms/short-stream/changes?after=" + (newest + 1), alice), 409,
+                "resync_required");
+        assertProblem(client.get("/api/rooms/short-stream/changes?after=" + Long.MAX_VALUE, alice), 409,
+                "resync_required");
+    }
+
+    @Test
+    void changesParametersAreCheckedStrictlyAndOnlyVisibleRoomsAreRead() {
+        assertThat(client.post("/api/rooms", alice, json("name", "strict-stream")).status()).isEqualTo(201);
+        for (String query : List.of("", "?after=", "?after=abc", "?after=-1", "?after=1.5", "?after=1e3",
+                "?after=99999999999999999999", "?after=0&limit=0", "?after=0&limit=-5", "?after=0&limit=x",
+                "?after=0&limit=201", "?after=0&limit=99999999999")) {
+            assertProblem(client.get("/api/rooms/strict-stream/changes" + query, alice), 400, "invalid_argument");
+        }
+        assertThat(client.get("/api/rooms/strict-stream/changes?after=0&limit=200", alice).status()).isEqualTo(200);
+        // a public room is readable without being a member; a private one is invisible to others
+        assertThat(client.get("/api/rooms/strict-stream/changes?after=0", bob).status()).isEqualTo(200);
+        assertThat(client.post("/api/rooms", alice, json("name", "hidden-stream", "private", true)).status())
+                .isEqualTo(201);
+        assertThat(client.get("/api/rooms/hidden-stream/changes?after=0", alice).status()).isEqualTo(200);
+        assertProblem(client.get("/api/rooms/hidden-stream/changes?after=0", bob), 404, "room_not_found");
+        assertProblem(client.get("/api/rooms/no-such-stream/changes?after=0", alice), 404, "room_not_found");
+        assertProblem(client.get("/api/rooms/strict-stream/changes?after=0", null), 401, "invalid_token");
+    }
+
     private static List<Long> seqs(JsonObject page) {
         return page.getJsonArray("messages").getValuesAs(JsonObject.class).stream()
                 .map(m -> m.getJsonNumber("seq").longValue()).collect(Collectors.toList());

@@ -145,6 +145,22 @@ final class TestClient {
         return login(username);
     }
 
+    /** The room's newest change as a client finds it: the changes feed read from the start to its end. */
+    long changesPosition(String token, String room) {
+        long after = 0;
+        for (;;) {
+            Reply page = get("/api/rooms/" + java.net.URLEncoder.encode(room, java.nio.charset.StandardCharsets.UTF_8)
+                    + "/changes?after=" + after + "&limit=200", token);
+            if (page.status() != 200) {
+                throw new AssertionError("changes of " + room + ": " + page);
+            }
+            after = page.json().getJsonNumber("lastChange").longValue();
+            if (!page.json().getBoolean("hasMore")) {
+                return after;
+            }
+        }
+    }
+
     String login(String username) {
         Reply r = post("/api/login", null, json("username", username, "password", "correct horse battery"));
         if (r.status() != 200) {

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /** A JDK WebSocket client that queues received frames as JSON objects. */
 final class TestSocket implements AutoCloseable {
@@ -53,6 +54,16 @@ final class TestSocket implements AutoCloseable {
 
     /** Waits for the next frame of this type, skipping others (presence, typing, unread...). */
     JsonObject await(String type) throws InterruptedException {
+        return await(type + " frame", f -> type.equals(f.getString("type", null)), !type.equals("error"));
+    }
+
+    /** Waits for the next stream frame (a room change: a frame with a top-level {@code change}), skipping others. */
+    JsonObject awaitStreamFrame() throws InterruptedException {
+        return await("stream frame", f -> f.containsKey("change"), true);
+    }
+
+    private JsonObject await(String what, Predicate<JsonObject> wanted, boolean failOnError)
+            throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         List<String> skipped = new ArrayList<>();
         while (System.nanoTime() < deadline) {
@@ -60,15 +71,15 @@ final class TestSocket implements AutoCloseable {
             if (f == null) {
                 continue;
             }
-            if (type.equals(f.getString("type", null))) {
+            if (wanted.test(f)) {
                 return f;
             }
-            if ("error".equals(f.getString("type", null)) && !type.equals("error")) {
-                throw new AssertionError("error frame while waiting for " + type + ": " + f);
+            if (failOnError && "error".equals(f.getString("type", null))) {
+                throw new AssertionError("error frame while waiting for " + what + ": " + f);
             }
             skipped.add(f.toString());
         }
-        throw new AssertionError("no " + type + " frame within 10 s; skipped " + skipped);
+        throw new AssertionError("no " + what + " within 10 s; skipped " + skipped);
     }
 
     /** The close code the server sent, waiting up to 10 s. */

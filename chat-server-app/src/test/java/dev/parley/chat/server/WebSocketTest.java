@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import jakarta.json.JsonObject;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -71,6 +73,39 @@ class WebSocketTest {
             assertThat(posted.status()).isEqualTo(201);
             JsonObject live = d.await("message").getJsonObject("message");
             assertThat(live).isEqualTo(posted.json().getJsonObject("message"));
+        }
+    }
+
+    @Test
+    void theRestChangesFeedReturnsTheSameObjectsAsTheSocketsStreamFrames() throws Exception {
+        String hal = client.signUp("hal");
+        String ivy = client.signUp("ivy");
+        String jay = client.signUp("jay");
+        assertThat(client.post("/api/rooms", hal, json("name", "mirror")).status()).isEqualTo(201);
+        assertThat(client.post("/api/rooms/mirror/join", ivy, null).status()).isEqualTo(200);
+        long first = client.post("/api/messages", ivy, json("room", "mirror", "body", "one")).json()
+                .getJsonObject("message").getJsonNumber("id").longValue();
+        long second = client.post("/api/messages", ivy, json("room", "mirror", "body", "two")).json()
+                .getJsonObject("message").getJsonNumber("id").longValue();
+        try (TestSocket h = TestSocket.authenticated(server.uri(), hal)) {
+            h.send(json("type", "join", "room", "mirror"));
+            long position = h.await("subscribed").getJsonNumber("lastChange").longValue();
+
+            client.post("/api/messages", ivy, json("room", "mirror", "body", "three"));
+            client.patch("/api/messages/" + first, ivy, json("body", "one, edited"));
+            client.delete("/api/messages/" + second, ivy);
+            client.post("/api/rooms/mirror/join", jay, null);
+            client.post("/api/rooms/mirror/leave", jay, null);
+            List<JsonObject> streamed = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                streamed.add(h.awaitStreamFrame());
+            }
+
+            JsonObject page = client.get("/api/rooms/mirror/changes?after=" + position, hal).json();
+            assertThat(page.getJsonArray("changes").getValuesAs(JsonObject.class)).isEqualTo(streamed);
+            assertThat(streamed).extracting(f -> f.getString("type"))
+                    .containsExactly("message", "edited", "deleted", "presence", "presence");
+            assertThat(page.getJsonNumber("lastChange").longValue()).isEqualTo(position + 5);
         }
     }
 

@@ -73,7 +73,7 @@ export class ChatClient {
       authNotice: null,            // why the login screen is shown again
       conn: 'offline',             // offline | connecting | live | reconnecting | no-network
       retryAt: 0,                  // when the next connection attempt starts (ms since epoch)
-      rooms: {},                   // name -> RoomSummary (+ subscribed)
+      rooms: {},                   // name -> RoomSummary (+ subscribed, lastChange, replay: see subscribed())
       roomsLoaded: false,
       views: {},                   // name -> the loaded part of a room (see view())
       dmNames: {},                 // direct room name -> the other user's name
@@ -233,7 +233,7 @@ export class ChatClient {
       seen.add(summary.name);
       const local = known[summary.name];
       if (!local) {
-        known[summary.name] = { ...summary, subscribed: false };
+        known[summary.name] = { ...summary, subscribed: false, lastChange: null, replay: null };
       } else {
         local.type = summary.type;
         local.member = summary.member;
@@ -306,6 +306,8 @@ export class ChatClient {
     if (room) {
       room.member = false;
       room.subscribed = false;
+      room.lastChange = null; // a later membership starts from its own position
+      room.replay = null;
       room.unread = 0;
       if (room.type !== 'public') delete this.state.rooms[name];
     }
@@ -366,10 +368,12 @@ export class ChatClient {
       const page = await this.api('GET', '/api/messages?room=' + encodeURIComponent(name) + '&limit=' + PAGE);
       if (this.state.views[name] !== view) return;
       view.messages = [];
-      for (const m of page.messages) this.insert(view, m);
-      for (const m of view.buffer) this.insert(view, m);
-      view.buffer = [];
       view.hasOlder = page.hasMore;
+      for (const m of page.messages) this.insert(view, m);
+      for (const m of view.buffer) {
+        if (this.shows(view, m.seq)) this.insert(view, m);
+      }
+      view.buffer = [];
       view.loaded = true;
       this.scheduleRead(name);
     } catch (e) {
@@ -452,15 +456,20 @@ export class ChatClient {
       }
     }
     if (lo < list.length && list[lo].seq === message.seq) {
-      const old = list[lo];
-      // an edit or delete may arrive before an older copy (replay): keep the newest state
-      if (!old.deleted && (message.deleted || (message.editedAt || '') >= (old.editedAt || ''))) {
-        list[lo] = message;
-      }
+      // the same message again (its ack and its event, a replay, an edit): keep its newest state
+      if (message.change > list[lo].change) list[lo] = message;
       return false;
     }
     list.splice(lo, 0, message);
     return true;
+  }
+
+  /**
+   * Whether a message belongs among the loaded ones: not above the loaded pages while older ones are still to be
+   * paged in (a change to such a message shows when its page is loaded, in its current state).
+   */
+  shows(view, seq) {
+    return !view.hasOlder || view.messages.length === 0 || seq >= view.messages[0].seq;
   }
 
   /** The newest loaded seq that every older loaded message leads up to without a gap. */
@@ -566,8 +575,11 @@ export class ChatClient {
     this.frame({ type: 'typing', room: name });
   }
 
-  /** A message from the socket (live, replayed or acknowledged). */
-  received(message) {
+  /**
+   * A message from the socket, posted, edited or deleted (live, replayed or a reply): added, or updated by id if it
+   * is already shown. `posted` is false for edits and deletions.
+   */
+  received(message, posted = true) {
     const name = message.room;
     const room = this.state.rooms[name];
     const me = this.me;
@@ -583,10 +595,10 @@ export class ChatClient {
     }
     const view = this.state.views[name];
     if (view) {
-      delete view.typing[message.sender];
+      if (posted) delete view.typing[message.sender];
       if (view.loading) {
         view.buffer.push(message);
-      } else if (view.loaded) {
+      } else if (view.loaded && this.shows(view, message.seq)) {
         const before = this.contiguousSeq(view);
         this.insert(view, message);
         if (view.messages.length && message.seq > before + 1 && before > 0 && this.contiguousSeq(view) === before) {
@@ -595,15 +607,6 @@ export class ChatClient {
       }
     }
     if (this.state.current === name) this.scheduleRead(name);
-  }
-
-  /** An `edited` or `deleted` message: update it where it is loaded. */
-  changed(message) {
-    const view = this.state.views[message.room];
-    if (view && view.loaded) {
-      const i = view.messages.findIndex((m) => m.id === message.id);
-      if (i >= 0) view.messages[i] = message;
-    }
   }
 
   // ---- the socket ------------------------------------------------------------------------------------------
@@ -734,14 +737,87 @@ export class ChatClient {
     return this.raw(frame);
   }
 
+  /**
+   * Follows a member room on this socket. Once the room's change position is known, `resume` replays every change
+   * since it (messages posted, edited and deleted, joins and leaves), so nothing is missed however long the page was
+   * away. Before that (the first subscription of the page), it resumes after the messages it has.
+   */
   subscribe(name) {
     const room = this.state.rooms[name];
     if (!room || !room.member) return;
-    const view = this.state.views[name];
-    // a loaded view resumes after its last message, so nothing is missed; otherwise only counts matter
-    const afterSeq = view && view.loaded ? this.contiguousSeq(view) : room.lastSeq;
+    const frame = { type: 'resume', room: name };
+    if (room.lastChange !== null) {
+      frame.afterChange = room.lastChange;
+    } else {
+      const view = this.state.views[name];
+      // a loaded view resumes after its last message, so nothing is missed; otherwise only counts matter
+      frame.afterSeq = view && view.loaded ? this.contiguousSeq(view) : room.lastSeq;
+    }
     room.subscribed = true;
-    this.frame({ type: 'resume', room: name, afterSeq }, { kind: 'resume', room: name });
+    room.replay = null;
+    this.frame(frame, { kind: 'resume', room: name, afterChange: frame.afterChange, afterSeq: frame.afterSeq });
+  }
+
+  /**
+   * Starts a room over: the server cannot continue its stream from our position (`resync_required`: the position
+   * lies beyond the room's end, or the server could not keep the stream complete; or `replay_too_large`), and
+   * nothing is subscribed. Joins it live again; its `subscribed` reloads the latest history (see subscribed()).
+   */
+  restart(name) {
+    const room = this.state.rooms[name];
+    if (!room || !room.member) return;
+    room.lastChange = null;
+    room.replay = null;
+    room.subscribed = true;
+    this.frame({ type: 'join', room: name }, { kind: 'join', room: name, restart: true });
+  }
+
+  /**
+   * A subscription started at the position `frame.lastChange`, after replaying what was asked for. The room's
+   * resume position becomes that position only once the replay has arrived: were the socket to drop halfway
+   * through, resuming from the end of the replay would skip the rest of it. A replay after a change advances the
+   * position frame by frame (see advance()); one after a seq is waited for.
+   */
+  subscribed(frame, about) {
+    const name = frame.room;
+    const view = this.state.views[name];
+    if (view) view.online = frame.online || [];
+    const room = this.state.rooms[name];
+    if (room && typeof frame.lastChange === 'number') {
+      const resumed = !!about && about.kind === 'resume';
+      room.replay = null;
+      if (resumed && about.afterSeq !== undefined && about.afterSeq < frame.lastSeq) {
+        room.replay = { change: frame.lastChange, seq: frame.lastSeq };
+      } else if (!resumed || about.afterChange === undefined || about.afterChange >= frame.lastChange) {
+        room.lastChange = frame.lastChange; // nothing replayed
+      }
+    }
+    if (about && about.restart) {
+      if (view) this.loadLatest(name); // live messages arriving meanwhile are kept (view.buffer)
+      this.membersChanged(name);
+      this.refreshRooms().catch(() => {});
+    }
+  }
+
+  /**
+   * Moves a room's resume position past a stream frame (`message`, `edited`, `deleted`, `presence` join/leave):
+   * never past a reply, which carries a `ref` and no top-level `change` (docs/protocol.md, "Change numbers").
+   */
+  advance(frame) {
+    const room = this.state.rooms[frame.room];
+    if (!room || frame.ref !== undefined || typeof frame.change !== 'number') return;
+    const replay = room.replay;
+    if (replay) {
+      // a replay after a seq comes in seq order, not in change order, and holds messages only: the position is
+      // known once its last message has arrived, or a live frame (a newer message, or a join or leave) follows it
+      const seq = frame.message ? frame.message.seq : Infinity;
+      if (seq < replay.seq) return;
+      room.replay = null;
+      room.lastChange = seq === replay.seq ? replay.change : Math.max(replay.change, frame.change);
+      return;
+    }
+    // a replay after a change, and the live stream, come in change order: each frame is a safe position
+    room.lastChange = Math.max(room.lastChange || 0, frame.change);
   }
 
   async ready() {
@@ -782,13 +858,12 @@ export class ChatClient {
       case 'ready':
         this.ready();
         break;
-      case 'subscribed': {
-        const view = this.state.views[frame.room];
-        if (view) view.online = frame.online || [];
+      case 'subscribed':
+        this.subscribed(frame, about);
         break;
-      }
       case 'message':
         this.received(frame.message);
+        this.advance(frame);
         break;
       case 'ack':
         this.confirm(frame.clientMsgId);
@@ -796,10 +871,12 @@ export class ChatClient {
         break;
       case 'edited':
       case 'deleted':
-        this.changed(frame.message);
+        this.received(frame.message, false);
+        this.advance(frame);
         break;
       case 'presence':
         this.presence(frame);
+        this.advance(frame);
         break;
       case 'typing': {
         const view = this.state.views[frame.room];
@@ -857,24 +934,20 @@ export class ChatClient {
       }
       return;
     }
-    if (about && about.kind === 'resume') {
+    if (code === 'resync_required' && (frame.room || (about && about.room))) {
+      // with a ref it answers a resume; without, the server ended the room's stream
+      this.restart(frame.room || about.room);
+      return;
+    }
+    if (about && (about.kind === 'resume' || about.kind === 'join')) {
       const room = this.state.rooms[about.room];
       if (code === 'replay_too_large') {
-        // too much missed: start the view again from the newest page, then follow live
-        delete this.state.views[about.room];
-        if (room) room.lastSeq = Math.max(room.lastSeq, 0);
-        this.refreshRooms().then(() => {
-          if (this.state.rooms[about.room]) {
-            this.state.rooms[about.room].subscribed = false;
-            this.subscribe(about.room);
-            if (this.state.current === about.room) this.open(about.room);
-          }
-        }).catch(() => {});
+        this.restart(about.room); // too much missed: the newest page, then live
       } else if (code === 'not_a_member' || code === 'room_not_found') {
         this.forgetRoom(about.room);
       } else if (code === 'rate_limited' && room) {
         room.subscribed = false;
-        setTimeout(() => this.subscribe(about.room), 1000);
+        setTimeout(() => (about.restart ? this.restart(about.room) : this.subscribe(about.room)), 1000);
       }
       return;
     }

@@ -13,6 +13,7 @@ import dev.parley.chat.core.spi.MessageStore;
 import dev.parley.chat.core.spi.NewMessage;
 import dev.parley.chat.core.spi.NewRoom;
 import dev.parley.chat.core.spi.RoomStore;
+import dev.parley.chat.testkit.ChangeStreamContract;
 import dev.parley.chat.testkit.ChatServiceContract;
 import dev.parley.chat.testkit.MessageStoreContract;
 import dev.parley.chat.testkit.RoomStoreContract;
@@ -38,6 +39,14 @@ class ListMessageStoreTest {
 
     @Nested
     class RoomsContract extends RoomStoreContract {
+        @Override
+        protected ChatStorage createStorage() {
+            return withListMessageStore();
+        }
+    }
+
+    @Nested
+    class ChangeStream extends ChangeStreamContract {
         @Override
         protected ChatStorage createStorage() {
             return withListMessageStore();

@@ -16,6 +16,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import dev.parley.chat.core.ChatEvent;
+import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.ChatService;
 import dev.parley.chat.core.ChatSettings;
 import dev.parley.chat.core.ErrorCode;
@@ -32,6 +33,7 @@ import dev.parley.chat.core.spi.Fanout;
 import dev.parley.chat.core.spi.MessageStore;
 import dev.parley.chat.core.spi.NewMessage;
 import dev.parley.chat.core.spi.PasswordHasher;
+import dev.parley.chat.core.spi.RoomStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -45,6 +47,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mockito.InOrder;
@@ -65,12 +69,16 @@ class DefaultChatServiceTest {
     }
 
     private ChatService service(ChatStorage storage, ChatSettings settings) {
-        when(hasher.hash(anyString())).thenAnswer(inv -> "h:" + inv.getArgument(0));
-        when(hasher.verify(anyString(), anyString()))
-                .thenAnswer(inv -> ("h:" + inv.getArgument(0)).equals(inv.getArgument(1)));
+        stubHasher();
         chat = ChatService.builder().storage(storage).passwordHasher(hasher).fanout(fanout).clock(clock)
                 .settings(settings).build();
         return chat;
+    }
+
+    private void stubHasher() {
+        when(hasher.hash(anyString())).thenAnswer(inv -> "h:" + inv.getArgument(0));
+        when(hasher.verify(anyString(), anyString()))
+                .thenAnswer(inv -> ("h:" + inv.getArgument(0)).equals(inv.getArgument(1)));
     }
 
     private static boolean isPosted(ChatEvent e) {
@@ -125,6 +133,35 @@ class DefaultChatServiceTest {
         ChatEvent got = seen.poll(5, TimeUnit.SECONDS);
         assertThat(got).isInstanceOfSatisfying(ChatEvent.MessagePosted.class,
                 e -> assertThat(e.message()).isEqualTo(sent));
+    }
+
+    @Test
+    void aLeaveCommittedBetweenTheMembershipCheckAndTheAttachRefusesTheSubscription() {
+        // The leave is run from inside the membership read that subscribe's access check makes, so it commits (and
+        // its MemberLeft is delivered to the room's existing feed) after the check passed and before the attach.
+        AtomicBoolean armed = new AtomicBoolean();
+        AtomicReference<Runnable> leave = new AtomicReference<>();
+        RoomStore rooms = mock(RoomStore.class, org.mockito.Mockito.withSettings().defaultAnswer(inv -> {
+            Object result = inv.getMethod().invoke(memory.rooms(), inv.getArguments());
+            if (inv.getMethod().getName().equals("findMembership") && armed.compareAndSet(true, false)) {
+                leave.get().run();
+            }
+            return result;
+        }));
+        stubHasher();
+        chat = ChatService.builder().storage(ChatStorage.of(memory.users(), memory.sessions(), rooms,
+                memory.messages())).passwordHasher(hasher).clock(clock).build();
+        User alice = chat.register("alice", "password-1");
+        User bob = chat.register("bob", "password-2");
+        chat.subscribe(bob, "general", StreamStart.live(), e -> { }); // the room's feed exists and is live
+        leave.set(() -> chat.leave(alice, "general"));
+        armed.set(true);
+
+        ChatException e = catchThrowableOfType(ChatException.class,
+                () -> chat.subscribe(alice, "general", StreamStart.live(), ev -> { }));
+
+        assertThat(e).isNotNull();
+        assertThat(e.code()).isEqualTo(ErrorCode.NOT_A_MEMBER);
     }
 
     @Test

@@ -182,7 +182,7 @@ final class RoomFeeds implements AutoCloseable {
 
     static ChatException resyncRequired(String room, String why) {
         return new ConflictException(ErrorCode.RESYNC_REQUIRED, "room " + room + ": " + why
-                + "; reload the room and subscribe again");
+                + "; subscribe again, then reload the room");
     }
 
     /** Makes the room's feed, if any, re-check its position against the store and catch up. */

@@ -3,22 +3,45 @@ package dev.parley.chat.store.jooq.internal;
 import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.ErrorCode;
 import dev.parley.chat.core.UnavailableException;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
+import java.time.Duration;
 
 /**
  * Maps database failures to Parley's errors. Messages never contain SQL or user data: the driver's exception (which
  * may) is kept only as the cause of an {@link UnavailableException}, for operators' logs.
+ *
+ * <p>A message says what is wrong in terms a client can act on: the database is unreachable, locked, or too busy,
+ * rather than which operation happened to meet the failure. Each such failure is also logged as one WARNING line
+ * without a stack trace, at most once per {@link #WARNING_INTERVAL}: an outage fails every request, and the log should
+ * say so once, not once per request.
  */
 final class Errors {
+    static final String UNREACHABLE = "the database is unreachable";
+    static final String LOCKED = "the database is locked by another connection or process";
+    static final String POOL_EXHAUSTED = "no database connection became free in time";
+    static final Duration WARNING_INTERVAL = Duration.ofSeconds(30);
+
     private static final String PG_UNIQUE_VIOLATION = "23505";
+    /** SQLSTATE class 08, connection exception: refused, broken, timed out. */
+    private static final String PG_CONNECTION_CLASS = "08";
+    /** 57P01-57P03: the server is shutting down, crashed or not yet accepting connections. */
+    private static final String PG_SERVER_GOING = "57P0";
+    private static final int SQLITE_BUSY = 5;
+    private static final int SQLITE_LOCKED = 6;
     private static final int SQLITE_CONSTRAINT = 19;
+    private static final RateLimitedLog WARNINGS =
+            new RateLimitedLog(System.getLogger("dev.parley.chat.store.jooq"), WARNING_INTERVAL);
 
     private Errors() {
     }
 
     /**
      * Translates a failure: {@link ChatException}s pass through, unique violations become
-     * {@link DuplicateKeyException}, everything else {@code STORAGE_UNAVAILABLE}.
+     * {@link DuplicateKeyException}, everything else {@code STORAGE_UNAVAILABLE} with {@link #reason}.
      */
     static RuntimeException translate(Throwable failure, String operation) {
         if (failure instanceof ChatException chat) {
@@ -27,11 +50,60 @@ final class Errors {
         if (isUniqueViolation(failure)) {
             return new DuplicateKeyException(failure);
         }
-        return unavailable("storage failed to " + operation, failure);
+        return unavailable(reason(failure, operation), failure);
+    }
+
+    /**
+     * What went wrong, for clients: one of the fixed phrases above when the failure is recognised, else
+     * "the database failed while trying to " + operation. Logs a recognised outage (rate-limited, see the class).
+     */
+    static String reason(Throwable failure, String operation) {
+        String reason = recognise(failure);
+        if (reason == null) {
+            return "the database failed while trying to " + operation;
+        }
+        WARNINGS.log(System.Logger.Level.WARNING, "Storage unavailable: " + reason + " (" + rootMessage(failure) + ")",
+                null);
+        return reason;
     }
 
     static UnavailableException unavailable(String message, Throwable cause) {
         return new UnavailableException(ErrorCode.STORAGE_UNAVAILABLE, message, cause);
+    }
+
+    private static String recognise(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SocketException || t instanceof SocketTimeoutException
+                    || t instanceof UnknownHostException) {
+                return UNREACHABLE;
+            }
+            if (t instanceof SQLException sql) {
+                String state = String.valueOf(sql.getSQLState());
+                if (state.startsWith(PG_CONNECTION_CLASS) || state.startsWith(PG_SERVER_GOING)) {
+                    return UNREACHABLE;
+                }
+                int primary = sql.getErrorCode() & 0xff; // SQLite: the primary result code of an extended one
+                if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+                    return LOCKED;
+                }
+                // HikariCP's "connection is not available" with no failure behind it: the database answers, but
+                // every connection stayed in use. (With a failed connection attempt behind it, the loop goes on to
+                // that cause.)
+                if (sql instanceof SQLTransientConnectionException && sql.getCause() == null) {
+                    return POOL_EXHAUSTED;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The innermost cause's message, which names the real problem (connection refused, database is locked). */
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     static boolean isUniqueViolation(Throwable failure) {

@@ -14,15 +14,15 @@ import java.time.Duration;
  * Maps database failures to Parley's errors. Messages never contain SQL or user data: the driver's exception (which
  * may) is kept only as the cause of an {@link UnavailableException}, for operators' logs.
  *
- * <p>A message says what is wrong in terms a client can act on: the database is unreachable, locked, or too busy,
- * rather than which operation happened to meet the failure. Each such failure is also logged as one WARNING line
+ * <p>A message says what is wrong in terms a client can act on: the database is unreachable, did not answer in time,
+ * or is locked, rather than which operation happened to meet the failure. Each such failure is also logged as one WARNING line
  * without a stack trace, at most once per {@link #WARNING_INTERVAL}: an outage fails every request, and the log should
  * say so once, not once per request.
  */
 final class Errors {
     static final String UNREACHABLE = "the database is unreachable";
     static final String LOCKED = "the database is locked by another connection or process";
-    static final String POOL_EXHAUSTED = "no database connection became free in time";
+    static final String TIMED_OUT = "the database did not answer in time";
     static final Duration WARNING_INTERVAL = Duration.ofSeconds(30);
 
     private static final String PG_UNIQUE_VIOLATION = "23505";
@@ -73,8 +73,12 @@ final class Errors {
 
     private static String recognise(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SocketException || t instanceof SocketTimeoutException
-                    || t instanceof UnknownHostException) {
+            if (t instanceof SocketTimeoutException) {
+                return TIMED_OUT; // a connection that went silent, before the SQLSTATE wrapped around it below
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof SocketException || t instanceof UnknownHostException) {
                 return UNREACHABLE;
             }
             if (t instanceof SQLException sql) {
@@ -86,11 +90,10 @@ final class Errors {
                 if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
                     return LOCKED;
                 }
-                // HikariCP's "connection is not available" with no failure behind it: the database answers, but
-                // every connection stayed in use. (With a failed connection attempt behind it, the loop goes on to
-                // that cause.)
+                // HikariCP's "connection is not available" with no failed connection attempt behind it: every
+                // connection stayed in use, on statements that are slow or that a silent network never answers.
                 if (sql instanceof SQLTransientConnectionException && sql.getCause() == null) {
-                    return POOL_EXHAUSTED;
+                    return TIMED_OUT;
                 }
             }
         }

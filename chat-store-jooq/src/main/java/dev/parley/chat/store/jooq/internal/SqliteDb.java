@@ -45,8 +45,10 @@ import org.sqlite.SQLiteDataSource;
  * {@link #checkHealth()} fail with "the SQLite writer stopped", and a caller whose answer never comes notices the dead
  * thread within a second ({@link WriteTask#await}).
  *
- * <p>Durability: WAL with {@code synchronous=NORMAL}. A commit is atomic and consistent; after a power loss (not a
- * process crash) the last commits before the loss may be rolled back. SQLite documents this as safe in WAL mode.
+ * <p>Durability: WAL with {@code synchronous=NORMAL} by default. A commit is atomic and consistent; after a power loss
+ * (not a process crash) the last commits before the loss may be rolled back, and their sequence and change numbers
+ * handed out again. SQLite documents this as safe in WAL mode. With {@link SqliteOptions#synchronousFull()} the writer
+ * syncs the WAL at every commit (once per group-commit batch), so an acknowledged write survives a power loss too.
  */
 final class SqliteDb implements Db {
     /** Failures of the writer itself are rare; if one repeats on every batch, the log says so once a minute. */
@@ -76,7 +78,8 @@ final class SqliteDb implements Db {
 
         SQLiteConfig writeConfig = new SQLiteConfig();
         writeConfig.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        writeConfig.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        writeConfig.setSynchronous(options.synchronousFull()
+                ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
         writeConfig.enforceForeignKeys(true);
         writeConfig.setBusyTimeout(busyMillis);
         writeSource = new SQLiteDataSource(writeConfig);

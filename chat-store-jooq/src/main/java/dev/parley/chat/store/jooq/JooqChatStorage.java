@@ -134,10 +134,14 @@ public final class JooqChatStorage implements ChatStorage {
     }
 
     /**
-     * Runs a trivial query.
+     * Proves that the database serves reads and writes: a trivial query, then a committed one-row write to the
+     * {@code health_probe} table (on SQLite through the writer, so another process's lock on the file or a stopped
+     * writer shows). The database is probed at most once a second; calls in between get the last probe's outcome,
+     * and calls during a probe wait for it. A probe takes at most about the busy timeout (SQLite) or the connect and
+     * socket timeouts (PostgreSQL).
      *
-     * @throws dev.parley.chat.core.UnavailableException with {@code STORAGE_UNAVAILABLE} if it fails or the storage
-     *     is closed
+     * @throws dev.parley.chat.core.UnavailableException with {@code STORAGE_UNAVAILABLE} if either fails or the
+     *     storage is closed
      */
     @Override
     public void checkHealth() {

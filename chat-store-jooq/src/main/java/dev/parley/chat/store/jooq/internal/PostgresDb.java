@@ -72,7 +72,8 @@ final class PostgresDb implements Db {
 
     @Override
     public void checkHealth() {
-        read("check health", d -> d.selectOne().fetch());
+        read("check health", HealthProbe::read);
+        write("check health", HealthProbe::write);
     }
 
     @Override

@@ -201,7 +201,12 @@ final class SqliteDb implements Db {
         if (stopped || !writer.isAlive()) {
             throw Errors.unavailable("the SQLite writer stopped", null);
         }
-        read("check health", dsl -> dsl.selectOne().fetch());
+        read("check health", HealthProbe::read);
+        // Through the writer like any write, so a lock held by another process, a full disk or a stuck writer
+        // show. The probe's outcome matters to no one else: stop waiting for it a little after the busy timeout,
+        // by which a lock wait has failed with its own, more precise, message.
+        submit(new WriteTask<>("check health", HealthProbe::write))
+                .await(options.busyTimeout().plusSeconds(1).toNanos(), writer::isAlive, true);
     }
 
     @Override

@@ -26,9 +26,12 @@ public final class StorageEngine implements ChatStorage {
     private final SessionStore sessions;
     private final RoomStore rooms;
     private final MessageStore messages;
+    private final HealthProbe health;
+    private volatile boolean closed;
 
     private StorageEngine(Db db) {
         this.db = db;
+        this.health = new HealthProbe(db);
         this.users = new UserStoreImpl(db);
         this.sessions = new SessionStoreImpl(db);
         this.rooms = new RoomStoreImpl(db);
@@ -116,11 +119,15 @@ public final class StorageEngine implements ChatStorage {
 
     @Override
     public void checkHealth() {
-        db.checkHealth();
+        if (closed) {
+            throw Errors.unavailable("storage is closed", null); // not the last probe's outcome
+        }
+        health.check();
     }
 
     @Override
     public void close() {
+        closed = true;
         db.close();
     }
 }

@@ -14,10 +14,11 @@ import java.time.Duration;
  * Maps database failures to Parley's errors. Messages never contain SQL or user data: the driver's exception (which
  * may) is kept only as the cause of an {@link UnavailableException}, for operators' logs.
  *
- * <p>A message says what is wrong in terms a client can act on: the database is unreachable, did not answer in time,
- * or is locked, rather than which operation happened to meet the failure. Each such failure is also logged as one WARNING line
- * without a stack trace, at most once per {@link #WARNING_INTERVAL}: an outage fails every request, and the log should
- * say so once, not once per request.
+ * <p>A message says what is wrong in terms a client can act on: the database is unreachable, did not answer in
+ * time, or is locked, rather than which operation happened to meet the failure. Each such failure is also logged as
+ * one WARNING line without a stack trace, at most once per {@link #WARNING_INTERVAL}: an outage fails every request,
+ * and the log should say so once, not once per request. Any other failure is logged with its stack trace, on a limiter
+ * of its own.
  */
 final class Errors {
     static final String UNREACHABLE = "the database is unreachable";
@@ -33,8 +34,9 @@ final class Errors {
     private static final int SQLITE_BUSY = 5;
     private static final int SQLITE_LOCKED = 6;
     private static final int SQLITE_CONSTRAINT = 19;
-    private static final RateLimitedLog WARNINGS =
-            new RateLimitedLog(System.getLogger("dev.parley.chat.store.jooq"), WARNING_INTERVAL);
+    private static final System.Logger LOG = System.getLogger("dev.parley.chat.store.jooq");
+    private static final RateLimitedLog OUTAGES = new RateLimitedLog(LOG, WARNING_INTERVAL);
+    private static final RateLimitedLog UNEXPECTED = new RateLimitedLog(LOG, WARNING_INTERVAL);
 
     private Errors() {
     }
@@ -60,9 +62,12 @@ final class Errors {
     static String reason(Throwable failure, String operation) {
         String reason = recognise(failure);
         if (reason == null) {
+            // Not an outage but something unexpected (a driver or schema problem): worth its stack trace, once in a
+            // while, and on a limiter of its own so that an outage's lines cannot hide it.
+            UNEXPECTED.log(System.Logger.Level.WARNING, "Storage failed while trying to " + operation, failure);
             return "the database failed while trying to " + operation;
         }
-        WARNINGS.log(System.Logger.Level.WARNING, "Storage unavailable: " + reason + " (" + rootMessage(failure) + ")",
+        OUTAGES.log(System.Logger.Level.WARNING, "Storage unavailable: " + reason + " (" + rootMessage(failure) + ")",
                 null);
         return reason;
     }

@@ -9,18 +9,41 @@ import java.util.function.Supplier;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
-/** {@code /health}, {@code /metrics} and {@code /openapi.yaml}. */
+/**
+ * {@code /health/live}, {@code /health/ready} (also at {@code /health}), {@code /metrics} and {@code /openapi.yaml}.
+ * See {@code docs/operations.md} for what the two health checks mean to an orchestrator.
+ */
 final class OperationsHandlers {
     static final String OPENAPI_RESOURCE = "dev/parley/chat/server/openapi.yaml";
 
     private OperationsHandlers() {
     }
 
-    /** 200 {@code {"status":"ok"}} while the service and its storage work; 503 problem+json otherwise. */
-    static final class Health extends ParleyHandler {
+    /**
+     * Liveness: 200 {@code {"status":"ok"}} whenever the process serves HTTP. Never touches the storage, so a database
+     * outage does not make an orchestrator restart a server that would come back by itself.
+     */
+    static final class Liveness extends ParleyHandler {
+        Liveness(Context context) {
+            super(context);
+        }
+
+        @Override
+        void handle(Request request, Response response) throws IOException {
+            requireGet(request);
+            writeOk(response);
+        }
+    }
+
+    /**
+     * Readiness: 200 {@code {"status":"ok"}} while the service is open and its storage serves reads and writes
+     * ({@link ChatService#checkHealth()}; the storage rate-limits its probe); 503 problem+json otherwise, with the
+     * storage's code ({@code storage_unavailable}) and reason. Never a stack trace in the log: an outage is expected.
+     */
+    static final class Readiness extends ParleyHandler {
         private final ChatService chat;
 
-        Health(Context context, ChatService chat) {
+        Readiness(Context context, ChatService chat) {
             super(context);
             this.chat = chat;
         }
@@ -29,8 +52,12 @@ final class OperationsHandlers {
         void handle(Request request, Response response) throws IOException {
             requireGet(request);
             chat.checkHealth();
-            writeJson(response, 200, JsonBodies.JSON.createObjectBuilder().add("status", "ok").build());
+            writeOk(response);
         }
+    }
+
+    private static void writeOk(Response response) throws IOException {
+        ParleyHandler.writeJson(response, 200, JsonBodies.JSON.createObjectBuilder().add("status", "ok").build());
     }
 
     /** The Prometheus text exposition format. */

@@ -27,7 +27,8 @@ import org.glassfish.grizzly.threadpool.ThreadPoolConfig;
 
 /**
  * The Parley reference server: the WebSocket endpoint ({@code /ws}), the REST API ({@code /api/*}),
- * {@code /health}, {@code /metrics}, {@code /openapi.yaml} and the chat page ({@code /}) on one port.
+ * {@code /health/live}, {@code /health/ready} (and {@code /health}, the same as ready), {@code /metrics},
+ * {@code /openapi.yaml} and the chat page ({@code /}) on one port.
  *
  * <p>One Grizzly {@link HttpServer} with one {@link NetworkListener} carries everything: a {@link WebSocketMount}
  * (Tyrus's {@code WebSocketAddOn}) puts a WebSocket filter in that listener's filter chain, which takes over upgrade
@@ -143,10 +144,13 @@ public final class ParleyServer implements AutoCloseable {
     private ChatStorage openStorage() {
         if (config.postgres()) {
             LOG.log(System.Logger.Level.INFO, "Opening PostgreSQL");
-            return JooqChatStorage.postgres(config.dbUrl());
+            return JooqChatStorage.postgresBuilder(config.dbUrl())
+                    .connectTimeout(config.dbConnectTimeout())
+                    .socketTimeout(config.dbSocketTimeout())
+                    .open();
         }
         LOG.log(System.Logger.Level.INFO, "Opening SQLite database " + config.sqliteFile().toAbsolutePath().normalize());
-        return JooqChatStorage.sqlite(config.sqliteFile());
+        return JooqChatStorage.sqliteBuilder(config.sqliteFile()).synchronous(config.sqliteSynchronous()).open();
     }
 
     private void configureListener(NetworkListener l) throws DeploymentException {
@@ -175,7 +179,10 @@ public final class ParleyServer implements AutoCloseable {
                 THROTTLE_KEYS);
         ChatWebSocket ws = webSocket;
         sc.addHttpHandler(new ApiHandler(context, chat, throttle, ws::closeSessionsForToken), pattern("/api/*"));
-        sc.addHttpHandler(new OperationsHandlers.Health(context, chat), pattern("/health"));
+        sc.addHttpHandler(new OperationsHandlers.Liveness(context), pattern("/health/live"));
+        // One call: Grizzly keys registrations by handler, so a second call would replace the first path.
+        sc.addHttpHandler(new OperationsHandlers.Readiness(context, chat), pattern("/health/ready"),
+                pattern("/health"));
         sc.addHttpHandler(new OperationsHandlers.Prometheus(context, () -> ws.metrics().toPrometheusText()),
                 pattern("/metrics"));
         sc.addHttpHandler(new OperationsHandlers.OpenApi(context, loader), pattern("/openapi.yaml"));
@@ -301,6 +308,9 @@ public final class ParleyServer implements AutoCloseable {
         setDefault("org.jooq.no-logo", "true");
         setDefault("org.jooq.no-tips", "true");
         setDefault("org.slf4j.simpleLogger.log.org.jooq", "warn");
+        // HikariCP logs each connection a database outage breaks, with a stack trace; the storage's own warning
+        // ("Storage unavailable: the database is unreachable", at most every 30 s) says it once.
+        setDefault("org.slf4j.simpleLogger.log.com.zaxxer.hikari.pool", "error");
         java.util.logging.Logger liquibase = java.util.logging.Logger.getLogger("liquibase");
         // Grizzly announces every graceful stop as a WARNING (GRIZZLY0030); it is routine here.
         java.util.logging.Logger shutdown =

@@ -1,5 +1,6 @@
 package dev.parley.chat.server;
 
+import dev.parley.chat.store.jooq.SqliteSynchronous;
 import io.github.cdimascio.dotenv.Dotenv;
 import io.github.cdimascio.dotenv.DotenvEntry;
 import java.net.URI;
@@ -36,6 +37,18 @@ public final class ServerConfig {
     /** {@code jdbc:sqlite:<file>} or {@code jdbc:postgresql://...}. Default {@code jdbc:sqlite:./data/parley.db}. */
     public static final String DB_URL = "PARLEY_DB_URL";
     /**
+     * PostgreSQL: how long a request waits for a database connection (pooled or new) before failing with 503
+     * {@code storage_unavailable} (ISO-8601 duration, 250 ms to 5 minutes). Default {@code PT5S}.
+     */
+    public static final String DB_CONNECT_TIMEOUT = "PARLEY_DB_CONNECT_TIMEOUT";
+    /**
+     * PostgreSQL: how long a request waits for the database to answer on an open connection before failing with 503
+     * (ISO-8601 duration, 1 second to 1 hour; also bounds waiting for a row lock). Default {@code PT30S}.
+     */
+    public static final String DB_SOCKET_TIMEOUT = "PARLEY_DB_SOCKET_TIMEOUT";
+    /** SQLite: {@code normal} (the default) or {@code full}; see {@link SqliteSynchronous}. */
+    public static final String SQLITE_SYNCHRONOUS = "PARLEY_SQLITE_SYNCHRONOUS";
+    /**
      * Comma-separated origins allowed to open {@code /ws}; empty (the default) means the server's own origin only.
      * When set, only the listed origins are allowed: list the server's own public origin too if its page is used.
      */
@@ -63,7 +76,8 @@ public final class ServerConfig {
 
     private static final Set<String> KEYS = Set.of(PORT, BIND, DB_URL, ALLOWED_ORIGINS, MAX_MESSAGE_LENGTH,
             SESSION_IDLE_TIMEOUT, SESSION_LIFETIME, MAX_BODY_BYTES, WS_MAX_FRAME_BYTES, WS_RATE_PER_SECOND,
-            WS_MAX_CONNECTIONS_PER_ADDRESS, WS_OUTBOUND_QUEUE, LOGIN_MAX_FAILURES, LOGIN_FAILURE_WINDOW);
+            WS_MAX_CONNECTIONS_PER_ADDRESS, WS_OUTBOUND_QUEUE, LOGIN_MAX_FAILURES, LOGIN_FAILURE_WINDOW,
+            DB_CONNECT_TIMEOUT, DB_SOCKET_TIMEOUT, SQLITE_SYNCHRONOUS);
 
     private static final String SQLITE_PREFIX = "jdbc:sqlite:";
     private static final String POSTGRES_PREFIX = "jdbc:postgresql:";
@@ -71,6 +85,9 @@ public final class ServerConfig {
     private final int port;
     private final String bind;
     private final String dbUrl;
+    private final Duration dbConnectTimeout;
+    private final Duration dbSocketTimeout;
+    private final SqliteSynchronous sqliteSynchronous;
     private final List<String> allowedOrigins;
     private final int maxMessageLength;
     private final Duration sessionIdleTimeout;
@@ -89,6 +106,11 @@ public final class ServerConfig {
         port = r.integer(PORT, 8080, 0, 65_535);
         bind = r.bindAddress(BIND, "127.0.0.1");
         dbUrl = r.dbUrl(DB_URL, "jdbc:sqlite:./data/parley.db");
+        dbConnectTimeout = r.duration(DB_CONNECT_TIMEOUT, Duration.ofSeconds(5), Duration.ofMillis(250),
+                Duration.ofMinutes(5));
+        dbSocketTimeout = r.duration(DB_SOCKET_TIMEOUT, Duration.ofSeconds(30), Duration.ofSeconds(1),
+                Duration.ofHours(1));
+        sqliteSynchronous = r.choice(SQLITE_SYNCHRONOUS, SqliteSynchronous.NORMAL, SqliteSynchronous.class);
         allowedOrigins = r.origins(ALLOWED_ORIGINS);
         maxMessageLength = r.integer(MAX_MESSAGE_LENGTH, 4000, 1, 1_000_000);
         sessionIdleTimeout = r.duration(SESSION_IDLE_TIMEOUT, Duration.ofDays(7));
@@ -179,6 +201,21 @@ public final class ServerConfig {
         return Path.of(dbUrl.substring(SQLITE_PREFIX.length()));
     }
 
+    /** PostgreSQL: how long a call waits for a connection before failing. */
+    public Duration dbConnectTimeout() {
+        return dbConnectTimeout;
+    }
+
+    /** PostgreSQL: how long a call waits for the database to answer on an open connection before failing. */
+    public Duration dbSocketTimeout() {
+        return dbSocketTimeout;
+    }
+
+    /** SQLite: how hard each commit is pushed to disk. */
+    public SqliteSynchronous sqliteSynchronous() {
+        return sqliteSynchronous;
+    }
+
     /** Origins allowed to open WebSocket connections; empty for the server's own origin only. */
     public List<String> allowedOrigins() {
         return allowedOrigins;
@@ -248,7 +285,9 @@ public final class ServerConfig {
                 + ", sessionLifetime=" + sessionLifetime + ", maxBodyBytes=" + maxBodyBytes + ", wsMaxFrameBytes="
                 + wsMaxFrameBytes + ", wsRatePerSecond=" + wsRatePerSecond + ", wsMaxConnectionsPerAddress="
                 + wsMaxConnectionsPerAddress + ", wsOutboundQueue=" + wsOutboundQueue + ", loginMaxFailures="
-                + loginMaxFailures + ", loginFailureWindow=" + loginFailureWindow + "]";
+                + loginMaxFailures + ", loginFailureWindow=" + loginFailureWindow + ", dbConnectTimeout="
+                + dbConnectTimeout + ", dbSocketTimeout=" + dbSocketTimeout + ", sqliteSynchronous="
+                + sqliteSynchronous + "]";
     }
 
     /** Parses single keys, each failure naming its key. */
@@ -302,6 +341,32 @@ public final class ServerConfig {
                 throw bad(key, expected, value);
             }
             return parsed;
+        }
+
+        Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
+            Duration parsed = duration(key, defaultValue);
+            if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
+                throw bad(key, "an ISO-8601 duration from " + min + " to " + max, raw(key));
+            }
+            return parsed;
+        }
+
+        /** One of an enum's constants, by name in any case. */
+        <E extends Enum<E>> E choice(String key, E defaultValue, Class<E> type) {
+            String value = raw(key);
+            if (value == null) {
+                return defaultValue;
+            }
+            for (E constant : type.getEnumConstants()) {
+                if (constant.name().equalsIgnoreCase(value)) {
+                    return constant;
+                }
+            }
+            List<String> names = new ArrayList<>();
+            for (E constant : type.getEnumConstants()) {
+                names.add(constant.name().toLowerCase(Locale.ROOT));
+            }
+            throw bad(key, "one of " + String.join(", ", names), value);
         }
 
         String bindAddress(String key, String defaultValue) {

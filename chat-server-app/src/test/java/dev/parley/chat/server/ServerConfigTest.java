@@ -3,6 +3,7 @@ package dev.parley.chat.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.chat.store.jooq.SqliteSynchronous;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +30,9 @@ class ServerConfigTest {
         assertThat(c.maxBodyBytes()).isEqualTo(65_536);
         assertThat(c.loginMaxFailures()).isEqualTo(5);
         assertThat(c.loginFailureWindow()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(c.dbConnectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.dbSocketTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(c.sqliteSynchronous()).isEqualTo(SqliteSynchronous.NORMAL);
         assertThat(c.unknownKeys()).isEmpty();
     }
 
@@ -50,6 +54,31 @@ class ServerConfigTest {
         assertThat(c.toString()).doesNotContain("secret");
     }
 
+    @Test
+    void databaseTimeoutsAndTheSqliteSyncModeAreParsed() {
+        ServerConfig c = ServerConfig.fromEnvironment(Map.of(
+                "PARLEY_DB_CONNECT_TIMEOUT", "PT2S",
+                "PARLEY_DB_SOCKET_TIMEOUT", "pt1m",
+                "PARLEY_SQLITE_SYNCHRONOUS", "FULL"));
+        assertThat(c.dbConnectTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(c.dbSocketTimeout()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(c.sqliteSynchronous()).isEqualTo(SqliteSynchronous.FULL);
+        assertThat(c.toString()).contains("dbConnectTimeout=PT2S", "sqliteSynchronous=FULL");
+    }
+
+    @Test
+    void aBadSyncModeIsNamedWithTheChoices() {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("PARLEY_SQLITE_SYNCHRONOUS", "extra")))
+                .hasMessage("PARLEY_SQLITE_SYNCHRONOUS: expected one of normal, full, got \"extra\"");
+    }
+
+    @Test
+    void aTimeoutOutOfRangeSaysTheRange() {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("PARLEY_DB_CONNECT_TIMEOUT", "PT0.1S")))
+                .hasMessage("PARLEY_DB_CONNECT_TIMEOUT: expected an ISO-8601 duration from PT0.25S to PT5M, "
+                        + "got \"PT0.1S\"");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "PARLEY_PORT|abc",
@@ -69,6 +98,11 @@ class ServerConfigTest {
         "PARLEY_WS_OUTBOUND_QUEUE|-1",
         "PARLEY_LOGIN_MAX_FAILURES|0",
         "PARLEY_LOGIN_FAILURE_WINDOW|PT0S",
+        "PARLEY_DB_CONNECT_TIMEOUT|5s",
+        "PARLEY_DB_CONNECT_TIMEOUT|PT10M",
+        "PARLEY_DB_SOCKET_TIMEOUT|PT0.5S",
+        "PARLEY_DB_SOCKET_TIMEOUT|0",
+        "PARLEY_SQLITE_SYNCHRONOUS|off",
     })
     void aBadValueFailsNamingItsKey(String key, String value) {
         assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of(key, value)))
@@ -113,7 +147,8 @@ class ServerConfigTest {
                 ServerConfig.SESSION_LIFETIME, ServerConfig.MAX_BODY_BYTES, ServerConfig.WS_MAX_FRAME_BYTES,
                 ServerConfig.WS_RATE_PER_SECOND, ServerConfig.WS_MAX_CONNECTIONS_PER_ADDRESS,
                 ServerConfig.WS_OUTBOUND_QUEUE, ServerConfig.LOGIN_MAX_FAILURES,
-                ServerConfig.LOGIN_FAILURE_WINDOW)) {
+                ServerConfig.LOGIN_FAILURE_WINDOW, ServerConfig.DB_CONNECT_TIMEOUT, ServerConfig.DB_SOCKET_TIMEOUT,
+                ServerConfig.SQLITE_SYNCHRONOUS)) {
             assertThat(text).as(key).containsPattern("(?m)^" + key + "=");
         }
         // and the documented values are the defaults

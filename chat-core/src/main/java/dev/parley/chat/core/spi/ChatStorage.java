@@ -20,7 +20,11 @@ public interface ChatStorage extends AutoCloseable {
     MessageStore messages();
 
     /**
-     * Checks that the storage can serve requests (for a health endpoint).
+     * Checks that the storage can serve requests (for a readiness endpoint): both reads and writes, since a database
+     * can keep answering reads while every write fails (another process holding a lock, a full or read-only disk, a
+     * standby). Health endpoints call this often and from many checkers: an implementation that does real work should
+     * limit how often it does it (for example at most once a second, answering with the last outcome in between), and
+     * should answer within a few seconds. The default does nothing.
      *
      * @throws dev.parley.chat.core.UnavailableException if it cannot
      */

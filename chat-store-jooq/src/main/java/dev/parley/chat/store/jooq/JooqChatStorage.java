@@ -27,7 +27,8 @@ import javax.sql.DataSource;
  * driver's exception is attached as the cause.
  *
  * <p><b>SQLite</b> uses WAL mode with {@code synchronous=NORMAL} (atomic and consistent; a power loss, not a process
- * crash, may lose the last commits), a 5-second busy timeout, and foreign keys on. All writes go through one writer
+ * crash, may lose the last commits; {@link SqliteSynchronous#FULL} closes that gap at the cost of a sync per commit),
+ * a 5-second busy timeout, and foreign keys on. All writes go through one writer
  * thread and connection, which commits concurrent writers' work together (group commit): up to 256 queued writes
  * share one transaction, each under its own savepoint, and nobody is answered before the commit. Reads use a small
  * pool of read-only connections and see committed data only. One process should own a database file; another
@@ -42,23 +43,32 @@ import javax.sql.DataSource;
  * after it fail with {@code STORAGE_UNAVAILABLE}.
  */
 public final class JooqChatStorage implements ChatStorage {
-    private static final int DEFAULT_POOL_SIZE = 10;
-
     private final StorageEngine engine;
 
-    private JooqChatStorage(StorageEngine engine) {
+    JooqChatStorage(StorageEngine engine) {
         this.engine = engine;
     }
 
     /**
-     * Opens a SQLite database file, creating it and its parent directories if they do not exist.
+     * Opens a SQLite database file with the default settings, creating it and its parent directories if they do not
+     * exist.
      *
      * @param file the database file
      * @return the open storage; close it when done
      * @throws dev.parley.chat.core.UnavailableException if the file cannot be opened or migrated
      */
     public static JooqChatStorage sqlite(Path file) {
-        return sqlite(file, SqliteOptions.DEFAULTS);
+        return sqliteBuilder(file).open();
+    }
+
+    /**
+     * A builder for a SQLite storage with settings (such as {@link SqliteSynchronous}).
+     *
+     * @param file the database file
+     * @return the builder
+     */
+    public static SqliteStorageBuilder sqliteBuilder(Path file) {
+        return new SqliteStorageBuilder(file);
     }
 
     /** As {@link #sqlite(Path)} with tuning; for tests in this package. */
@@ -67,19 +77,32 @@ public final class JooqChatStorage implements ChatStorage {
     }
 
     /**
-     * Connects to PostgreSQL with a connection pool (HikariCP, 10 connections) owned by the storage and closed by
-     * {@link #close()}.
+     * Connects to PostgreSQL with the default settings: a connection pool (HikariCP, 10 connections) owned by the
+     * storage and closed by {@link #close()}, 5 s to get a connection, 30 s for the server to answer (see
+     * {@link PostgresStorageBuilder}).
      *
      * @param jdbcUrl a {@code jdbc:postgresql:} URL, with credentials as URL parameters if needed
      * @return the open storage; close it when done
      * @throws dev.parley.chat.core.UnavailableException if the database cannot be reached or migrated
      */
     public static JooqChatStorage postgres(String jdbcUrl) {
-        return new JooqChatStorage(StorageEngine.postgres(jdbcUrl, DEFAULT_POOL_SIZE));
+        return postgresBuilder(jdbcUrl).open();
     }
 
     /**
-     * Uses a PostgreSQL connection pool the caller owns: {@link #close()} does not close it.
+     * A builder for a PostgreSQL storage with its own pool and settings (pool size, timeouts).
+     *
+     * @param jdbcUrl a {@code jdbc:postgresql:} URL, with credentials as URL parameters if needed
+     * @return the builder
+     */
+    public static PostgresStorageBuilder postgresBuilder(String jdbcUrl) {
+        return new PostgresStorageBuilder(jdbcUrl);
+    }
+
+    /**
+     * Uses a PostgreSQL connection pool the caller owns: {@link #close()} does not close it. Its timeouts are the
+     * caller's: set the pool's connection timeout and the driver's {@code socketTimeout} so that a call fails within
+     * seconds when the database is unreachable.
      *
      * @param dataSource the pool; its connections must use auto-commit (the default), and should be restored to it
      *     when returned to the pool
@@ -111,10 +134,14 @@ public final class JooqChatStorage implements ChatStorage {
     }
 
     /**
-     * Runs a trivial query.
+     * Proves that the database serves reads and writes: a trivial query, then a committed one-row write to the
+     * {@code health_probe} table (on SQLite through the writer, so another process's lock on the file or a stopped
+     * writer shows). The database is probed at most once a second; calls in between get the last probe's outcome,
+     * and calls during a probe wait for it. A probe takes at most about the busy timeout (SQLite) or the connect and
+     * socket timeouts (PostgreSQL).
      *
-     * @throws dev.parley.chat.core.UnavailableException with {@code STORAGE_UNAVAILABLE} if it fails or the storage
-     *     is closed
+     * @throws dev.parley.chat.core.UnavailableException with {@code STORAGE_UNAVAILABLE} if either fails or the
+     *     storage is closed
      */
     @Override
     public void checkHealth() {

@@ -2,6 +2,8 @@ package dev.parley.chat.store.jooq;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.parley.chat.testkit.TcpProxy;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -93,6 +95,22 @@ final class PostgresSupport implements BeforeEachCallback, AfterEachCallback {
             schemas.add(schema);
         }
         return URL + (URL.contains("?") ? "&" : "?") + "currentSchema=" + schema;
+    }
+
+    /**
+     * Starts a {@link TcpProxy} to the test server; {@link #throughProxy} turns a URL from {@link #newSchemaUrl()}
+     * into one that connects through it.
+     */
+    static TcpProxy proxy() {
+        URI server = URI.create(URL.substring("jdbc:".length()));
+        return TcpProxy.to(server.getHost(), server.getPort());
+    }
+
+    /** The same URL with its host and port replaced by the proxy's. */
+    static String throughProxy(String url, TcpProxy proxy) {
+        URI server = URI.create(URL.substring("jdbc:".length()));
+        return url.replace("//" + server.getHost() + ":" + server.getPort() + "/",
+                "//127.0.0.1:" + proxy.port() + "/");
     }
 
     /** A storage on a fresh schema. */

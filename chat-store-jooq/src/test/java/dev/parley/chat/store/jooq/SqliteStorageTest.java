@@ -159,6 +159,54 @@ class SqliteStorageTest {
     }
 
     @Test
+    void theHealthCheckFailsWhileAnotherProcessHoldsTheWriteLockAndRecoversAfter() throws Exception {
+        Path file = dir.resolve("chat.db");
+        SqliteOptions options = SqliteOptions.DEFAULTS.withBusyTimeout(Duration.ofMillis(200));
+        try (JooqChatStorage storage = JooqChatStorage.sqlite(file, options)) {
+            try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + file);
+                    Statement lock = other.createStatement()) {
+                lock.execute("BEGIN EXCLUSIVE");
+                // Reads still work in WAL mode: only a write shows the lock.
+                assertThat(storage.users().findByCanonicalName("nobody")).isEmpty();
+                ChatException health = catchThrowableOfType(ChatException.class, storage::checkHealth);
+                assertThat(health).as("health fails while writes cannot commit").isNotNull();
+                assertThat(health.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE);
+                assertThat(health.getMessage()).startsWith("the database is locked by another connection or process");
+                lock.execute("ROLLBACK");
+            }
+            awaitHealthy(storage);
+        }
+    }
+
+    @Test
+    void aBurstOfHealthChecksWritesToTheDatabaseAtMostOncePerSecond() {
+        try (JooqChatStorage storage = JooqChatStorage.sqlite(dir.resolve("chat.db"))) {
+            long before = storage.commitCount();
+            long start = System.nanoTime();
+            for (int i = 0; i < 500; i++) {
+                storage.checkHealth();
+            }
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+            long probes = storage.commitCount() - before;
+            assertThat(probes).as("the check writes").isPositive();
+            assertThat(probes).as("500 checks in %d s", seconds).isLessThanOrEqualTo(seconds + 1);
+        }
+    }
+
+    private static void awaitHealthy(JooqChatStorage storage) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            try {
+                storage.checkHealth();
+                return;
+            } catch (UnavailableException e) {
+                assertThat(System.nanoTime()).as("healthy again: " + e.getMessage()).isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    @Test
     void aConflictInABatchFailsOnlyThatAppend() throws Exception {
         try (JooqChatStorage storage = JooqChatStorage.sqlite(dir.resolve("chat.db"))) {
             User alice = TestData.user(storage, "alice");

@@ -26,7 +26,11 @@ interface Db extends AutoCloseable {
         return -1;
     }
 
-    /** Runs a trivial query; throws {@code STORAGE_UNAVAILABLE} if that fails. */
+    /**
+     * Proves that the database serves both reads and writes: a trivial read, then {@link HealthProbe#write} committed
+     * like any write. Throws {@code STORAGE_UNAVAILABLE} if either fails or the database does not answer within its
+     * timeouts. Not rate-limited: {@link HealthProbe} is.
+     */
     void checkHealth();
 
     /** Finishes accepted writes, then releases threads and connections. Idempotent. */

@@ -32,7 +32,14 @@ final class PostgresDb implements Db {
      */
     static PostgresDb open(DataSource dataSource, AutoCloseable owned) {
         try (Connection connection = dataSource.getConnection()) {
-            Migrations.migrate(connection);
+            // A migration may rewrite a large table (a backfill): no read timeout while it runs.
+            int socketTimeout = connection.getNetworkTimeout();
+            connection.setNetworkTimeout(Runnable::run, 0);
+            try {
+                Migrations.migrate(connection);
+            } finally {
+                connection.setNetworkTimeout(Runnable::run, socketTimeout);
+            }
         } catch (SQLException e) {
             throw Errors.unavailable("could not connect to PostgreSQL", e);
         }
@@ -65,7 +72,8 @@ final class PostgresDb implements Db {
 
     @Override
     public void checkHealth() {
-        read("check health", d -> d.selectOne().fetch());
+        read("check health", HealthProbe::read);
+        write("check health", HealthProbe::write);
     }
 
     @Override

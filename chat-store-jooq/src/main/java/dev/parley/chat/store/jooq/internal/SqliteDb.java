@@ -4,16 +4,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -38,25 +37,40 @@ import org.sqlite.SQLiteDataSource;
  * <p>Because one thread assigns sequence and change numbers and commits atomically, readers (which see committed
  * snapshots in WAL mode) always see a gap-free prefix of each room.
  *
- * <p>Durability: WAL with {@code synchronous=NORMAL}. A commit is atomic and consistent; after a power loss (not a
- * process crash) the last commits before the loss may be rolled back. SQLite documents this as safe in WAL mode.
+ * <h2>Writer failures</h2>
+ * No caller waits forever. Anything the writer meets outside a task, typically an {@link Error} (out of memory, a
+ * stack overflow, an error thrown by the driver), fails the batch in hand with {@code STORAGE_UNAVAILABLE}, rolls its
+ * transaction back, and the writer goes on with the next batch (a batch already committed is answered with its
+ * results). Should the writer thread end regardless, every waiting and queued write fails at once, later writes and
+ * {@link #checkHealth()} fail with "the SQLite writer stopped", and a caller whose answer never comes notices the dead
+ * thread within a second ({@link WriteTask#await}).
+ *
+ * <p>Durability: WAL with {@code synchronous=NORMAL} by default. A commit is atomic and consistent; after a power loss
+ * (not a process crash) the last commits before the loss may be rolled back, and their sequence and change numbers
+ * handed out again. SQLite documents this as safe in WAL mode. With {@link SqliteOptions#synchronousFull()} the writer
+ * syncs the WAL at every commit (once per group-commit batch), so an acknowledged write survives a power loss too.
  */
 final class SqliteDb implements Db {
-    private static final int PENDING = 0;
-    private static final int STARTED = 1;
-    private static final int CANCELLED = 2;
+    /** Failures of the writer itself are rare; if one repeats on every batch, the log says so once a minute. */
+    private static final RateLimitedLog WRITER_FAILURES =
+            new RateLimitedLog(System.getLogger(SqliteDb.class.getName()), Duration.ofMinutes(1));
 
     private final SQLiteDataSource writeSource;
     private final Connection writeConnection;
     private final DSLContext writeDsl;
     private final ReadPool readers;
     private final SqliteOptions options;
-    private final LinkedBlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<WriteTask<?>> queue = new LinkedBlockingQueue<>();
     private final ReentrantReadWriteLock submitLock = new ReentrantReadWriteLock();
-    private final Task<Void> poison = new Task<>("stop", dsl -> null);
+    private final WriteTask<Void> poison = new WriteTask<>("stop", dsl -> null);
     private final Thread writer;
     private final AtomicLong commits = new AtomicLong();
     private volatile boolean closed;
+    /** Set when the writer thread has ended for good without close(): see {@link #stop}. */
+    private volatile boolean stopped;
+    /** Writer thread only. */
+    private Phase phase = Phase.IDLE;
+    private final Map<FaultPoint, Error> faults = new ConcurrentHashMap<>();
 
     private SqliteDb(String url, SqliteOptions options) throws SQLException {
         this.options = options;
@@ -64,7 +78,8 @@ final class SqliteDb implements Db {
 
         SQLiteConfig writeConfig = new SQLiteConfig();
         writeConfig.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        writeConfig.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        writeConfig.setSynchronous(options.synchronousFull()
+                ? SQLiteConfig.SynchronousMode.FULL : SQLiteConfig.SynchronousMode.NORMAL);
         writeConfig.enforceForeignKeys(true);
         writeConfig.setBusyTimeout(busyMillis);
         writeSource = new SQLiteDataSource(writeConfig);
@@ -131,11 +146,17 @@ final class SqliteDb implements Db {
 
     @Override
     public <T> T write(String operation, Function<DSLContext, T> work) {
-        Task<T> task = new Task<>(operation, work);
+        return submit(new WriteTask<>(operation, work)).await(options.writeTimeout().toNanos(), writer::isAlive, false);
+    }
+
+    private <T> WriteTask<T> submit(WriteTask<T> task) {
         submitLock.readLock().lock();
         try {
             if (closed) {
                 throw Errors.unavailable("storage is closed", null);
+            }
+            if (stopped) {
+                throw Errors.unavailable("the SQLite writer stopped; nothing was stored", null);
             }
             if (queue.size() >= options.maxQueued()) {
                 throw Errors.unavailable("too many writes waiting for the SQLite writer", null);
@@ -144,7 +165,22 @@ final class SqliteDb implements Db {
         } finally {
             submitLock.readLock().unlock();
         }
-        return task.await(options.writeTimeout().toNanos());
+        return task;
+    }
+
+    /** Where the writer can be made to throw, for tests. */
+    enum FaultPoint { TAKE, BEGIN, COMMIT, COMPLETE, RECOVER }
+
+    /** Test hook: the writer throws {@code error} the next time it reaches {@code point}, once. */
+    void failNextAt(FaultPoint point, Error error) {
+        faults.put(point, error);
+    }
+
+    private void faultPoint(FaultPoint point) {
+        Error error = faults.isEmpty() ? null : faults.remove(point);
+        if (error != null) {
+            throw error;
+        }
     }
 
     /** Writes waiting for the writer (for tests). */
@@ -159,10 +195,18 @@ final class SqliteDb implements Db {
 
     @Override
     public void checkHealth() {
-        if (closed || !writer.isAlive()) {
+        if (closed) {
             throw Errors.unavailable("storage is closed", null);
         }
-        read("check health", dsl -> dsl.selectOne().fetch());
+        if (stopped || !writer.isAlive()) {
+            throw Errors.unavailable("the SQLite writer stopped", null);
+        }
+        read("check health", HealthProbe::read);
+        // Through the writer like any write, so a lock held by another process, a full disk or a stuck writer
+        // show. The probe's outcome matters to no one else: stop waiting for it a little after the busy timeout,
+        // by which a lock wait has failed with its own, more precise, message.
+        submit(new WriteTask<>("check health", HealthProbe::write))
+                .await(options.busyTimeout().plusSeconds(1).toNanos(), writer::isAlive, true);
     }
 
     @Override
@@ -196,37 +240,65 @@ final class SqliteDb implements Db {
         }
     }
 
+    /** Where the writer is within a batch, for recovering from a failure outside the batch's tasks. */
+    private enum Phase { IDLE, OPEN, COMMITTING, COMMITTED }
+
+    /**
+     * The writer thread. A task's own failure is kept by the task (see {@link #runBatch}); anything thrown outside a
+     * task, typically an {@link Error} (out of memory, a stack overflow, an error from the driver), is handled by
+     * {@link #recover}, after which the writer carries on. Only if recovering throws too does the thread end; then
+     * {@link #stop} answers every caller, and later writes and the health check fail with STORAGE_UNAVAILABLE.
+     */
     private void writeLoop() {
-        List<Task<?>> batch = new ArrayList<>(options.maxBatch());
-        boolean stop = false;
-        while (!stop) {
-            batch.clear();
+        List<WriteTask<?>> batch = new ArrayList<>(options.maxBatch());
+        boolean poisoned = false;
+        try {
+            while (!poisoned) {
+                batch.clear();
+                phase = Phase.IDLE;
+                try {
+                    poisoned = takeBatch(batch);
+                    faultPoint(FaultPoint.TAKE);
+                    if (!batch.isEmpty()) {
+                        runBatch(batch);
+                    }
+                } catch (Throwable failure) {
+                    recover(batch, failure);
+                }
+            }
+        } catch (Throwable fatal) {
+            stop(batch, fatal);
+        }
+    }
+
+    /** Waits for a task and drains more; true if the batch ends with the poison (close). */
+    private boolean takeBatch(List<WriteTask<?>> batch) {
+        while (batch.isEmpty()) {
             try {
                 batch.add(queue.take());
             } catch (InterruptedException e) {
                 // Only close() ends the writer, and it does so through the queue.
-                continue;
-            }
-            queue.drainTo(batch, options.maxBatch() - 1);
-            if (batch.get(batch.size() - 1) == poison) {
-                batch.remove(batch.size() - 1);
-                stop = true;
-            }
-            batch.removeIf(task -> !task.start());
-            if (!batch.isEmpty()) {
-                runBatch(batch);
             }
         }
+        queue.drainTo(batch, options.maxBatch() - 1);
+        boolean poisoned = batch.get(batch.size() - 1) == poison;
+        if (poisoned) {
+            batch.remove(batch.size() - 1);
+        }
+        batch.removeIf(task -> !task.start());
+        return poisoned;
     }
 
-    private void runBatch(List<Task<?>> batch) {
+    private void runBatch(List<WriteTask<?>> batch) {
+        phase = Phase.OPEN;
         try {
+            faultPoint(FaultPoint.BEGIN);
             control(BEGIN);
         } catch (SQLException e) {
             failAll(batch, e);
             return;
         }
-        for (Task<?> task : batch) {
+        for (WriteTask<?> task : batch) {
             try {
                 control(SAVEPOINT);
             } catch (SQLException e) {
@@ -238,7 +310,7 @@ final class SqliteDb implements Db {
                 task.run(writeDsl);
                 control(RELEASE);
             } catch (Throwable failure) {
-                task.failure = failure;
+                // The task's own failure (kept by the task), or RELEASE failing: undo the task alone.
                 try {
                     control(ROLLBACK_TO);
                     control(RELEASE);
@@ -250,16 +322,74 @@ final class SqliteDb implements Db {
                 }
             }
         }
+        phase = Phase.COMMITTING;
         try {
+            faultPoint(FaultPoint.COMMIT);
             control(COMMIT);
         } catch (SQLException e) {
             rollbackQuietly();
             failAll(batch, e);
             return;
         }
+        phase = Phase.COMMITTED;
         commits.incrementAndGet();
-        for (Task<?> task : batch) {
+        faultPoint(FaultPoint.COMPLETE);
+        for (WriteTask<?> task : batch) {
             task.complete();
+        }
+    }
+
+    /**
+     * Answers every task of a batch that met a failure outside its tasks, and leaves no transaction open, so that the
+     * writer can go on with the next batch. The answer follows from how far the batch got.
+     */
+    private void recover(List<WriteTask<?>> batch, Throwable failure) {
+        WRITER_FAILURES.log(System.Logger.Level.ERROR, "the SQLite writer failed outside a write ("
+                + batch.size() + " writes in the batch); it carries on", failure);
+        faultPoint(FaultPoint.RECOVER);
+        switch (phase) {
+            case COMMITTED -> batch.forEach(WriteTask::complete);
+            case COMMITTING -> {
+                // Whether COMMIT ran is unknown: if a transaction is still open to roll back, it did not.
+                String outcome = rollback() ? "nothing was stored" : "the writes may or may not have been stored";
+                answerAll(batch, "the SQLite writer failed while committing; " + outcome, failure);
+            }
+            case OPEN -> {
+                rollback();
+                answerAll(batch, "the SQLite writer failed; nothing was stored", failure);
+            }
+            case IDLE -> answerAll(batch, "the SQLite writer failed; nothing was stored", failure);
+        }
+    }
+
+    /**
+     * The writer thread is ending for good after a failure it could not recover from: answers the current batch and
+     * every queued write, and makes later writes fail at once. The open transaction, if any, is never committed.
+     */
+    private void stop(List<WriteTask<?>> batch, Throwable fatal) {
+        submitLock.writeLock().lock();
+        try {
+            stopped = true;
+        } finally {
+            submitLock.writeLock().unlock();
+        }
+        WRITER_FAILURES.log(System.Logger.Level.ERROR, "the SQLite writer stopped; writes fail until restart",
+                fatal);
+        String outcome = phase == Phase.COMMITTING ? "the writes may or may not have been stored"
+                : "nothing was stored";
+        if (phase == Phase.COMMITTED) {
+            batch.forEach(WriteTask::complete);
+        } else {
+            answerAll(batch, "the SQLite writer stopped; " + outcome, fatal);
+        }
+        List<WriteTask<?>> queued = new ArrayList<>();
+        queue.drainTo(queued);
+        answerAll(queued, "the SQLite writer stopped; nothing was stored", fatal);
+    }
+
+    private static void answerAll(List<WriteTask<?>> tasks, String message, Throwable cause) {
+        for (WriteTask<?> task : tasks) {
+            task.fail(Errors.unavailable(message, cause));
         }
     }
 
@@ -277,85 +407,22 @@ final class SqliteDb implements Db {
         }
     }
 
-    private void rollbackQuietly() {
+    /** Rolls back the open transaction; false if there was none (SQLite may have rolled it back itself). */
+    private boolean rollback() {
         try {
             control(ROLLBACK);
+            return true;
         } catch (SQLException e) {
-            // Already rolled back by SQLite.
+            return false;
         }
     }
 
-    private static void failAll(List<Task<?>> batch, SQLException cause) {
-        for (Task<?> task : batch) {
-            task.future.completeExceptionally(
-                    Errors.unavailable("SQLite could not commit the write; nothing was stored", cause));
-        }
+    private void rollbackQuietly() {
+        rollback();
     }
 
-    /** One caller's write. */
-    private static final class Task<T> {
-        final String operation;
-        final Function<DSLContext, T> work;
-        final CompletableFuture<T> future = new CompletableFuture<>();
-        final AtomicInteger state = new AtomicInteger(PENDING);
-        T result;
-        Throwable failure;
-
-        Task(String operation, Function<DSLContext, T> work) {
-            this.operation = operation;
-            this.work = work;
-        }
-
-        /** Claims the task for the writer; false if its caller gave up waiting. */
-        boolean start() {
-            return state.compareAndSet(PENDING, STARTED);
-        }
-
-        void run(DSLContext dsl) {
-            result = work.apply(dsl);
-        }
-
-        /** Called after the commit: publishes the outcome. */
-        void complete() {
-            if (failure == null) {
-                future.complete(result);
-            } else {
-                future.completeExceptionally(failure);
-            }
-        }
-
-        T await(long timeoutNanos) {
-            boolean interrupted = false;
-            try {
-                try {
-                    return future.get(timeoutNanos, TimeUnit.NANOSECONDS);
-                } catch (TimeoutException e) {
-                    if (state.compareAndSet(PENDING, CANCELLED)) {
-                        throw Errors.unavailable("timed out waiting for the SQLite writer; nothing was stored", e);
-                    }
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                    if (state.compareAndSet(PENDING, CANCELLED)) {
-                        throw Errors.unavailable("interrupted before the write started; nothing was stored", e);
-                    }
-                }
-                // The writer has started this task: its outcome is decided within the batch, so wait for it rather
-                // than report a failure that might be false.
-                while (true) {
-                    try {
-                        return future.get();
-                    } catch (InterruptedException e) {
-                        interrupted = true;
-                    }
-                }
-            } catch (ExecutionException e) {
-                throw Errors.translate(e.getCause(), operation);
-            } finally {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
+    private static void failAll(List<WriteTask<?>> batch, SQLException cause) {
+        answerAll(batch, Errors.reason(cause, "commit the write") + "; nothing was stored", cause);
     }
 
     /** A fixed set of read-only connections. */
@@ -364,7 +431,7 @@ final class SqliteDb implements Db {
         private final long waitNanos;
         private volatile boolean closed;
 
-        ReadPool(SQLiteDataSource source, int size, java.time.Duration wait) throws SQLException {
+        ReadPool(SQLiteDataSource source, int size, Duration wait) throws SQLException {
             idle = new ArrayBlockingQueue<>(size);
             waitNanos = wait.toNanos();
             try {

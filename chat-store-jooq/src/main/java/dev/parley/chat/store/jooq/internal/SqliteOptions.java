@@ -4,7 +4,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Tuning for the SQLite backend. Internal: the public API uses {@link #DEFAULTS}; tests shorten the timeouts.
+ * Tuning for the SQLite backend. Internal: the public API sets {@link #synchronousFull} and uses {@link #DEFAULTS}
+ * for the rest; tests shorten the timeouts.
  *
  * @param busyTimeout how long a connection waits for a lock held by another connection or process before the
  *     operation fails with {@code STORAGE_UNAVAILABLE}
@@ -13,12 +14,14 @@ import java.util.Objects;
  * @param maxQueued the most writes waiting for the writer; more fail fast with {@code STORAGE_UNAVAILABLE}
  * @param writeTimeout how long a caller waits for a queued write before giving up with {@code STORAGE_UNAVAILABLE}
  *     (only if the write has not started; a started write is always awaited, so the answer is never a lie)
+ * @param synchronousFull {@code PRAGMA synchronous=FULL} on the writer (every commit is on disk before it is
+ *     acknowledged) instead of {@code NORMAL} (a power loss may roll back the last commits)
  */
 public record SqliteOptions(Duration busyTimeout, int readConnections, int maxBatch, int maxQueued,
-        Duration writeTimeout) {
-    /** The defaults: 5 s busy timeout, 4 readers, batches of up to 256, 10,000 queued writes, 30 s wait. */
+        Duration writeTimeout, boolean synchronousFull) {
+    /** The defaults: 5 s busy timeout, 4 readers, batches of up to 256, 10,000 queued writes, 30 s wait, NORMAL. */
     public static final SqliteOptions DEFAULTS =
-            new SqliteOptions(Duration.ofSeconds(5), 4, 256, 10_000, Duration.ofSeconds(30));
+            new SqliteOptions(Duration.ofSeconds(5), 4, 256, 10_000, Duration.ofSeconds(30), false);
 
     /** Validates the components. */
     public SqliteOptions {
@@ -31,11 +34,16 @@ public record SqliteOptions(Duration busyTimeout, int readConnections, int maxBa
 
     /** A copy with another busy timeout. */
     public SqliteOptions withBusyTimeout(Duration timeout) {
-        return new SqliteOptions(timeout, readConnections, maxBatch, maxQueued, writeTimeout);
+        return new SqliteOptions(timeout, readConnections, maxBatch, maxQueued, writeTimeout, synchronousFull);
     }
 
     /** A copy with another write timeout. */
     public SqliteOptions withWriteTimeout(Duration timeout) {
-        return new SqliteOptions(busyTimeout, readConnections, maxBatch, maxQueued, timeout);
+        return new SqliteOptions(busyTimeout, readConnections, maxBatch, maxQueued, timeout, synchronousFull);
+    }
+
+    /** A copy with {@code synchronous=FULL} ({@code true}) or {@code NORMAL}. */
+    public SqliteOptions withSynchronousFull(boolean full) {
+        return new SqliteOptions(busyTimeout, readConnections, maxBatch, maxQueued, writeTimeout, full);
     }
 }

@@ -18,14 +18,20 @@ import javax.sql.DataSource;
  * package can reach it; not an API.
  */
 public final class StorageEngine implements ChatStorage {
+    /** HikariCP's default: a validation query that takes longer means a broken connection. */
+    private static final long VALIDATION_TIMEOUT_MILLIS = 5_000;
+
     private final Db db;
     private final UserStore users;
     private final SessionStore sessions;
     private final RoomStore rooms;
     private final MessageStore messages;
+    private final HealthProbe health;
+    private volatile boolean closed;
 
     private StorageEngine(Db db) {
         this.db = db;
+        this.health = new HealthProbe(db);
         this.users = new UserStoreImpl(db);
         this.sessions = new SessionStoreImpl(db);
         this.rooms = new RoomStoreImpl(db);
@@ -47,13 +53,25 @@ public final class StorageEngine implements ChatStorage {
         return new StorageEngine(SqliteDb.open("jdbc:sqlite:" + absolute, options));
     }
 
-    /** Connects to PostgreSQL through a pool owned by the result. */
-    public static StorageEngine postgres(String jdbcUrl, int poolSize) {
+    /**
+     * Connects to PostgreSQL through a pool owned by the result. The timeouts go to HikariCP (waiting for a
+     * connection) and to pgjdbc (opening one, and waiting for the server's answers); parameters in the URL win over
+     * them.
+     */
+    public static StorageEngine postgres(String jdbcUrl, PostgresOptions options) {
         Objects.requireNonNull(jdbcUrl, "jdbcUrl == null");
+        Objects.requireNonNull(options, "options == null");
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
-        config.setMaximumPoolSize(poolSize);
+        config.setMaximumPoolSize(options.poolSize());
         config.setPoolName("parley-postgres");
+        long connectMillis = options.connectTimeout().toMillis();
+        config.setConnectionTimeout(connectMillis);
+        // Checking a pooled connection before use must not outlast the wait for a connection.
+        config.setValidationTimeout(Math.min(connectMillis, VALIDATION_TIMEOUT_MILLIS));
+        config.addDataSourceProperty("connectTimeout", PostgresOptions.seconds(options.connectTimeout()));
+        config.addDataSourceProperty("loginTimeout", PostgresOptions.seconds(options.connectTimeout()));
+        config.addDataSourceProperty("socketTimeout", PostgresOptions.seconds(options.socketTimeout()));
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
@@ -101,11 +119,15 @@ public final class StorageEngine implements ChatStorage {
 
     @Override
     public void checkHealth() {
-        db.checkHealth();
+        if (closed) {
+            throw Errors.unavailable("storage is closed", null); // not the last probe's outcome
+        }
+        health.check();
     }
 
     @Override
     public void close() {
+        closed = true;
         db.close();
     }
 }

@@ -24,8 +24,7 @@ class SqliteDbBatchTest {
 
     @BeforeEach
     void open() {
-        db = SqliteDb.open("jdbc:sqlite:" + dir.resolve("batch.db"), SqliteOptions.DEFAULTS);
-        db.write("create", dsl -> dsl.execute("CREATE TABLE t (v TEXT PRIMARY KEY)"));
+        db = WriterFixture.open(dir);
     }
 
     @AfterEach
@@ -40,7 +39,7 @@ class SqliteDbBatchTest {
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<Object> blocker = CompletableFuture.supplyAsync(() -> db.write("block", dsl -> {
             writerBusy.countDown();
-            await(release);
+            WriterFixture.await(release);
             return dsl.execute("INSERT INTO t VALUES ('blocker')");
         }));
         assertThat(writerBusy.await(5, TimeUnit.SECONDS)).isTrue();
@@ -55,7 +54,7 @@ class SqliteDbBatchTest {
             dsl.execute("INSERT INTO t VALUES ('third')");
             return ((Number) dsl.fetchValue("SELECT count(*) FROM t")).longValue();
         }));
-        awaitQueued(3);
+        WriterFixture.awaitQueued(db, 3);
         release.countDown();
 
         assertThat(blocker.get(5, TimeUnit.SECONDS)).isEqualTo(1);
@@ -74,7 +73,7 @@ class SqliteDbBatchTest {
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<Integer> blocker = CompletableFuture.supplyAsync(() -> db.write("block", dsl -> {
             writerBusy.countDown();
-            await(release);
+            WriterFixture.await(release);
             return 0;
         }));
         assertThat(writerBusy.await(5, TimeUnit.SECONDS)).isTrue();
@@ -82,7 +81,7 @@ class SqliteDbBatchTest {
                 .map(i -> CompletableFuture.supplyAsync(
                         () -> db.write("insert", dsl -> dsl.execute("INSERT INTO t VALUES (?)", "v" + i))))
                 .toList();
-        awaitQueued(5);
+        WriterFixture.awaitQueued(db, 5);
         release.countDown();
         blocker.get(5, TimeUnit.SECONDS);
         for (CompletableFuture<Integer> w : writes) {
@@ -91,21 +90,5 @@ class SqliteDbBatchTest {
         long count = db.read("count", dsl -> ((Number) dsl.fetchValue("SELECT count(*) FROM t")).longValue());
         assertThat(count).isEqualTo(5);
         assertThat(db.commitCount() - commitsBefore).isEqualTo(2);
-    }
-
-    private void awaitQueued(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (db.queued() < n) {
-            assertThat(System.nanoTime()).as("%d writes queued", n).isLessThan(deadline);
-            Thread.sleep(1);
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
-        try {
-            assertThat(latch.await(5, TimeUnit.SECONDS)).isTrue();
-        } catch (InterruptedException e) {
-            throw new AssertionError(e);
-        }
     }
 }

@@ -23,9 +23,11 @@ import java.nio.charset.StandardCharsets;
  *   <li>input bytes that are not UTF-8 (RFC 8259 §8.1): no UTF-16 or UTF-32 detection, no replacement of malformed
  *       sequences, and no leading byte order mark, which the RFC lets readers either skip or refuse;
  *   <li>arrays and objects nested deeper than {@link #MAX_DEPTH};
- *   <li>a number longer than {@link #MAX_NUMBER_LENGTH} characters or with an exponent of more than
- *       {@link #MAX_EXPONENT_DIGITS} digits (RFC 8259 §9 lets a reader limit range and precision; these bounds keep
- *       every number exactly representable as a {@link java.math.BigDecimal} at a small, fixed cost).
+ *   <li>a number written with more than {@link #MAX_NUMBER_LENGTH} characters, with more than
+ *       {@link #MAX_SIGNIFICANT_DIGITS} significant digits, or whose exponent in scientific notation lies beyond
+ *       &plusmn;{@link #MAX_EXPONENT} (RFC 8259 §9 lets a reader limit range and precision; these bounds keep every
+ *       number exactly representable as a {@link java.math.BigDecimal} at a small, fixed cost, and they bound the
+ *       value, not its spelling, so an accepted number is accepted again however it is re-written).
  * </ul>
  *
  * <p>Whatever the input, the only exception is {@link MalformedJsonException}; its message says what is wrong and
@@ -37,9 +39,11 @@ public final class StrictJson {
     /** The deepest nesting of arrays and objects accepted; the top-level object is depth 1. */
     public static final int MAX_DEPTH = 32;
     /** The longest number accepted, in characters (sign, digits, point and exponent included). */
-    public static final int MAX_NUMBER_LENGTH = 64;
-    /** The most digits an exponent may have. */
-    public static final int MAX_EXPONENT_DIGITS = 4;
+    public static final int MAX_NUMBER_LENGTH = 1000;
+    /** The most significant digits a number may have: those from its first non-zero digit to its last digit. */
+    public static final int MAX_SIGNIFICANT_DIGITS = 64;
+    /** The largest exponent, positive or negative, of a number in scientific notation ({@code 1.5E+9999}). */
+    public static final int MAX_EXPONENT = 9999;
 
     private StrictJson() {
     }

@@ -30,6 +30,9 @@ final class StrictReader {
     /** Stateless and thread-safe; Parsson's by name (see {@link StrictJson}). */
     private static final JsonProvider PARSSON = new JsonProviderImpl();
 
+    private static final String OUT_OF_RANGE = "a number is out of range (beyond 1E+" + StrictJson.MAX_EXPONENT
+            + " or 1E-" + StrictJson.MAX_EXPONENT + ")";
+
     private final String text;
     /** Reports (rather than replaces) an unpaired surrogate: {@link CharsetEncoder#canEncode} is false for one. */
     private final CharsetEncoder utf8 = StandardCharsets.UTF_8.newEncoder();
@@ -131,23 +134,30 @@ final class StrictReader {
         return s;
     }
 
+    /**
+     * The current number, within the bounds: its text is short enough to parse cheaply, and its value has few enough
+     * digits and a small enough magnitude. The bounds are on the value, not its spelling, so that what is accepted
+     * is accepted again in the form JSON-P writes it ({@code 121e9999} is written {@code 1.21E+10001}).
+     */
     private BigDecimal number() {
         String token = parser.getString(); // the number as written; the grammar has been checked
         if (token.length() > StrictJson.MAX_NUMBER_LENGTH) {
             throw fail("a number is longer than " + StrictJson.MAX_NUMBER_LENGTH + " characters");
         }
-        int e = Math.max(token.indexOf('e'), token.indexOf('E'));
-        if (e >= 0) {
-            int digits = token.length() - e - 1;
-            char sign = token.charAt(e + 1);
-            if (sign == '+' || sign == '-') {
-                digits--;
-            }
-            if (digits > StrictJson.MAX_EXPONENT_DIGITS) {
-                throw fail("a number's exponent has more than " + StrictJson.MAX_EXPONENT_DIGITS + " digits");
-            }
+        BigDecimal n;
+        try {
+            n = new BigDecimal(token);
+        } catch (NumberFormatException e) { // an exponent beyond an int
+            throw fail(OUT_OF_RANGE);
         }
-        return new BigDecimal(token);
+        if (n.precision() > StrictJson.MAX_SIGNIFICANT_DIGITS) {
+            throw fail("a number has more than " + StrictJson.MAX_SIGNIFICANT_DIGITS + " significant digits");
+        }
+        long exponent = (long) n.precision() - n.scale() - 1; // as in scientific notation: 1.21E+10001
+        if (Math.abs(exponent) > StrictJson.MAX_EXPONENT) {
+            throw fail(OUT_OF_RANGE);
+        }
+        return n;
     }
 
     private MalformedJsonException fail(String what) {

@@ -103,14 +103,21 @@ class StrictJsonTest {
         assertRefused(tooDeep, "nested deeper than " + StrictJson.MAX_DEPTH);
         assertRefused("{\"a\":" + "[".repeat(100_000) + "]".repeat(100_000) + "}", "nested deeper");
 
-        String longest = "1".repeat(StrictJson.MAX_NUMBER_LENGTH);
-        assertThat(StrictJson.readObject("{\"n\":" + longest + "}").getJsonNumber("n").bigDecimalValue())
-                .isEqualTo(new BigDecimal(longest));
-        assertRefused("{\"n\":" + longest + "1}", "longer than " + StrictJson.MAX_NUMBER_LENGTH);
-        assertThat(StrictJson.readObject("{\"n\":1e-9999}").getJsonNumber("n").bigDecimalValue())
-                .isEqualTo(new BigDecimal("1e-9999"));
-        assertRefused("{\"n\":1e10000}", "exponent has more than 4 digits");
-        assertRefused("{\"n\":1E+99999999999}", "exponent has more than 4 digits");
+        String mostDigits = "-" + "1".repeat(StrictJson.MAX_SIGNIFICANT_DIGITS) + "e-30";
+        assertThat(StrictJson.readObject("{\"n\":" + mostDigits + "}").getJsonNumber("n").bigDecimalValue())
+                .isEqualTo(new BigDecimal(mostDigits));
+        assertRefused("{\"n\":" + "1".repeat(StrictJson.MAX_SIGNIFICANT_DIGITS + 1) + "}",
+                "more than 64 significant digits");
+        assertRefused("{\"n\":0." + "0".repeat(StrictJson.MAX_NUMBER_LENGTH) + "1}", "longer than 1000 characters");
+        for (String inRange : new String[] {"1e-9999", "9.9e9999", "121e9997", "0.001e-9996", "-0", "0e9999"}) {
+            JsonObject o = StrictJson.readObject("{\"n\":" + inRange + "}");
+            assertThat(o.getJsonNumber("n").bigDecimalValue()).isEqualTo(new BigDecimal(inRange));
+            assertThat(StrictJson.readObject(o.toString())).as(o.toString()).isEqualTo(o);
+        }
+        for (String outOfRange : new String[] {"1e10000", "121e9999", "1e-10000", "0.01e-9998", "0e10000",
+            "1E+99999999999", "1e-99999999999"}) {
+            assertRefused("{\"n\":" + outOfRange + "}", "out of range");
+        }
     }
 
     @Test

@@ -44,7 +44,8 @@ public interface ChatService extends AutoCloseable {
      * Registers a user with a password and joins them to the {@link ChatSettings#defaultRooms() default rooms}.
      *
      * @param username the wanted name (see Names above)
-     * @param password 8–128 code points of any Unicode; never truncated or normalised
+     * @param password 8–128 code points of any Unicode, well-formed UTF-16 (no unpaired surrogate: it has no exact
+     *     UTF-8 form to hash); never truncated, normalised or repaired
      * @return the new user
      * @throws InvalidRequestException {@code invalid_username}, {@code invalid_password}
      * @throws ConflictException {@code username_taken}
@@ -75,7 +76,8 @@ public interface ChatService extends AutoCloseable {
      * the same time (a dummy hash is verified for unknown users).
      *
      * @param username the name
-     * @param password the password
+     * @param password the password; one that {@link #register} would refuse (an unpaired surrogate among them)
+     *     fails as a wrong one, and is never handed to the password hasher
      * @return the token, its expiry and the user
      * @throws AuthenticationException {@code invalid_credentials}
      * @throws UnavailableException {@code server_busy} when too many passwords are being hashed
@@ -197,8 +199,10 @@ public interface ChatService extends AutoCloseable {
      *
      * @param actor the sender; must be a member
      * @param room the room name
-     * @param body the text: 1 to {@link ChatSettings#maxMessageLength()} code points, not blank, no control
-     *     characters other than tab and line breaks
+     * @param body the text: 1 to {@link ChatSettings#maxMessageLength()} code points, well-formed UTF-16, no control
+     *     characters other than tab and line breaks, and not blank: at least one character that is neither Unicode
+     *     {@code White_Space} nor {@code Default_Ignorable_Code_Point} (zero-width space, joiners, BOM, ...) nor
+     *     U+2800 BRAILLE PATTERN BLANK
      * @param clientMsgId the client's idempotency key (1–64 of {@code [A-Za-z0-9._:-]}), or {@code null}
      * @return the stored message
      * @throws InvalidRequestException {@code message_empty}, {@code message_too_long}, {@code message_invalid},

@@ -9,11 +9,15 @@ package dev.parley.chat.core;
 public enum ErrorCode {
     /** A username breaks the naming rules (length, characters). */
     INVALID_USERNAME("invalid_username", Category.INVALID),
-    /** A password is outside 8–128 code points. */
+    /** A password is outside 8–128 code points, or holds an unpaired surrogate. */
     INVALID_PASSWORD("invalid_password", Category.INVALID),
     /** A room name breaks the naming rules. */
     INVALID_ROOM_NAME("invalid_room_name", Category.INVALID),
-    /** A message body is empty or only white space. */
+    /**
+     * A message body shows nothing: it is empty, or only white space and invisible characters (Unicode
+     * {@code White_Space}, {@code Default_Ignorable_Code_Point} such as zero-width spaces and joiners, and U+2800
+     * BRAILLE PATTERN BLANK).
+     */
     MESSAGE_EMPTY("message_empty", Category.INVALID),
     /** A message body is longer than the configured maximum, counted in code points. */
     MESSAGE_TOO_LONG("message_too_long", Category.INVALID),

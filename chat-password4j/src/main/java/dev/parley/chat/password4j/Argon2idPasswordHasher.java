@@ -4,6 +4,10 @@ import com.password4j.Argon2Function;
 import com.password4j.Password;
 import com.password4j.types.Argon2;
 import dev.parley.chat.core.spi.PasswordHasher;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -13,8 +17,10 @@ import java.util.Objects;
  *
  * <p>Hashes are PHC strings ({@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}) that carry their own parameters,
  * so raising the parameters later keeps old hashes verifiable; {@link #needsRehash} tells the service to upgrade
- * them at the next log-in. Passwords are hashed as UTF-8 of exactly the given string: never truncated, trimmed or
- * normalised.
+ * them at the next log-in. Passwords are hashed as UTF-8 of exactly the given string: never truncated, trimmed,
+ * normalised or repaired. The hasher encodes the string itself, strictly: Password4j's own encoding replaces an
+ * unpaired surrogate with {@code ?}, which would make {@code "pass\ud800"}, {@code "pass\udbff"} and
+ * {@code "pass?"} one password. Such a string is refused by {@link #hash} and matches nothing in {@link #verify}.
  *
  * <p>Immutable and thread-safe. Each call allocates {@code memoryKiB} of memory: the service bounds concurrency.
  */
@@ -82,23 +88,47 @@ public final class Argon2idPasswordHasher implements PasswordHasher {
         return function.getParallelism();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * @throws IllegalArgumentException if the password holds an unpaired surrogate (it has no exact UTF-8 form)
+     */
     @Override
     public String hash(String password) {
         Objects.requireNonNull(password, "password == null");
-        return Password.hash(password).addRandomSalt(SALT_BYTES).with(function).getResult();
+        byte[] utf8 = utf8(password);
+        if (utf8 == null) {
+            throw new IllegalArgumentException("password holds an unpaired surrogate; it has no exact UTF-8 form");
+        }
+        return Password.hash(utf8).addRandomSalt(SALT_BYTES).with(function).getResult();
     }
 
+    /** {@inheritDoc} A password with an unpaired surrogate matches nothing. */
     @Override
     public boolean verify(String password, String encodedHash) {
         Objects.requireNonNull(password, "password == null");
-        if (encodedHash == null || !encodedHash.startsWith("$argon2id$")) {
+        byte[] utf8 = utf8(password);
+        if (utf8 == null || encodedHash == null || !encodedHash.startsWith("$argon2id$")) {
             return false;
         }
         try {
             Argon2Function stored = Argon2Function.getInstanceFromHash(encodedHash);
-            return Password.check(password, encodedHash).with(stored);
+            return Password.check(utf8, encodedHash.getBytes(StandardCharsets.UTF_8)).with(stored);
         } catch (RuntimeException malformed) {
             return false;
+        }
+    }
+
+    /** The exact UTF-8 form, or {@code null} if there is none (an unpaired surrogate); never a replacement. */
+    private static byte[] utf8(String password) {
+        try {
+            // a new encoder REPORTs malformed input, unlike String.getBytes and Password4j, which replace it
+            ByteBuffer bytes = StandardCharsets.UTF_8.newEncoder().encode(CharBuffer.wrap(password));
+            byte[] out = new byte[bytes.remaining()];
+            bytes.get(out);
+            return out;
+        } catch (CharacterCodingException e) {
+            return null;
         }
     }
 

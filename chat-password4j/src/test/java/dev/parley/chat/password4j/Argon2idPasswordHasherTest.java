@@ -49,6 +49,31 @@ class Argon2idPasswordHasherTest {
     }
 
     @Test
+    void neverHashesOrMatchesAPasswordWithAnUnpairedSurrogate() {
+        Argon2idPasswordHasher fast = Argon2idPasswordHasher.withParameters(1024, 1, 1);
+        assertThatThrownBy(() -> fast.hash("correct horse \ud800"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unpaired surrogate");
+        assertThatThrownBy(() -> fast.hash("\udc00correct horse")).isInstanceOf(IllegalArgumentException.class);
+        // the UTF-8 encoder's replacement character must not stand in for the half pair
+        String question = fast.hash("correct horse ?");
+        assertThat(fast.verify("correct horse ?", question)).isTrue();
+        assertThat(fast.verify("correct horse \ud800", question)).isFalse();
+        assertThat(fast.verify("correct horse \udbff", question)).isFalse();
+    }
+
+    @Test
+    void verifiesHashesMadeByPassword4jFromTheString() {
+        // hashes stored before the hasher encoded passwords itself: Password4j encoded the string as UTF-8
+        String password = "p\u00e4ss w\u00f6rd \uD83D\uDD11";
+        String stored = com.password4j.Password.hash(password).addRandomSalt(16)
+                .with(com.password4j.Argon2Function.getInstance(1024, 1, 1, 32, com.password4j.types.Argon2.ID,
+                        com.password4j.Argon2Function.ARGON2_VERSION_13))
+                .getResult();
+        assertThat(owasp.verify(password, stored)).isTrue();
+        assertThat(owasp.verify(password + " ", stored)).isFalse();
+    }
+
+    @Test
     void treatsMalformedOrForeignHashesAsMismatchNotError() {
         assertThat(owasp.verify("password1", null)).isFalse();
         assertThat(owasp.verify("password1", "")).isFalse();

@@ -7,7 +7,7 @@ import java.util.Map;
  * answered as problem+json with its own stable code.
  */
 final class HttpError extends RuntimeException {
-    /** The body is not JSON, or not a JSON object. */
+    /** The body is not one JSON object as {@link dev.parley.chat.json.StrictJson} reads it. */
     static final String MALFORMED_JSON = "malformed_json";
     /** A required member of the JSON body is absent or null. */
     static final String MISSING_FIELD = "missing_field";

@@ -9,20 +9,15 @@ import dev.parley.chat.core.Message;
 import dev.parley.chat.core.Room;
 import dev.parley.chat.core.RoomSummary;
 import dev.parley.chat.core.User;
+import dev.parley.chat.json.MalformedJsonException;
+import dev.parley.chat.json.StrictJson;
 import jakarta.json.JsonArrayBuilder;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.json.spi.JsonProvider;
-import java.io.ByteArrayInputStream;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Locale;
 
@@ -37,31 +32,16 @@ final class JsonBodies {
     // ---- reading -----------------------------------------------------------------------------------------------
 
     /**
-     * Parses a request body that must be one JSON object in UTF-8.
+     * Parses a request body that must be one JSON object in UTF-8, with {@link StrictJson}: the reader the WebSocket
+     * frames go through too.
      *
-     * @throws HttpError {@code malformed_json}
+     * @throws HttpError {@code malformed_json} for anything {@link StrictJson} refuses
      */
     static JsonObject parseObject(byte[] body) {
-        if (body.length == 0) {
-            throw HttpError.malformed("The request body must be a JSON object.");
-        }
         try {
-            // Reject malformed UTF-8 rather than letting the parser substitute characters.
-            StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(body));
-        } catch (CharacterCodingException e) {
-            throw HttpError.malformed("The request body is not valid UTF-8.");
-        }
-        try (JsonReader reader = JSON.createReader(new ByteArrayInputStream(body))) {
-            JsonValue value = reader.readValue();
-            if (value.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw HttpError.malformed("The request body must be a JSON object.");
-            }
-            return value.asJsonObject();
-        } catch (JsonException | IllegalStateException e) {
-            throw HttpError.malformed("The request body is not valid JSON.");
+            return StrictJson.readObject(body);
+        } catch (MalformedJsonException e) {
+            throw HttpError.malformed("The request body is not a valid JSON object: " + e.getMessage() + ".");
         }
     }
 

@@ -183,9 +183,7 @@ public final class DefaultChatService implements ChatService {
         ensureOpen();
         String canonical = Names.requireValidUsername(username, settings.minUsernameLength(),
                 settings.maxUsernameLength());
-        if (!Texts.validPasswordLength(password)) {
-            throw new InvalidRequestException(ErrorCode.INVALID_PASSWORD, "password must have 8 to 128 characters");
-        }
+        Texts.requireValidPassword(password);
         // Fail a taken name before spending a hash on it; create() still decides races.
         if (users.findByCanonicalName(canonical).isPresent()) {
             throw new ConflictException(ErrorCode.USERNAME_TAKEN, "username is taken");
@@ -243,11 +241,15 @@ public final class DefaultChatService implements ChatService {
         Optional<UserCredentials> credentials = canonical == null
                 ? Optional.empty() : users.findCredentials(canonical);
         String storedHash = credentials.map(UserCredentials::passwordHash).orElse(null);
-        boolean plausible = storedHash != null && Texts.validPasswordLength(password);
+        boolean valid = Texts.validPassword(password);
+        boolean plausible = storedHash != null && valid;
         // Unknown users, password-less users and impossible passwords verify against a dummy hash, so that every
-        // failure costs one hash and they cannot be told apart by timing.
+        // failure costs one hash and they cannot be told apart by timing. A password that no one can have registered
+        // is not even shown to the hasher (one with an unpaired surrogate has no exact UTF-8 form, and a hasher
+        // that replaced the half pair would match another password): an empty one stands in for it.
         String against = plausible ? storedHash : dummyHash();
-        boolean ok = onHashPool(() -> hasher.verify(password, against)) && plausible;
+        String candidate = valid ? password : "";
+        boolean ok = onHashPool(() -> hasher.verify(candidate, against)) && plausible;
         if (!ok) {
             throw new AuthenticationException(ErrorCode.INVALID_CREDENTIALS, "invalid username or password");
         }

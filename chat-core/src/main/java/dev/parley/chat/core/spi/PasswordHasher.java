@@ -4,6 +4,10 @@ package dev.parley.chat.core.spi;
  * Hashes and verifies passwords. Implementations must use a slow, salted, memory-hard function (the reference is
  * Argon2id in {@code chat-password4j}); the service calls them on a small bounded pool of its own, so they may be
  * CPU- and memory-heavy but must be thread-safe.
+ *
+ * <p>A password is hashed as the UTF-8 of exactly the given string. The service never passes one with an unpaired
+ * surrogate (it has no exact UTF-8 form); an implementation must still never replace or drop one (as
+ * {@code String.getBytes} does): {@link #hash} refuses it, {@link #verify} matches nothing.
  */
 public interface PasswordHasher {
     /**

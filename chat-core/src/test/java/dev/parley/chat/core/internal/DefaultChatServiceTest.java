@@ -21,6 +21,7 @@ import dev.parley.chat.core.ChatService;
 import dev.parley.chat.core.ChatSettings;
 import dev.parley.chat.core.ErrorCode;
 import dev.parley.chat.core.HistoryQuery;
+import dev.parley.chat.core.InvalidRequestException;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.RoomType;
 import dev.parley.chat.core.StreamStart;
@@ -189,6 +190,28 @@ class DefaultChatServiceTest {
                 () -> chat.login("alice", "password-2"));
         verify(hasher, times(2)).verify(anyString(), anyString());
         verify(hasher).verify(eq("password-1"), argThat(h -> !h.equals("h:password-1")));
+    }
+
+    @Test
+    void aPasswordWithAnUnpairedSurrogateIsRefusedAndNeverReachesTheHasher() {
+        service(memory, ChatSettings.defaults());
+        InvalidRequestException refused = catchThrowableOfType(InvalidRequestException.class,
+                () -> chat.register("alice", "correct horse \ud800"));
+        assertThat(refused).isNotNull();
+        assertThat(refused.code()).isEqualTo(ErrorCode.INVALID_PASSWORD);
+        assertThat(chat.findUser("alice")).isEmpty();
+
+        chat.register("bob", "correct horse ?");
+        org.mockito.Mockito.clearInvocations(hasher);
+        dev.parley.chat.core.AuthenticationException e = catchThrowableOfType(
+                dev.parley.chat.core.AuthenticationException.class, () -> chat.login("bob", "correct horse \ud800"));
+        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_CREDENTIALS);
+        // still one hash, as for every failure, but never of a string without a UTF-8 form
+        verify(hasher, times(1)).verify(anyString(), anyString());
+        org.mockito.ArgumentMatcher<String> noUtf8Form = p -> !java.nio.charset.StandardCharsets.UTF_8.newEncoder()
+                .canEncode(p);
+        verify(hasher, never()).verify(argThat(noUtf8Form), anyString());
+        verify(hasher, never()).hash(argThat(noUtf8Form));
     }
 
     @Test

@@ -1,23 +1,18 @@
 package dev.parley.chat.transport.websocket.internal;
 
-import jakarta.json.JsonException;
+import dev.parley.chat.json.MalformedJsonException;
+import dev.parley.chat.json.StrictJson;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
-import jakarta.json.JsonStructure;
 import jakarta.json.JsonValue;
-import jakarta.json.spi.JsonProvider;
-import java.io.StringReader;
 
 /**
- * One parsed client frame with typed, validated field access. Parsing uses JSON-P directly (not data binding) so
- * that each problem maps to exactly one error code: {@code malformed_json}, {@code missing_field} or
- * {@code invalid_field}.
+ * One parsed client frame with typed, validated field access. The frame is read by {@link StrictJson}, the reader the
+ * REST API uses too, into JSON-P values (not data binding) so that each problem maps to exactly one error code:
+ * {@code malformed_json}, {@code missing_field} or {@code invalid_field}.
  */
 final class Inbound {
-    /** Looked up once: {@code Json.createReader} would search the class path on every call. */
-    private static final JsonProvider JSON = JsonProvider.provider();
     static final int MAX_REF_LENGTH = 128;
 
     private final JsonObject json;
@@ -33,20 +28,17 @@ final class Inbound {
     /**
      * Parses a frame. The {@code ref} is read first so that every later error can echo it.
      *
-     * @throws WireError {@code malformed_json} (not JSON, or not an object), {@code invalid_field} for a bad
+     * @throws WireError {@code malformed_json} (anything {@link StrictJson} refuses: not JSON, not one object,
+     *     trailing content, a duplicate member name, an unpaired surrogate...), {@code invalid_field} for a bad
      *     {@code ref}
      */
     static Inbound parse(String text) {
-        JsonStructure structure;
-        try (JsonReader reader = JSON.createReader(new StringReader(text))) {
-            structure = reader.read();
-        } catch (JsonException | IllegalStateException e) {
-            throw new WireError(WireError.MALFORMED_JSON, "frame is not valid JSON");
+        JsonObject obj;
+        try {
+            obj = StrictJson.readObject(text);
+        } catch (MalformedJsonException e) {
+            throw new WireError(WireError.MALFORMED_JSON, e.getMessage());
         }
-        if (!(structure instanceof JsonObject)) {
-            throw new WireError(WireError.MALFORMED_JSON, "frame must be a JSON object");
-        }
-        JsonObject obj = (JsonObject) structure;
         String ref = null;
         JsonValue r = obj.get("ref");
         boolean badRef = false;

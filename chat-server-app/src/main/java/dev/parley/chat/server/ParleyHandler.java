@@ -11,8 +11,9 @@ import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
 /**
- * The base of every HTTP handler: turns failures into problem+json, counts requests and errors, and tracks requests
- * in flight for shutdown. Security headers are added to every response by {@link HttpGuard}, not here.
+ * The base of every HTTP handler: answers requests that {@link HttpGuard} refused, turns failures into problem+json,
+ * counts requests and errors, and tracks requests in flight for shutdown. Security headers are added to every
+ * response by {@link HttpGuard}, not here.
  */
 abstract class ParleyHandler extends HttpHandler {
     private static final System.Logger LOG = System.getLogger(ParleyHandler.class.getName());
@@ -43,6 +44,9 @@ abstract class ParleyHandler extends HttpHandler {
     public final void service(Request request, Response response) throws Exception {
         context.inFlight.enter();
         try {
+            if (request.getAttribute(HttpGuard.REFUSAL) instanceof HttpError refusal) {
+                throw refusal; // screened out before routing (see HttpGuard); whatever handler it reached
+            }
             if (request.getContentLengthLong() > context.maxBodyBytes) {
                 throw tooLarge();
             }

@@ -350,6 +350,20 @@ public interface ChatService extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * The key under which usernames are compared (see Names above): every spelling of one name gives the same key,
+     * for example {@code "alice"}, {@code " Alice"}, {@code "ALICE\t"} and the fullwidth {@code "ａｌｉｃｅ"}. For
+     * state an application keeps per account outside the service, such as login throttling, so that such spellings
+     * cannot pass for different accounts. Defined for every string, also one that breaks the naming rules (no
+     * account can have such a name); never throws for a non-null argument. Pure and thread-safe.
+     *
+     * @param username a name as a client sent it
+     * @return its canonical key
+     */
+    static String canonicalUsername(String username) {
+        return DefaultChatService.canonicalUsername(Objects.requireNonNull(username, "username == null"));
+    }
+
     /** A builder for the default implementation. */
     static Builder builder() {
         return new Builder();

@@ -128,7 +128,7 @@ final class ApiHandler extends ParleyHandler {
         String username = JsonBodies.requiredString(body, "username");
         String password = JsonBodies.requiredString(body, "password");
         String address = c.request.getRemoteAddr();
-        Optional<Duration> wait = throttle.retryAfter(username, address);
+        Optional<Duration> wait = throttle.attempt(username, address);
         if (wait.isPresent()) {
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
             throw new HttpError(429, ErrorCode.RATE_LIMITED.code(),
@@ -139,10 +139,12 @@ final class ApiHandler extends ParleyHandler {
         try {
             result = chat.login(username, password);
         } catch (AuthenticationException e) {
-            throttle.failed(username, address);
+            throw e; // a wrong password: the attempt stays counted
+        } catch (RuntimeException e) {
+            throttle.unchecked(username, address); // busy or failing: no password was checked
             throw e;
         }
-        throttle.succeeded(username);
+        throttle.succeeded(username, address);
         writeJson(c.response, 200, JsonBodies.login(result));
     }
 

@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.StringReader;
+import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,19 @@ import java.util.Optional;
  * headers or the framing on the way; and the responses parsed just enough to check status, headers and body.
  */
 final class RawHttp {
+    /** The server's address in tests, and the default client address. */
+    static final InetAddress LOOPBACK = loopback(1);
+
     private RawHttp() {
+    }
+
+    /** {@code 127.0.0.n}: on Linux every address of 127.0.0.0/8 is the loopback, so tests can be many clients. */
+    static InetAddress loopback(int n) {
+        try {
+            return InetAddress.getByAddress(new byte[] {127, 0, 0, (byte) n});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 
     /** One parsed response. Header names are lower-cased; the body is what its Content-Length says. */
@@ -50,7 +63,12 @@ final class RawHttp {
      * stays silent for two seconds; returns every response in what was read.
      */
     static List<Response> exchange(int port, String request) throws IOException {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        return exchange(port, request, LOOPBACK);
+    }
+
+    /** {@link #exchange(int, String)} from the given local address (any of 127.0.0.0/8 works on Linux). */
+    static List<Response> exchange(int port, String request, InetAddress from) throws IOException {
+        try (Socket socket = new Socket(LOOPBACK, port, from, 0)) {
             socket.setSoTimeout(2_000);
             socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
             socket.getOutputStream().flush();
@@ -75,6 +93,16 @@ final class RawHttp {
     static Response send(int port, String request) throws IOException {
         List<Response> responses = exchange(port, request);
         assertThat(responses).as("responses to %s", request).hasSize(1);
+        return responses.get(0);
+    }
+
+    /** A POST of a JSON body from the given local address, closing the connection afterwards. */
+    static Response postJson(int port, InetAddress from, String path, String json) throws IOException {
+        byte[] body = json.getBytes(StandardCharsets.UTF_8);
+        List<Response> responses = exchange(port, "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length
+                + "\r\nConnection: close\r\n\r\n" + new String(body, StandardCharsets.ISO_8859_1), from);
+        assertThat(responses).as("responses to POST %s", path).hasSize(1);
         return responses.get(0);
     }
 

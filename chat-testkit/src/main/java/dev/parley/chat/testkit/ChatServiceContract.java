@@ -216,6 +216,20 @@ public abstract class ChatServiceContract {
     }
 
     @Test
+    void everySpellingThatLogsIntoAnAccountHasTheAccountsCanonicalKey() {
+        User jon = chat.register("Jon", "password-1");
+        String key = ChatService.canonicalUsername("Jon");
+        for (String spelling : List.of("jon", " jon", "jon ", "jon\t", "\tJON\n", "\uff4a\uff4f\uff4e")) {
+            assertThat(chat.login(spelling, "password-1").user()).as(spelling).isEqualTo(jon);
+            assertThat(ChatService.canonicalUsername(spelling)).as(spelling).isEqualTo(key);
+        }
+        assertThat(ChatService.canonicalUsername("jonathan")).isNotEqualTo(key);
+        // defined for names no account can have, too
+        assertThat(ChatService.canonicalUsername("no spaces allowed")).isNotEmpty();
+        assertThat(ChatService.canonicalUsername("")).isEmpty();
+    }
+
+    @Test
     void rejectsUsernamesThatBreakTheRules() {
         assertFailsWith(ErrorCode.INVALID_USERNAME, () -> chat.register("ab", "password-1"));
         assertFailsWith(ErrorCode.INVALID_USERNAME, () -> chat.register("a".repeat(33), "password-1"));

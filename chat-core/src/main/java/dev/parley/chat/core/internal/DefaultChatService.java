@@ -140,6 +140,17 @@ public final class DefaultChatService implements ChatService {
         }
     }
 
+    /**
+     * The canonical key of a username, as {@link #register} and {@link #login} compare names; see
+     * {@link ChatService#canonicalUsername}.
+     *
+     * @param username any name
+     * @return its key
+     */
+    public static String canonicalUsername(String username) {
+        return Names.canonicalUsername(username);
+    }
+
     private static ScheduledThreadPoolExecutor newCatchUpPool(int threads) {
         AtomicInteger n = new AtomicInteger();
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(threads, r -> {

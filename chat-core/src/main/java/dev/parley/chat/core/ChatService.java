@@ -87,7 +87,8 @@ public interface ChatService extends AutoCloseable {
      *
      * @param token the bearer token from {@link #login}
      * @return the user
-     * @throws AuthenticationException {@code invalid_token} (unknown, revoked, malformed) or {@code token_expired}
+     * @throws AuthenticationException {@code invalid_token} for every token that does not authenticate: unknown,
+     *     revoked, malformed or expired (as RFC 6750 §3.1 defines it), the same on every call
      */
     User authenticate(String token);
 

@@ -316,8 +316,10 @@ public final class DefaultChatService implements ChatService {
         Instant now = now();
         if (!now.isBefore(session.expiresAt())
                 || !now.isBefore(session.lastSeenAt().plus(settings.sessionIdleTimeout()))) {
+            // invalid_token, as for an unknown token: once the row is gone (deleted here, or purged) nothing could
+            // tell the two apart any more, and the answer must not depend on whether the token was checked before
             sessions.delete(hash);
-            throw new AuthenticationException(ErrorCode.TOKEN_EXPIRED, "session expired");
+            throw new AuthenticationException(ErrorCode.INVALID_TOKEN, "invalid token");
         }
         User user = users.findById(session.userId()).orElseThrow(
                 () -> new AuthenticationException(ErrorCode.INVALID_TOKEN, "invalid token"));

@@ -37,6 +37,19 @@ abstract class ParleyHandler extends HttpHandler {
         this.context = context;
     }
 
+    /**
+     * Grizzly answers {@code Expect: 100-continue} with 100 before {@link #service} runs; a request that will be
+     * refused whatever its body (screened out, or announcing a body over the limit) gets its final answer instead,
+     * so that the client need not send the body (RFC 9110 §10.1.1).
+     */
+    @Override
+    protected boolean sendAcknowledgment(Request request, Response response) throws IOException {
+        if (request.getAttribute(HttpGuard.REFUSAL) != null || request.getContentLengthLong() > context.maxBodyBytes) {
+            return true; // service() answers at once
+        }
+        return super.sendAcknowledgment(request, response);
+    }
+
     /** Handles one request; may throw {@link HttpError} or {@link ChatException}. */
     abstract void handle(Request request, Response response) throws IOException;
 

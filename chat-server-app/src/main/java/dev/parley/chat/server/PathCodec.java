@@ -16,7 +16,43 @@ final class PathCodec {
      */
     private static final AsciiSet SEGMENT_CHARS = new AsciiSet("-._~!$&'()*+,=:@%" + AsciiSet.ALPHANUMERIC);
 
+    /** RFC 3986 {@code query} characters, and {@code %} for escapes. */
+    private static final AsciiSet QUERY_CHARS = new AsciiSet("-._~!$&'()*+,;=:@/?%" + AsciiSet.ALPHANUMERIC);
+
     private PathCodec() {
+    }
+
+    /**
+     * Whether a raw query string (after the {@code ?}) is one Grizzly parses without dropping or logging anything: only
+     * RFC 3986 query characters, escapes that decode to UTF-8, and no field ({@code &}-separated) without a name
+     * except an empty last one ({@code a=1&}). Grizzly would silently drop a parameter it cannot decode, and log it
+     * with its raw value at INFO on every request; a field without a name it logs as an invalid chunk.
+     *
+     * @param raw the query string, or {@code null} for none
+     */
+    static boolean isPlainQuery(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return true;
+        }
+        if (!QUERY_CHARS.containsAll(raw)) {
+            return false;
+        }
+        String[] fields = raw.split("&", -1);
+        for (int i = 0; i < fields.length; i++) {
+            String field = fields[i];
+            if (field.isEmpty() && i == fields.length - 1 && i > 0) {
+                continue;
+            }
+            if (field.isEmpty() || field.charAt(0) == '=') {
+                return false;
+            }
+            try {
+                decode(field);
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

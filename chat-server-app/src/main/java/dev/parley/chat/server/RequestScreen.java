@@ -8,7 +8,7 @@ import org.glassfish.grizzly.http.util.MimeHeaders;
 import org.glassfish.grizzly.http.util.RequestURIRef;
 
 /**
- * Decides, once a request's header section is parsed and before it is routed, whether to refuse it. Two kinds of
+ * Decides, once a request's header section is parsed and before it is routed, whether to refuse it. Three kinds of
  * request are refused:
  *
  * <ul>
@@ -21,6 +21,8 @@ import org.glassfish.grizzly.http.util.RequestURIRef;
  *       {@code Content-Length} and {@code Transfer-Encoding}; a {@code Transfer-Encoding} other than exactly
  *       {@code chunked}; a field name that is not a token (such as {@code Transfer-Encoding :}); a field value with
  *       NUL, CR or LF; more than one {@code Host}, or a {@code Host} that is not a host and port.
+ *   <li>{@code 400 invalid_argument}: a query string that is not {@linkplain PathCodec#isPlainQuery plain}, whose
+ *       parameters Grizzly would drop without telling (and log, with their raw value, on every request).
  * </ul>
  *
  * Stateless and thread-safe.
@@ -40,7 +42,12 @@ final class RequestScreen {
         if (headers != null) {
             return headers;
         }
-        return checkPath(request.getRequestURIRef()) ? null : HttpError.invalidPath();
+        if (!checkPath(request.getRequestURIRef())) {
+            return HttpError.invalidPath();
+        }
+        return PathCodec.isPlainQuery(request.getQueryString()) ? null
+                : HttpError.invalidArgument("The query string is not plain: RFC 3986 characters, escapes of UTF-8, "
+                        + "and a name for every parameter.");
     }
 
     /**

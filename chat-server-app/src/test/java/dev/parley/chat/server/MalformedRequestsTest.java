@@ -100,6 +100,48 @@ class MalformedRequestsTest {
         assertThat(RawHttp.get(port, "/api/rooms/%67eneral").status()).isEqualTo(401);
     }
 
+    // ---- query strings ------------------------------------------------------------------------------------------
+
+    @Test
+    void queriesWhoseParametersGrizzlyWouldDropAndLogAreA400() throws Exception {
+        Logger parameters = Logger.getLogger("org.glassfish.grizzly.http.util.Parameters");
+        Level level = parameters.getLevel();
+        List<LogRecord> logged = new ArrayList<>();
+        Handler capture = capture(logged, Level.INFO);
+        parameters.setLevel(Level.INFO);
+        parameters.addHandler(capture);
+        try {
+            String auth = "Authorization: Bearer " + token + "\r\n";
+            for (String query : List.of("room=%zz", "room=general&limit=%c0%ae", "&&room=general", "=general",
+                    "room=gen<eral>", "room=%", "limit=1#frag")) {
+                Response r = RawHttp.send(port, "GET /api/messages?" + query + " HTTP/1.1\r\nHost: x\r\n" + auth
+                        + "Connection: close\r\n\r\n");
+                assertProblem(r, 400, "invalid_argument");
+            }
+            for (String query : List.of("room=general&", "room=gen%65ral&limit=2", "room=general&x=a+b%20c%E2%82%AC")) {
+                Response r = RawHttp.send(port, "GET /api/messages?" + query + " HTTP/1.1\r\nHost: x\r\n" + auth
+                        + "Connection: close\r\n\r\n");
+                assertThat(r.status()).as(query).isEqualTo(200);
+            }
+        } finally {
+            parameters.removeHandler(capture);
+            parameters.setLevel(level);
+        }
+        assertThat(logged).extracting(LogRecord::getMessage).isEmpty();
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedBeforeTheClientSendsIt() throws Exception {
+        List<Response> responses = RawHttp.exchange(port, "POST /api/login HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n");
+        assertThat(responses).extracting(Response::status).containsExactly(413);
+        assertProblem(responses.get(0), 413, "payload_too_large");
+        // a body within the limit is still invited
+        List<Response> invited = RawHttp.exchange(port, "POST /api/login HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
+        assertThat(invited).extracting(Response::status).first().isEqualTo(100);
+    }
+
     // ---- Grizzly's own refusals -------------------------------------------------------------------------------
 
     @Test
@@ -110,6 +152,7 @@ class MalformedRequestsTest {
                 "GET / HTTP/9.9\r\n" + host + "\r\n",
                 "GET / HTTP/1.1\r\n\r\n",
                 "GET / HTTP/1.1\r\n" + host + "X-Big: " + "A".repeat(20_000) + "\r\n\r\n",
+                "GET /" + "a".repeat(20_000) + " HTTP/1.1\r\n" + host + "\r\n",
                 "POST /api/login HTTP/1.1\r\n" + host + "Content-Type: application/json\r\n"
                         + "Content-Length: 99999999999999999999999\r\n\r\n{}",
                 "POST /api/login HTTP/1.1\r\n" + host + "Content-Type: application/json\r\nContent-Length: -5\r\n\r\n",
@@ -128,24 +171,7 @@ class MalformedRequestsTest {
     @Test
     void aBrokenChunkedBodyIsRefusedWithoutAStackTraceInTheLog() throws Exception {
         List<LogRecord> logged = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel().intValue() >= Level.WARNING.intValue() || record.getThrown() != null) {
-                    synchronized (logged) {
-                        logged.add(record);
-                    }
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        Handler capture = capture(logged, Level.WARNING);
         Logger root = Logger.getLogger("");
         root.addHandler(capture);
         try {
@@ -163,6 +189,28 @@ class MalformedRequestsTest {
             assertThat(logged).extracting(LogRecord::getMessage).isEmpty();
         }
         assertThat(RawHttp.get(port, "/health").status()).isEqualTo(200);
+    }
+
+    /** A log handler that keeps every record at {@code level} or above, or with a stack trace. */
+    private static Handler capture(List<LogRecord> into, Level level) {
+        return new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel().intValue() >= level.intValue() || record.getThrown() != null) {
+                    synchronized (into) {
+                        into.add(record);
+                    }
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     // ---- framing that two parsers could read differently ---------------------------------------------------

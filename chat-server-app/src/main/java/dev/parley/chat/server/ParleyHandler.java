@@ -40,7 +40,8 @@ abstract class ParleyHandler extends HttpHandler {
     /**
      * Grizzly answers {@code Expect: 100-continue} with 100 before {@link #service} runs; a request that will be
      * refused whatever its body (screened out, or announcing a body over the limit) gets its final answer instead,
-     * so that the client need not send the body (RFC 9110 §10.1.1).
+     * so that the client need not send the body (RFC 9110 §10.1.1). Grizzly closes the connection after such an
+     * answer (400 or 413), which it has to: whether the client sends the body after all is not known.
      */
     @Override
     protected boolean sendAcknowledgment(Request request, Response response) throws IOException {

@@ -136,6 +136,11 @@ class MalformedRequestsTest {
                 + "Content-Type: application/json\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n");
         assertThat(responses).extracting(Response::status).containsExactly(413);
         assertProblem(responses.get(0), 413, "payload_too_large");
+        // refused for its path: answered at once too, and the connection closed (the body may or may not follow)
+        List<Response> refused = RawHttp.exchange(port, "POST /api/%zz HTTP/1.1\r\nHost: x\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");
+        assertThat(refused).extracting(Response::status).containsExactly(400);
+        assertThat(refused.get(0).header("Connection")).hasValue("close");
         // a body within the limit is still invited
         List<Response> invited = RawHttp.exchange(port, "POST /api/login HTTP/1.1\r\nHost: x\r\n"
                 + "Content-Type: application/json\r\nContent-Length: 2\r\nExpect: 100-continue\r\n\r\n");

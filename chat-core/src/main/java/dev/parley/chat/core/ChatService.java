@@ -89,7 +89,8 @@ public interface ChatService extends AutoCloseable {
      *
      * @param token the bearer token from {@link #login}
      * @return the user
-     * @throws AuthenticationException {@code invalid_token} (unknown, revoked, malformed) or {@code token_expired}
+     * @throws AuthenticationException {@code invalid_token} for every token that does not authenticate: unknown,
+     *     revoked, malformed or expired (as RFC 6750 §3.1 defines it), the same on every call
      */
     User authenticate(String token);
 
@@ -353,6 +354,20 @@ public interface ChatService extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * The key under which usernames are compared (see Names above): every spelling of one name gives the same key,
+     * for example {@code "alice"}, {@code " Alice"}, {@code "ALICE\t"} and the fullwidth {@code "ａｌｉｃｅ"}. For
+     * state an application keeps per account outside the service, such as login throttling, so that such spellings
+     * cannot pass for different accounts. Defined for every string, also one that breaks the naming rules (no
+     * account can have such a name); never throws for a non-null argument. Pure and thread-safe.
+     *
+     * @param username a name as a client sent it
+     * @return its canonical key
+     */
+    static String canonicalUsername(String username) {
+        return DefaultChatService.canonicalUsername(Objects.requireNonNull(username, "username == null"));
+    }
 
     /** A builder for the default implementation. */
     static Builder builder() {

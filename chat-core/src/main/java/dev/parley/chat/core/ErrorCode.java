@@ -32,9 +32,13 @@ public enum ErrorCode {
 
     /** Unknown user or wrong password; deliberately indistinguishable. */
     INVALID_CREDENTIALS("invalid_credentials", Category.UNAUTHENTICATED),
-    /** A session token is unknown, revoked or malformed. */
+    /** A session token is unknown, revoked, malformed or expired. */
     INVALID_TOKEN("invalid_token", Category.UNAUTHENTICATED),
-    /** A session token passed its idle or absolute expiry. */
+    /**
+     * A session token passed its expiry. The default service does not use it: it answers every token that does not
+     * authenticate, expired ones included, with {@link #INVALID_TOKEN}, the same on every check. Kept for
+     * applications whose own authenticator tells expiry apart; clients treat it like {@code invalid_token}.
+     */
     TOKEN_EXPIRED("token_expired", Category.UNAUTHENTICATED),
 
     /** The caller is not a member of the room. */

@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
@@ -83,7 +84,7 @@ final class ApiHandler extends ParleyHandler {
         try {
             segments = PathCodec.segments(request.getRequestURI(), PREFIX);
         } catch (IllegalArgumentException e) {
-            throw HttpError.invalidArgument("The path is not validly percent-encoded UTF-8.");
+            throw HttpError.invalidPath(); // HttpGuard refuses these before routing; kept for direct use
         }
         if (segments == null || segments.isEmpty()) {
             throw HttpError.notFound();
@@ -97,9 +98,17 @@ final class ApiHandler extends ParleyHandler {
         if (byMethod == null) {
             throw HttpError.notFound();
         }
-        Action action = byMethod.get(request.getMethod().getMethodString());
+        String method = request.getMethod().getMethodString();
+        Action action = byMethod.get(method);
+        if (action == null && method.equals("HEAD")) {
+            action = byMethod.get("GET"); // Grizzly sends the headers of the GET response and drops its body
+        }
         if (action == null) {
-            throw HttpError.methodNotAllowed(String.join(", ", new TreeMap<>(byMethod).keySet()));
+            Set<String> allowed = new TreeSet<>(byMethod.keySet());
+            if (allowed.contains("GET")) {
+                allowed.add("HEAD");
+            }
+            throw HttpError.methodNotAllowed(String.join(", ", allowed));
         }
         action.run(new Call(request, response, segments));
     }
@@ -119,7 +128,7 @@ final class ApiHandler extends ParleyHandler {
         String username = JsonBodies.requiredString(body, "username");
         String password = JsonBodies.requiredString(body, "password");
         String address = c.request.getRemoteAddr();
-        Optional<Duration> wait = throttle.retryAfter(username, address);
+        Optional<Duration> wait = throttle.attempt(username, address);
         if (wait.isPresent()) {
             long seconds = Math.max(1, (wait.get().toMillis() + 999) / 1000);
             throw new HttpError(429, ErrorCode.RATE_LIMITED.code(),
@@ -130,10 +139,12 @@ final class ApiHandler extends ParleyHandler {
         try {
             result = chat.login(username, password);
         } catch (AuthenticationException e) {
-            throttle.failed(username, address);
+            throw e; // a wrong password: the attempt stays counted
+        } catch (RuntimeException e) {
+            throttle.unchecked(username, address); // busy or failing: no password was checked
             throw e;
         }
-        throttle.succeeded(username);
+        throttle.succeeded(username, address);
         writeJson(c.response, 200, JsonBodies.login(result));
     }
 

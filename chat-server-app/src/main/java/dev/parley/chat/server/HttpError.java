@@ -19,6 +19,13 @@ final class HttpError extends RuntimeException {
     static final String NOT_FOUND = "not_found";
     /** The resource exists but does not support the method. */
     static final String METHOD_NOT_ALLOWED = "method_not_allowed";
+    /**
+     * The request path is not a plain URL path: characters outside RFC 3986, a malformed escape, escapes that are
+     * not UTF-8, an encoded separator, a control character, or a segment made only of dots.
+     */
+    static final String INVALID_PATH = "invalid_path";
+    /** The header section is one that two HTTP parsers could read differently (see {@link RequestScreen}). */
+    static final String MALFORMED_REQUEST = "malformed_request";
 
     private final int status;
     private final String code;
@@ -42,6 +49,15 @@ final class HttpError extends RuntimeException {
     static HttpError methodNotAllowed(String allow) {
         return new HttpError(405, METHOD_NOT_ALLOWED, "This resource supports " + allow + ".",
                 Map.of("Allow", allow));
+    }
+
+    static HttpError invalidPath() {
+        return new HttpError(400, INVALID_PATH, "The path is not a plain URL path (RFC 3986, UTF-8, no dot segments).");
+    }
+
+    /** The connection is closed after the answer: what follows the header section cannot be framed reliably. */
+    static HttpError malformedRequest(String detail) {
+        return new HttpError(400, MALFORMED_REQUEST, detail, Map.of("Connection", "close"));
     }
 
     static HttpError malformed(String detail) {

@@ -2,6 +2,7 @@ package dev.parley.chat.server;
 
 import java.io.IOException;
 import java.util.Map;
+import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
@@ -10,28 +11,40 @@ import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
 import org.glassfish.grizzly.http.HttpEvents;
 import org.glassfish.grizzly.http.HttpHeader;
+import org.glassfish.grizzly.http.HttpPacket;
+import org.glassfish.grizzly.http.HttpProbe;
 import org.glassfish.grizzly.http.HttpRequestPacket;
 import org.glassfish.grizzly.http.HttpResponsePacket;
 import org.glassfish.grizzly.http.server.AddOn;
 import org.glassfish.grizzly.http.server.NetworkListener;
 
 /**
- * A filter placed right after Grizzly's HTTP codec, so it sees every parsed request and every response on its way
- * out, whoever wrote it (the HTTP handlers, Grizzly's own error pages, the WebSocket filter's handshake responses):
+ * Makes every response of one listener safe to send and every request safe to route. Its {@link #setup} places a
+ * filter right after Grizzly's HTTP codec, so it sees every parsed request and every response on its way out,
+ * whoever wrote it (the HTTP handlers, Grizzly's own error pages, the WebSocket filter's handshake responses):
  *
  * <ul>
- *   <li>It adds the {@linkplain #HEADERS security headers} to every response.
+ *   <li>It adds the {@linkplain #HEADERS security headers} to every response; a probe on the codec adds them to the
+ *       refusals the codec writes by itself (a malformed request line, an unsupported HTTP version, an oversized or
+ *       malformed header section, a broken chunked body), which never pass through the filters above it.
+ *   <li>It {@linkplain RequestScreen screens} each request once its header section is parsed: a request to refuse
+ *       is routed to {@code /} with its refusal attached ({@link #REFUSAL}), and {@link ParleyHandler} answers with
+ *       that refusal instead of serving it. Grizzly therefore never decodes a path it cannot decode (which it would
+ *       answer with a bare 500), and no endpoint, not even the WebSocket one, sees such a request.
+ *   <li>It stops a request whose body is broken from the start (for example an invalid chunk size): the codec has
+ *       already answered 400 and closes the connection, and Grizzly's server filter would otherwise fail on it
+ *       before any handler runs, logging a stack trace per request.
  *   <li>It ignores {@code Upgrade} requests for anything but WebSocket. Grizzly treats the body of any request that
  *       carries an {@code Upgrade} header as raw upgraded bytes rather than a Content-Length framed body; clients such
  *       as Java's {@code HttpClient} send {@code Upgrade: h2c} on plain-HTTP requests, so their POST bodies would
  *       never end. No protocol but WebSocket is offered here, so such requests are handled as plain HTTP/1.1.
- *   <li>It turns request paths that no legitimate client sends (dot segments such as {@code /../}, also
- *       percent-encoded or with backslashes; encoded slashes and backslashes; escapes that are not valid UTF-8, such as {@code %c0%ae}; NUL) into a
- *       path that is answered 404 {@code not_found}, before Grizzly's own URI normalisation, which answers some
- *       of them with a bare 500.
+ *   <li>It closes the connection after answering a request with a chunked body: Grizzly drops a {@code Content-Length}
+ *       sent beside it without telling, and RFC 9112 §6.3 requires closing after such a request.
  *   <li>It frames the WebSocket filter's handshake refusals (for example 403 for a foreign {@code Origin}) with
  *       {@code Content-Length: 0} and {@code Connection: close}; Tyrus writes them with no framing at all, so a
  *       client would wait for the connection to time out.
+ *   <li>It replaces Grizzly's error page generator (whose HTML names the Grizzly version and shows the stack trace)
+ *       with {@link ErrorPages}, problem+json without either.
  * </ul>
  */
 final class HttpGuard implements AddOn {
@@ -43,56 +56,65 @@ final class HttpGuard implements AddOn {
             "Referrer-Policy", "no-referrer",
             "X-Frame-Options", "DENY");
 
+    /** The request attribute holding the {@link HttpError} to answer a refused request with. */
+    static final String REFUSAL = "dev.parley.chat.server.refusal";
+    /** The request attribute that marks a request as screened (the filter sees each body chunk of it). */
+    private static final String SCREENED = "dev.parley.chat.server.screened";
+
     @Override
     public void setup(NetworkListener listener, FilterChainBuilder builder) {
         int codec = builder.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class);
-        if (codec < 0) {
-            throw new IllegalStateException("no HTTP codec filter in the filter chain");
+        int server = builder.indexOfType(org.glassfish.grizzly.http.server.HttpServerFilter.class);
+        if (codec < 0 || server < 0) {
+            throw new IllegalStateException("no HTTP codec or HTTP server filter in the filter chain");
         }
+        ((org.glassfish.grizzly.http.HttpServerFilter) builder.get(codec)).getMonitoringConfig()
+                .addProbes(new CodecRefusals());
+        ((org.glassfish.grizzly.http.server.HttpServerFilter) builder.get(server)).getConfiguration()
+                .setDefaultErrorPageGenerator(new ErrorPages());
         builder.add(codec + 1, new Filter());
     }
 
-    /** Where requests with unacceptable paths are sent: no handler serves it, so it is a 404. */
-    static final String REJECTED_PATH = "/.rejected";
+    /** Adds the security headers that are not set yet. */
+    static void addSecurityHeaders(HttpResponsePacket response) {
+        HEADERS.forEach((name, value) -> {
+            if (!response.containsHeader(name)) {
+                response.setHeader(name, value);
+            }
+        });
+    }
 
-    /** Whether a raw request path is one to reject (see the class description). */
-    static boolean rejectPath(String raw) {
-        if (raw.indexOf('%') < 0 && raw.indexOf('.') < 0 && raw.indexOf('\\') < 0) {
-            return false;
-        }
-        String lower = raw.toLowerCase(java.util.Locale.ROOT);
-        if (lower.contains("%2f") || lower.contains("%5c")) {
-            return true; // encoded separators: Grizzly refuses them with a 500
-        }
-        String decoded;
-        try {
-            decoded = PathCodec.decode(raw);
-        } catch (IllegalArgumentException e) {
-            return true;
-        }
-        if (decoded.indexOf('\0') >= 0 || decoded.indexOf('\\') >= 0) {
-            return true;
-        }
-        for (String segment : decoded.split("/", -1)) {
-            if (segment.equals(".") || segment.equals("..")) {
-                return true;
+    /**
+     * The codec reports each request it refuses to its probes just before it writes the refusal (an empty 400, or
+     * 505), straight to the transport: this is the one place to add headers to it.
+     */
+    private static final class CodecRefusals extends HttpProbe.Adapter {
+        @Override
+        public void onErrorEvent(Connection connection, HttpPacket packet, Throwable error) {
+            if (packet.getHttpHeader() instanceof HttpRequestPacket request) {
+                HttpResponsePacket response = request.getResponse();
+                if (response != null && !response.isCommitted()) {
+                    addSecurityHeaders(response);
+                }
             }
         }
-        return false;
     }
 
     private static final class Filter extends BaseFilter {
         @Override
         public NextAction handleRead(FilterChainContext ctx) throws IOException {
-            Object message = ctx.getMessage();
-            if (message instanceof HttpContent) {
-                HttpHeader header = ((HttpContent) message).getHttpHeader();
-                if (header instanceof HttpRequestPacket) {
-                    HttpRequestPacket request = (HttpRequestPacket) header;
-                    if (rejectPath(request.getRequestURI())) {
-                        request.setRequestURI(REJECTED_PATH);
-                        request.setQueryString(null);
-                    }
+            if (ctx.getMessage() instanceof HttpContent content
+                    && content.getHttpHeader() instanceof HttpRequestPacket request
+                    && request.getAttribute(SCREENED) == null) {
+                if (HttpContent.isBroken(content)) {
+                    return ctx.getStopAction(); // answered and being closed by the codec (see the class comment)
+                }
+                request.setAttribute(SCREENED, Boolean.TRUE);
+                HttpError refusal = RequestScreen.check(request);
+                if (refusal != null) {
+                    request.setAttribute(REFUSAL, refusal);
+                    request.setRequestURI("/");
+                    request.setQueryString(null);
                 }
             }
             return ctx.getInvokeAction();
@@ -118,17 +140,18 @@ final class HttpGuard implements AddOn {
                 HttpHeader header = ((HttpContent) message).getHttpHeader();
                 if (header instanceof HttpResponsePacket && !header.isCommitted()) {
                     HttpResponsePacket response = (HttpResponsePacket) header;
-                    HEADERS.forEach((name, value) -> {
-                        if (!response.containsHeader(name)) {
-                            response.setHeader(name, value);
-                        }
-                    });
+                    addSecurityHeaders(response);
                     HttpRequestPacket request = response.getRequest();
                     if (response.getStatus() != 101 && request != null && request.isIgnoreContentModifiers()
                             && response.getContentLength() < 0 && !response.containsHeader("Content-Length")
                             && !response.isChunked()) {
                         // a refused upgrade: nothing follows the headers
                         response.setHeader("Content-Length", "0");
+                        response.setHeader("Connection", "close");
+                    } else if (request != null && request.isChunked()) {
+                        // Grizzly drops a Content-Length sent with a chunked body without telling; such a request
+                        // must end its connection (RFC 9112 6.3), so that a parser in front that framed it by the
+                        // Content-Length cannot have smuggled a second request into it
                         response.setHeader("Connection", "close");
                     }
                 }

@@ -11,8 +11,9 @@ import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
 
 /**
- * The base of every HTTP handler: turns failures into problem+json, counts requests and errors, and tracks requests
- * in flight for shutdown. Security headers are added to every response by {@link HttpGuard}, not here.
+ * The base of every HTTP handler: answers requests that {@link HttpGuard} refused, turns failures into problem+json,
+ * counts requests and errors, and tracks requests in flight for shutdown. Security headers are added to every
+ * response by {@link HttpGuard}, not here.
  */
 abstract class ParleyHandler extends HttpHandler {
     private static final System.Logger LOG = System.getLogger(ParleyHandler.class.getName());
@@ -36,6 +37,20 @@ abstract class ParleyHandler extends HttpHandler {
         this.context = context;
     }
 
+    /**
+     * Grizzly answers {@code Expect: 100-continue} with 100 before {@link #service} runs; a request that will be
+     * refused whatever its body (screened out, or announcing a body over the limit) gets its final answer instead,
+     * so that the client need not send the body (RFC 9110 §10.1.1). Grizzly closes the connection after such an
+     * answer (400 or 413), which it has to: whether the client sends the body after all is not known.
+     */
+    @Override
+    protected boolean sendAcknowledgment(Request request, Response response) throws IOException {
+        if (request.getAttribute(HttpGuard.REFUSAL) != null || request.getContentLengthLong() > context.maxBodyBytes) {
+            return true; // service() answers at once
+        }
+        return super.sendAcknowledgment(request, response);
+    }
+
     /** Handles one request; may throw {@link HttpError} or {@link ChatException}. */
     abstract void handle(Request request, Response response) throws IOException;
 
@@ -43,6 +58,9 @@ abstract class ParleyHandler extends HttpHandler {
     public final void service(Request request, Response response) throws Exception {
         context.inFlight.enter();
         try {
+            if (request.getAttribute(HttpGuard.REFUSAL) instanceof HttpError refusal) {
+                throw refusal; // screened out before routing (see HttpGuard); whatever handler it reached
+            }
             if (request.getContentLengthLong() > context.maxBodyBytes) {
                 throw tooLarge();
             }

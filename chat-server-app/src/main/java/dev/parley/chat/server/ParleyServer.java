@@ -170,7 +170,9 @@ public final class ParleyServer implements AutoCloseable {
         sc.setHttpServerName("Parley");
         sc.setHttpServerVersion("");
         sc.setDefaultQueryEncoding(java.nio.charset.StandardCharsets.UTF_8);
-        sc.setPassTraceRequest(false);
+        // TRACE goes to the handlers, which refuse it with their own Allow header (Grizzly's refusal lists methods
+        // no resource here supports); nothing ever echoes a request back.
+        sc.setPassTraceRequest(true);
         // A larger unread body than this closes the connection instead of being read and skipped.
         sc.setMaxPayloadRemainderToSkip(config.maxBodyBytes());
         ParleyHandler.Context context = new ParleyHandler.Context(metrics, inFlight, config.maxBodyBytes());

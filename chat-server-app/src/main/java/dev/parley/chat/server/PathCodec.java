@@ -10,7 +10,90 @@ import java.util.List;
 
 /** Strict percent-decoding of raw request paths: malformed escapes and malformed UTF-8 (overlong forms) are errors. */
 final class PathCodec {
+    /**
+     * The characters a path segment may hold unescaped: RFC 3986 {@code pchar} without {@code ;}, which Grizzly reads
+     * as the start of path parameters when it maps a request, so that its mapping and our handlers would disagree.
+     */
+    private static final AsciiSet SEGMENT_CHARS = new AsciiSet("-._~!$&'()*+,=:@%" + AsciiSet.ALPHANUMERIC);
+
+    /** RFC 3986 {@code query} characters, and {@code %} for escapes. */
+    private static final AsciiSet QUERY_CHARS = new AsciiSet("-._~!$&'()*+,;=:@/?%" + AsciiSet.ALPHANUMERIC);
+
     private PathCodec() {
+    }
+
+    /**
+     * Whether a raw query string (after the {@code ?}) is one Grizzly parses without dropping or logging anything: only
+     * RFC 3986 query characters, escapes that decode to UTF-8, and no field ({@code &}-separated) without a name
+     * except an empty last one ({@code a=1&}). Grizzly would silently drop a parameter it cannot decode, and log it
+     * with its raw value at INFO on every request; a field without a name it logs as an invalid chunk.
+     *
+     * @param raw the query string, or {@code null} for none
+     */
+    static boolean isPlainQuery(String raw) {
+        if (raw == null || raw.isEmpty()) {
+            return true;
+        }
+        if (!QUERY_CHARS.containsAll(raw)) {
+            return false;
+        }
+        String[] fields = raw.split("&", -1);
+        for (int i = 0; i < fields.length; i++) {
+            String field = fields[i];
+            if (field.isEmpty() && i == fields.length - 1 && i > 0) {
+                continue;
+            }
+            if (field.isEmpty() || field.charAt(0) == '=') {
+                return false;
+            }
+            try {
+                decode(field);
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Whether a raw request path is a plain one, the only kind the server answers: it starts with {@code /}, holds
+     * only RFC 3986 path characters (no {@code ;}), its escapes decode to UTF-8, and no segment decodes to something
+     * that contains {@code /}, {@code \}, {@code ;} or a control character, or that is made only of dots
+     * ({@code .}, {@code ..}, {@code ...}, also escaped). Empty segments ({@code //}) are plain.
+     *
+     * @param raw the path as received, without the query string
+     */
+    static boolean isPlainPath(String raw) {
+        if (raw.isEmpty() || raw.charAt(0) != '/') {
+            return false;
+        }
+        for (String segment : raw.substring(1).split("/", -1)) {
+            if (!isPlainSegment(segment)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isPlainSegment(String raw) {
+        if (!SEGMENT_CHARS.containsAll(raw)) {
+            return false;
+        }
+        String decoded;
+        try {
+            decoded = decode(raw);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        boolean onlyDots = !decoded.isEmpty();
+        for (int i = 0; i < decoded.length(); i++) {
+            char c = decoded.charAt(i);
+            if (c == '/' || c == '\\' || c == ';' || Character.isISOControl(c)) {
+                return false;
+            }
+            onlyDots &= c == '.';
+        }
+        return !onlyDots;
     }
 
     /**

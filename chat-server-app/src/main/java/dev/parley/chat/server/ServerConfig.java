@@ -69,9 +69,17 @@ public final class ServerConfig {
     public static final String WS_MAX_CONNECTIONS_PER_ADDRESS = "PARLEY_WS_MAX_CONNECTIONS_PER_ADDRESS";
     /** Frames that may wait to be written to one slow WebSocket client before it is dropped. Default {@code 1024}. */
     public static final String WS_OUTBOUND_QUEUE = "PARLEY_WS_OUTBOUND_QUEUE";
-    /** Failed logins per username, and per client address, before {@code 429}. Default {@code 5}. */
+    /**
+     * Failed logins to one account from one client address before each further attempt from there must wait
+     * ({@code 429}): 30 seconds, doubling with each further failure up to {@link #LOGIN_FAILURE_WINDOW}. The budgets
+     * of one account from all addresses, and of one address for all accounts, are 20 times this. Default {@code 5};
+     * {@code docs/operations.md} describes the whole policy.
+     */
     public static final String LOGIN_MAX_FAILURES = "PARLEY_LOGIN_MAX_FAILURES";
-    /** The window those failures are counted in (ISO-8601 duration). Default {@code PT15M}. */
+    /**
+     * The longest wait imposed on one account from one address, and how long failures are remembered after the wait
+     * they caused is over (ISO-8601 duration). Default {@code PT15M}.
+     */
     public static final String LOGIN_FAILURE_WINDOW = "PARLEY_LOGIN_FAILURE_WINDOW";
 
     private static final Set<String> KEYS = Set.of(PORT, BIND, DB_URL, ALLOWED_ORIGINS, MAX_MESSAGE_LENGTH,
@@ -261,12 +269,12 @@ public final class ServerConfig {
         return wsOutboundQueue;
     }
 
-    /** Failed logins per username and per address within {@link #loginFailureWindow()} before 429. */
+    /** Failed logins to one account from one address before further attempts from there must wait. */
     public int loginMaxFailures() {
         return loginMaxFailures;
     }
 
-    /** The window failed logins are counted in. */
+    /** The longest wait for one account from one address, and how long quiet failures are remembered. */
     public Duration loginFailureWindow() {
         return loginFailureWindow;
     }

@@ -82,7 +82,7 @@ final class StaticHandler extends ParleyHandler {
         try {
             path = PathCodec.decode(raw);
         } catch (IllegalArgumentException e) {
-            throw HttpError.notFound();
+            throw HttpError.invalidPath(); // HttpGuard refuses these before routing; kept for direct use
         }
         if (path.equals("/")) {
             path = "/index.html";

@@ -96,13 +96,19 @@ final class TestClient {
 
     /** Starts a server on a free port with SQLite in {@code dir}, plus extra {@code PARLEY_*} key/value pairs. */
     static ParleyServer startServer(java.nio.file.Path dir, String... extra) throws IOException {
+        return startServer(dir, java.time.Clock.systemUTC(), extra);
+    }
+
+    /** {@link #startServer(java.nio.file.Path, String...)} with the given clock. */
+    static ParleyServer startServer(java.nio.file.Path dir, java.time.Clock clock, String... extra)
+            throws IOException {
         Map<String, String> env = new java.util.HashMap<>();
         env.put("PARLEY_PORT", "0");
         env.put("PARLEY_DB_URL", "jdbc:sqlite:" + dir.resolve("parley.db"));
         for (int i = 0; i < extra.length; i += 2) {
             env.put(extra[i], extra[i + 1]);
         }
-        return new ParleyServer(ServerConfig.fromEnvironment(env)).start();
+        return new ParleyServer(ServerConfig.fromEnvironment(env), clock).start();
     }
 
     /** Sends one request line verbatim over a plain socket (no client-side normalisation); returns the response. */

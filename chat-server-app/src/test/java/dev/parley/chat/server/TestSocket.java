@@ -20,6 +20,7 @@ import java.util.function.Predicate;
 final class TestSocket implements AutoCloseable {
     private final BlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
     private final CompletableFuture<Integer> closed = new CompletableFuture<>();
+    private volatile String closeReason;
     private final WebSocket socket;
 
     private TestSocket(URI uri, String origin) {
@@ -87,6 +88,12 @@ final class TestSocket implements AutoCloseable {
         return closed.get(10, TimeUnit.SECONDS);
     }
 
+    /** The close code and reason the server sent, as {@code "1008 invalid_token"}, waiting up to 10 s. */
+    String awaitCloseWithReason() throws Exception {
+        int code = awaitClose();
+        return code + " " + closeReason;
+    }
+
     boolean isClosed() {
         return closed.isDone();
     }
@@ -117,6 +124,7 @@ final class TestSocket implements AutoCloseable {
 
         @Override
         public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            closeReason = reason;
             closed.complete(statusCode);
             return null;
         }

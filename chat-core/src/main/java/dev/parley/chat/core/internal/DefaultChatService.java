@@ -140,6 +140,17 @@ public final class DefaultChatService implements ChatService {
         }
     }
 
+    /**
+     * The canonical key of a username, as {@link #register} and {@link #login} compare names; see
+     * {@link ChatService#canonicalUsername}.
+     *
+     * @param username any name
+     * @return its key
+     */
+    public static String canonicalUsername(String username) {
+        return Names.canonicalUsername(username);
+    }
+
     private static ScheduledThreadPoolExecutor newCatchUpPool(int threads) {
         AtomicInteger n = new AtomicInteger();
         ScheduledThreadPoolExecutor pool = new ScheduledThreadPoolExecutor(threads, r -> {
@@ -307,8 +318,10 @@ public final class DefaultChatService implements ChatService {
         Instant now = now();
         if (!now.isBefore(session.expiresAt())
                 || !now.isBefore(session.lastSeenAt().plus(settings.sessionIdleTimeout()))) {
+            // invalid_token, as for an unknown token: once the row is gone (deleted here, or purged) nothing could
+            // tell the two apart any more, and the answer must not depend on whether the token was checked before
             sessions.delete(hash);
-            throw new AuthenticationException(ErrorCode.TOKEN_EXPIRED, "session expired");
+            throw new AuthenticationException(ErrorCode.INVALID_TOKEN, "invalid token");
         }
         User user = users.findById(session.userId()).orElseThrow(
                 () -> new AuthenticationException(ErrorCode.INVALID_TOKEN, "invalid token"));

@@ -253,8 +253,10 @@ public final class ChatWebSocket implements AutoCloseable {
         }
 
         /**
-         * How often an open socket's token is checked again with the {@link #authenticator}; an expired or revoked
-         * token closes the socket with 1008 {@code token_expired}. Defaults to four ping intervals. With the
+         * How often an open socket's token is checked again with the {@link #authenticator}; a token it now refuses
+         * closes the socket with 1008 and the reason {@code auth} would give: {@code invalid_token} (the default
+         * authenticator's answer for expired and revoked tokens alike), or {@code token_expired} if the authenticator
+         * throws that. Defaults to four ping intervals. With the
          * default authenticator each check also counts as session activity (it extends the idle expiry).
          *
          * @param interval from 10 ms to 1 day

@@ -248,7 +248,7 @@ final class Connection {
         try {
             u = settings.authenticator().authenticate(t);
         } catch (AuthenticationException e) {
-            closeForPolicy(POLICY, e.code() == ErrorCode.TOKEN_EXPIRED ? "token_expired" : "invalid_token");
+            closeForPolicy(POLICY, tokenRefusal(e));
             return;
         }
         if (u == null) {
@@ -424,6 +424,11 @@ final class Connection {
 
     // ---- keep-alive and token checks ---------------------------------------------------------------------------
 
+    /** The close reason for a token the authenticator refused: its own code if {@code token_expired}. */
+    private static String tokenRefusal(AuthenticationException e) {
+        return e.code() == ErrorCode.TOKEN_EXPIRED ? "token_expired" : "invalid_token";
+    }
+
     /** Called by the hub's sweep every ping interval. */
     void tick(long now) {
         if (closed.get() || user == null) {
@@ -460,12 +465,12 @@ final class Connection {
             }
             User again = settings.authenticator().authenticate(new String(t, StandardCharsets.UTF_8));
             if (again == null || again.id() != u.id()) {
-                closeForPolicy(POLICY, "token_expired");
+                closeForPolicy(POLICY, "invalid_token");
             } else {
                 lastValidatedAt = settings.clock().millis();
             }
         } catch (AuthenticationException e) {
-            closeForPolicy(POLICY, "token_expired");
+            closeForPolicy(POLICY, tokenRefusal(e)); // the reason auth would give for this token now
         } catch (ChatException e) {
             LOG.log(Level.DEBUG, "connection " + id + ": token re-validation failed (" + e.code().code()
                     + "); retrying at the next interval");

@@ -9,6 +9,7 @@ import dev.parley.chat.core.Message;
 import dev.parley.chat.core.RoomType;
 import dev.parley.chat.core.User;
 import dev.parley.chat.testkit.MutableClock;
+import dev.parley.chat.testkit.RawWebSocket;
 import jakarta.json.JsonObject;
 import java.net.http.WebSocketHandshakeException;
 import java.time.Duration;
@@ -433,10 +434,11 @@ class ChatWebSocketTest {
             WsClient.connect(f.uri, "https://chat.example:443").close();
             WsClient.connect(f.uri).close();
             // Refused by checkOrigin: Tyrus answers 403 itself (without a Content-Length, so read the status line).
-            try (RawClient same = RawClient.connect(f.server.port(), "/ws", 8192, "http://127.0.0.1:" + f.server.port());
-                    RawClient foreign = RawClient.connect(f.server.port(), "/ws", 8192, "http://localhost:8081")) {
-                assertThat(same.status).isEqualTo(403);
-                assertThat(foreign.status).isEqualTo(403);
+            try (RawWebSocket same = RawWebSocket.connect(f.server.port(), "/ws", 8192,
+                    "http://127.0.0.1:" + f.server.port());
+                    RawWebSocket foreign = RawWebSocket.connect(f.server.port(), "/ws", 8192, "http://localhost:8081")) {
+                assertThat(same.status()).isEqualTo(403);
+                assertThat(foreign.status()).isEqualTo(403);
             }
             assertThat(f.ws.metrics().errorsByCode()).containsEntry("origin_not_allowed", 2L);
         }
@@ -515,10 +517,10 @@ class ChatWebSocketTest {
     @Test
     void aPeerThatStopsAnsweringPingsIsClosed() throws Exception {
         try (Fixture f = new Fixture(b -> b.pingInterval(Duration.ofMillis(50)));
-                RawClient raw = RawClient.connect(f.server.port(), "/ws", 64 * 1024)) {
-            assertThat(raw.status).isEqualTo(101);
+                RawWebSocket raw = RawWebSocket.connect(f.server.port(), "/ws", 64 * 1024)) {
+            assertThat(raw.status()).isEqualTo(101);
             raw.sendText(obj("type", "auth", "token", f.token("silent")));
-            RawClient.Frame close = raw.readUntilClose(1000); // reads pings, never answers them
+            RawWebSocket.Frame close = raw.readUntilClose(1000); // reads pings, never answers them
             assertThat(close.closeCode()).isEqualTo(1001);
             assertThat(close.closeReason()).isEqualTo("ping_timeout");
         }

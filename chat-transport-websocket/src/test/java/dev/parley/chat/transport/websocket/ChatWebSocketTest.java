@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.chat.core.ChatSettings;
+import dev.parley.chat.core.HistoryQuery;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.RoomType;
 import dev.parley.chat.core.User;
@@ -12,6 +13,8 @@ import dev.parley.chat.testkit.MutableClock;
 import dev.parley.chat.testkit.RawWebSocket;
 import jakarta.json.JsonObject;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -380,6 +383,26 @@ class ChatWebSocketTest {
             WsClient.Close close = a.awaitClose();
             assertThat(close.code()).isEqualTo(1009);
         }
+    }
+
+    @Test
+    void aBinaryFrameClosesWith1003BeforeAndAfterAuthAndIsNotProcessed() {
+        try (WsClient pre = WsClient.connect(fx.uri)) {
+            pre.ws.sendBinary(ByteBuffer.wrap(obj("type", "ping").getBytes(StandardCharsets.UTF_8)), true).join();
+            assertThat(pre.awaitClose()).isEqualTo(new WsClient.Close(1003, "binary_not_supported"));
+            assertThat(pre.seen).isEmpty();
+        }
+        String room = "binary" + NAMES.incrementAndGet();
+        User owner = fx.service.register(user(), Fixture.PASSWORD);
+        fx.service.createRoom(owner, room, RoomType.PUBLIC);
+        try (WsClient a = fx.joined(fx.token(owner.username()), room)) {
+            // The first fragment of a fragmented binary message is enough.
+            String send = obj("type", "send", "room", room, "body", "in binary");
+            a.ws.sendBinary(ByteBuffer.wrap(send.getBytes(StandardCharsets.UTF_8)), false).join();
+            assertThat(a.awaitClose()).isEqualTo(new WsClient.Close(1003, "binary_not_supported"));
+        }
+        assertThat(fx.service.history(owner, room, HistoryQuery.latest(10)).messages()).isEmpty();
+        assertThat(fx.ws.metrics().errorsByCode()).containsKey("binary_not_supported");
     }
 
     @Test

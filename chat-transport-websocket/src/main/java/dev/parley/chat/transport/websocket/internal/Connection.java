@@ -99,6 +99,12 @@ final class Connection {
 
     // ---- inbound ---------------------------------------------------------------------------------------------
 
+    /** Binary frames are not part of the protocol: the first one (or its first fragment) closes the socket. */
+    void onBinary() {
+        hub.counters.framesIn.increment();
+        closeForPolicy(CloseReason.CloseCodes.CANNOT_ACCEPT, "binary_not_supported");
+    }
+
     void onText(String text) {
         hub.counters.framesIn.increment();
         if (closed.get()) {

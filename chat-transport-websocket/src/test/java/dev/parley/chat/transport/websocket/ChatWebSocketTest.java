@@ -21,7 +21,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -546,6 +549,45 @@ class ChatWebSocketTest {
             RawWebSocket.Frame close = raw.readUntilClose(1000); // reads pings, never answers them
             assertThat(close.closeCode()).isEqualTo(1001);
             assertThat(close.closeReason()).isEqualTo("ping_timeout");
+        }
+    }
+
+    /**
+     * A logout that lands while a socket is still checking its token (after the check found it valid, before the
+     * socket counts as authenticated) must still close that socket: the hub finds it by the token it is
+     * authenticating with. The authenticator holds the socket at exactly that point.
+     */
+    @Test
+    void aLogoutWhileTheSocketAuthenticatesClosesItBeforeItCanBeUsed() throws Exception {
+        CountDownLatch checked = new CountDownLatch(1);
+        CountDownLatch loggedOut = new CountDownLatch(1);
+        AtomicReference<Fixture> fixture = new AtomicReference<>();
+        try (Fixture f = new Fixture(b -> b.authenticator(token -> {
+            User valid = fixture.get().service.authenticate(token); // valid now...
+            checked.countDown();
+            try {
+                assertThat(loggedOut.await(5, TimeUnit.SECONDS)).isTrue(); // ...and logged out from here on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return valid;
+        }))) {
+            fixture.set(f);
+            String room = "race" + NAMES.incrementAndGet();
+            User owner = f.service.register("owner", Fixture.PASSWORD);
+            f.service.createRoom(owner, room, RoomType.PUBLIC);
+            String token = f.service.login("owner", Fixture.PASSWORD).token();
+            try (WsClient a = WsClient.connect(f.uri)) {
+                a.send(obj("type", "auth", "token", token));
+                assertThat(checked.await(5, TimeUnit.SECONDS)).isTrue();
+                f.service.logout(token); // what the REST logout handler does
+                f.ws.closeSessionsForToken(token);
+                loggedOut.countDown();
+                a.trySend(obj("type", "send", "room", room, "body", "after logout", "ref", "late"));
+                assertThat(a.awaitClose()).isEqualTo(new WsClient.Close(1008, "logged_out"));
+                assertThat(a.seen).noneMatch(frame -> isType(frame, "ready") || isType(frame, "ack"));
+            }
+            assertThat(f.service.history(owner, room, HistoryQuery.latest(10)).messages()).isEmpty();
         }
     }
 

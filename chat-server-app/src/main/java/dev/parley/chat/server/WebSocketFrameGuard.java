@@ -29,6 +29,11 @@ import org.glassfish.grizzly.memory.Buffers;
  * only moves the limit (and lets a client make Tyrus buffer that much), and no API exposes the mask bit. Here, in
  * front of Tyrus, the header says it all after at most 14 bytes, before any payload is buffered.
  *
+ * <p>Tyrus also answers every ping with a pong, queued however many pings a client sends without reading (memory
+ * without bound, about 600 bytes a ping), and a ping that it processes after the session has closed throws an
+ * {@code IllegalStateException} from {@code TyrusEndpointWrapper.onPing}, again logged with its stack trace: a client
+ * gets that by writing pings right behind a frame that closes its socket (a forged token).
+ *
  * <p>What it does, per connection once its handshake answer (101) has gone out through this filter:
  *
  * <ul>
@@ -41,14 +46,18 @@ import org.glassfish.grizzly.memory.Buffers;
  *       reason, as if the client had sent it. That is the path Tyrus takes for its own protocol errors: it answers
  *       with a close frame carrying the same code and reason, tells the endpoint ({@code onClose}), and closes the
  *       connection. Everything the client sends afterwards is dropped here.
+ *   <li>Pings are answered here ({@link PongWriter}: at most one pong waits to be written) and never reach Tyrus
+ *       (so they do not count as activity for a positive Tyrus idle timeout; Parley's keep-alive uses pongs).
+ *   <li>Once a close frame has gone out (Tyrus writes it through this filter), nothing the client sends reaches
+ *       Tyrus any more: the session is closed, and RFC 6455 lets the server ignore what follows.
  *   <li>Each rejection is logged as one line, at most one line a minute ({@link ThrottledLog}); never a stack trace.
  * </ul>
  *
  * <p>Grizzly reads one connection's data one chunk at a time, so the per-connection scanner needs no locking.
  */
 final class WebSocketFrameGuard extends BaseFilter {
-    private static final Attribute<WebSocketFrameScanner> SCANNER =
-            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(WebSocketFrameGuard.class.getName() + ".scanner");
+    private static final Attribute<Socket> SOCKET =
+            Grizzly.DEFAULT_ATTRIBUTE_BUILDER.createAttribute(WebSocketFrameGuard.class.getName() + ".socket");
     private static final ThrottledLog LOG = new ThrottledLog(System.getLogger(WebSocketFrameGuard.class.getName()),
             System.Logger.Level.WARNING, Duration.ofMinutes(1));
 
@@ -61,24 +70,48 @@ final class WebSocketFrameGuard extends BaseFilter {
         this.maxMessageBytes = maxMessageBytes;
     }
 
-    /** Tyrus writes its handshake answer through here: a 101 turns the connection's later reads into frames. */
+    /** One WebSocket connection's state here. */
+    private static final class Socket {
+        final WebSocketFrameScanner scanner;
+        final PongWriter pongs;
+        /** A close frame went out: the session is closed. Set by whichever thread wrote it. */
+        volatile boolean closeSent;
+
+        Socket(WebSocketFrameScanner scanner, PongWriter pongs) {
+            this.scanner = scanner;
+            this.pongs = pongs;
+        }
+    }
+
+    /**
+     * Everything written to a connection passes here: Tyrus's handshake answer, whose 101 turns the connection's
+     * later reads into frames, and every frame the server sends, each close frame in a write of its own.
+     */
     @Override
     public NextAction handleWrite(FilterChainContext ctx) {
-        if (ctx.getMessage() instanceof HttpPacket packet && packet.getHttpHeader() instanceof HttpResponsePacket r
+        Object message = ctx.getMessage();
+        if (message instanceof Buffer frames) {
+            Socket socket = SOCKET.get(ctx.getConnection());
+            if (socket != null && frames.hasRemaining() && (frames.get(frames.position()) & 0xff) == 0x88) {
+                socket.closeSent = true;
+            }
+        } else if (message instanceof HttpPacket packet && packet.getHttpHeader() instanceof HttpResponsePacket r
                 && r.getStatus() == 101 && !r.isCommitted()) {
             boolean extensions = r.containsHeader("Sec-WebSocket-Extensions");
-            SCANNER.set(ctx.getConnection(), new WebSocketFrameScanner(maxMessageBytes, extensions));
+            SOCKET.set(ctx.getConnection(), new Socket(new WebSocketFrameScanner(maxMessageBytes, extensions),
+                    new PongWriter(ctx.getConnection())));
         }
         return ctx.getInvokeAction();
     }
 
     @Override
     public NextAction handleRead(FilterChainContext ctx) {
-        WebSocketFrameScanner scanner = SCANNER.get(ctx.getConnection());
-        if (scanner == null || !(ctx.getMessage() instanceof HttpContent chunk)) {
+        Socket socket = SOCKET.get(ctx.getConnection());
+        if (socket == null || !(ctx.getMessage() instanceof HttpContent chunk)) {
             return ctx.getInvokeAction(); // not (yet) a WebSocket
         }
-        if (scanner.rejected()) {
+        WebSocketFrameScanner scanner = socket.scanner;
+        if (scanner.rejected() || socket.closeSent) {
             return ctx.getStopAction(); // closing: nothing more reaches Tyrus
         }
         Buffer bytes = chunk.getContent();
@@ -102,6 +135,14 @@ final class WebSocketFrameGuard extends BaseFilter {
             ctx.setMessage(HttpContent.create(request, false, close));
             return ctx.getInvokeAction();
         }
+        if (scanner.isPing()) {
+            socket.pongs.answer(pingPayload(bytes, from, n));
+            if (from + n == to) {
+                return ctx.getStopAction();
+            }
+            ctx.setMessage(HttpContent.create(request, false, bytes.slice(from + n, to)));
+            return ctx.getRerunFilterAction();
+        }
         if (from + n == to) {
             return ctx.getInvokeAction();
         }
@@ -113,6 +154,15 @@ final class WebSocketFrameGuard extends BaseFilter {
     private static String peer(Object address) {
         return address instanceof InetSocketAddress a && a.getAddress() != null
                 ? a.getAddress().getHostAddress() + ":" + a.getPort() : String.valueOf(address);
+    }
+
+    /** The unmasked payload of the whole ping frame at {@code from}: 6 header bytes, of which 4 are the key. */
+    private static byte[] pingPayload(Buffer bytes, int from, int frameBytes) {
+        byte[] payload = new byte[frameBytes - 6];
+        for (int i = 0; i < payload.length; i++) {
+            payload[i] = (byte) (bytes.get(from + 6 + i) ^ bytes.get(from + 2 + (i & 3)));
+        }
+        return payload;
     }
 
     private static byte[] copy(Buffer bytes, int from, int to) {

@@ -23,7 +23,8 @@ package dev.parley.chat.server;
  * </ol>
  *
  * <p>What needs the payload (valid UTF-8 in text and close frames, valid close codes) is left to the WebSocket
- * implementation, which unmasks it anyway. So is what the application does not accept (binary messages).
+ * implementation, which unmasks it anyway. So is what the application does not accept (binary messages). A ping is
+ * the exception: it is returned whole ({@link #isPing()}), so that it can be answered from one piece.
  *
  * <p>Not thread-safe: one per connection, fed that connection's bytes in order.
  */
@@ -63,6 +64,7 @@ final class WebSocketFrameScanner {
     private static final int CONTINUATION = 0x0;
     private static final int BINARY = 0x2;
     private static final int CLOSE = 0x8;
+    private static final int PING = 0x9;
     private static final int PONG = 0xA;
     private static final int MAX_CONTROL_PAYLOAD = 125;
 
@@ -71,6 +73,7 @@ final class WebSocketFrameScanner {
     private long payloadLeft; // of the frame whose header was read last
     private long messageBytes; // of the data message so far, over its fragments
     private boolean inMessage; // a fragmented data message is unfinished: only continuations may follow
+    private boolean ping; // the last piece returned is a whole ping frame
     private Violation violation;
 
     /**
@@ -94,15 +97,17 @@ final class WebSocketFrameScanner {
      * @param in the input
      * @param from where to start; must be before {@code to}
      * @param to where the input ends
-     * @return how many bytes, from {@code from}, may be passed on (more than zero: the rest of a payload, or a
-     *     header with as much of its payload as is there); {@link #NEED_MORE} if the input starts with an incomplete
-     *     header, which is not consumed (call again with it and more bytes); or {@link #REJECT} if the frame at
-     *     {@code from} breaks a rule, which is then final: every later call answers {@link #REJECT} too
+     * @return how many bytes, from {@code from}, may be passed on (more than zero: the rest of a payload, a
+     *     header with as much of its payload as is there, or a whole ping frame, see {@link #isPing()});
+     *     {@link #NEED_MORE} if the input starts with an incomplete header or ping frame, which is not consumed (call
+     *     again with it and more bytes); or {@link #REJECT} if the frame at {@code from} breaks a rule, which is then
+     *     final: every later call answers {@link #REJECT} too
      */
     int scan(Bytes in, int from, int to) {
         if (from >= to) {
             throw new IllegalArgumentException("no input: " + from + ".." + to);
         }
+        ping = false;
         if (violation != null) {
             return REJECT;
         }
@@ -132,6 +137,13 @@ final class WebSocketFrameScanner {
             length = (length << 8) | (in.get(from + 2 + i) & 0xff);
         }
         int opcode = b0 & 0x0f;
+        if (opcode == PING) {
+            if (available < headerBytes + length) {
+                return NEED_MORE; // at most 131 bytes
+            }
+            ping = true;
+            return headerBytes + (int) length;
+        }
         if (opcode < CLOSE) {
             long before = opcode == CONTINUATION ? messageBytes : 0;
             if (length < 0 || length > maxMessageBytes - before) { // negative: the forbidden top bit was set
@@ -143,6 +155,14 @@ final class WebSocketFrameScanner {
         int n = (int) Math.min(length, available - headerBytes);
         payloadLeft = length - n;
         return headerBytes + n;
+    }
+
+    /**
+     * Whether the piece the last {@link #scan} returned is a whole ping frame: a 6-byte header (its length byte
+     * says up to 125 payload bytes, and the masking key follows) and its whole payload.
+     */
+    boolean isPing() {
+        return ping;
     }
 
     /** The rule the rejected frame broke, or {@code null} if none was rejected. */

@@ -64,6 +64,19 @@ class WebSocketFrameScannerTest {
     }
 
     @Test
+    void returnsAPingOnlyWholeSoThatItCanBeAnswered() {
+        byte[] ping = RawWebSocket.frame(FIN | PING, true, new byte[125]);
+        byte[] pong = RawWebSocket.frame(FIN | 0xA, true, new byte[125]);
+        for (int cut = 1; cut < ping.length; cut++) {
+            assertThat(scan(ping, 0, cut)).as("%d of %d bytes", cut, ping.length).isEqualTo(NEED_MORE);
+        }
+        assertThat(scan(ping, 0, ping.length)).isEqualTo(ping.length);
+        assertThat(scanner.isPing()).isTrue();
+        assertThat(scan(pong, 0, 7)).as("a pong goes on in pieces like any frame").isEqualTo(7);
+        assertThat(scanner.isPing()).isFalse();
+    }
+
+    @Test
     void rejectsAnUnmaskedFrameAsSoonAsItsSecondByteIsIn() {
         byte[] unmasked = RawWebSocket.frame(FIN | TEXT, false, new byte[500]);
         assertThat(scan(unmasked, 0, 1)).isEqualTo(NEED_MORE);

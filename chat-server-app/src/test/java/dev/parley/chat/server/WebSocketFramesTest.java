@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.parley.chat.testkit.RawWebSocket;
 import jakarta.json.JsonObject;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -238,6 +239,78 @@ class WebSocketFramesTest {
                 .as("a close reason that is not UTF-8").isEqualTo(1007);
     }
 
+    // ---- pings --------------------------------------------------------------------------------------------
+
+    /**
+     * Tyrus queued a pong for every ping, however many a client sent without reading: memory without bound. Now at
+     * most one pong waits to be written and it answers the newest ping (RFC 6455 section 5.5.3). The client reads
+     * only once the server has taken in all its pings (a text frame behind them has been counted), so whatever the
+     * socket buffers could not hold had to wait in the server.
+     */
+    @Test
+    void aClientThatFloodsPingsWithoutReadingGetsOnlyThePongsThatFitPlusOneForTheNewestPing() throws Exception {
+        int pings = 200_000;
+        try (RawWebSocket raw = RawWebSocket.connect(server.uri().getPort(), "/ws", 4096)) {
+            long framesIn = framesIn();
+            ByteArrayOutputStream batch = new ByteArrayOutputStream();
+            for (int i = 0; i < pings; i++) {
+                batch.writeBytes(RawWebSocket.frame(FIN | PING, true, padded(i))); // 25 MB of pongs
+                if (i % 1000 == 999) {
+                    raw.write(batch.toByteArray());
+                    batch.reset();
+                }
+            }
+            raw.sendText(json("type", "ping", "ref", "after-the-pings"));
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (framesIn() == framesIn && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(framesIn()).as("the text frame behind the pings was read").isEqualTo(framesIn + 1);
+            int received = 0;
+            int last = -1;
+            boolean replied = false;
+            while (last != pings - 1 || !replied) {
+                RawWebSocket.Frame f = raw.readFrame();
+                if (f.opcode() == TEXT) {
+                    replied = true;
+                    continue;
+                }
+                assertThat(f.opcode()).isEqualTo(0xA);
+                int n = Integer.parseInt(f.text().strip());
+                assertThat(n).as("pongs answer pings in order").isGreaterThan(last);
+                last = n;
+                received++;
+            }
+            assertThat(received).as("pongs for %d pings", pings).isLessThan(pings / 2);
+        }
+    }
+
+    private static long framesIn() {
+        String metrics = client.get("/metrics", null).body();
+        return metrics.lines().filter(l -> l.startsWith("parley_ws_frames_in_total "))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElseThrow();
+    }
+
+    /** A ping that Tyrus processed after the session closed cost a WARNING with a stack trace. */
+    @Test
+    void pingsRightBehindAFrameThatClosesTheSocketAreHarmless() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            try (RawWebSocket raw = open(false)) {
+                raw.write(concat(
+                        RawWebSocket.frame(FIN | TEXT, true, json("type", "auth", "token", "forged")
+                                .getBytes(StandardCharsets.UTF_8)),
+                        RawWebSocket.frame(FIN | PING, true, counter(1)),
+                        RawWebSocket.frame(FIN | PING, true, counter(2)),
+                        RawWebSocket.frame(FIN | PING, true, counter(3))));
+                RawWebSocket.Frame f = raw.readFrame();
+                while (f.opcode() == 0xA) {
+                    f = raw.readFrame();
+                }
+                assertThat(new Close(f.closeCode(), f.closeReason())).isEqualTo(new Close(1008, "invalid_token"));
+            }
+        }
+    }
+
     // ---- the protocol on top ------------------------------------------------------------------------------
 
     @Test
@@ -270,6 +343,19 @@ class WebSocketFramesTest {
     // ---- helpers --------------------------------------------------------------------------------------------
 
     record Close(int code, String reason) {
+    }
+
+    /** A ping payload of the most bytes allowed, 125, that starts with {@code n}. */
+    private static byte[] padded(int n) {
+        byte[] payload = new byte[125];
+        Arrays.fill(payload, (byte) ' ');
+        byte[] digits = counter(n);
+        System.arraycopy(digits, 0, payload, 0, digits.length);
+        return payload;
+    }
+
+    private static byte[] counter(int n) {
+        return Integer.toString(n).getBytes(StandardCharsets.US_ASCII);
     }
 
     /** A {@code send} to {@code general}, as a frame's payload. */

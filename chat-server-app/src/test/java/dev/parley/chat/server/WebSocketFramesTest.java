@@ -227,6 +227,8 @@ class WebSocketFramesTest {
     void payloadErrorsCloseWith1007Or1002() throws Exception {
         byte[] badUtf8 = {'"', (byte) 0xC0, (byte) 0xAF, '"'};
         assertThat(closeAfter(true, RawWebSocket.frame(FIN | TEXT, true, badUtf8)).code()).isEqualTo(1007);
+        byte[] surrogate = {'"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"'}; // U+D800 encoded: not UTF-8
+        assertThat(closeAfter(true, RawWebSocket.frame(FIN | TEXT, true, surrogate)).code()).isEqualTo(1007);
         assertThat(closeAfter(true, concat(RawWebSocket.frame(TEXT, true, new byte[] {'"', (byte) 0xE2}),
                 RawWebSocket.frame(FIN | CONTINUATION, true, new byte[] {'"'}))).code())
                 .as("a character cut by the end of the message").isEqualTo(1007);

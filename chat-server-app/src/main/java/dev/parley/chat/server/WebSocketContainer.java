@@ -24,7 +24,9 @@ final class WebSocketContainer extends TyrusServerContainer {
 
     /**
      * @param contextPath the path the endpoint paths are relative to, {@code "/"} for the root
-     * @param incomingBufferSize the largest frame Tyrus buffers before closing the connection with 1009
+     * @param incomingBufferSize the most bytes Tyrus buffers for one connection; more closes it with 1011 and a
+     *     logged stack trace, which {@link WebSocketFrameGuard} prevents by handing Tyrus no more than a frame at a
+     *     time
      */
     WebSocketContainer(String contextPath, int incomingBufferSize) {
         super((Set<Class<?>>) null);

@@ -4,6 +4,7 @@ import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
 import java.util.Objects;
+import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 
@@ -30,14 +31,25 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
  * for the endpoint's path (relative to the root context {@code /}) and passes every other request on to the HTTP
  * handlers. Mount before the listener starts: Grizzly builds a listener's filter chain when it starts.
  *
+ * <p>In front of Tyrus's filter sits a {@link WebSocketFrameGuard}, which checks every client frame header before
+ * Tyrus sees the frame: a frame that breaks RFC 6455's framing rules (unmasked, reserved bits or opcodes, bad control
+ * frames or fragmentation) closes the connection with 1002, and a message over {@code maxFrameBytes} with 1009
+ * {@code frame_too_large}, each with the reason listed in {@code docs/protocol.md}; nothing of such a frame reaches
+ * the endpoint, and no stack trace is logged.
+ *
  * <p>Guarantees: after {@link #mount} returns, the endpoint is deployed and the listener will serve it once started;
  * no further endpoints can be added to this mount. {@link #close()} undeploys the endpoint; it does not close open
  * sockets (close the endpoint's owner, for example {@code ChatWebSocket.close()}, first) and does not stop the
  * listener. Thread-safe: {@link #close()} may be called from any thread, more than once.
  */
 public final class WebSocketMount implements AutoCloseable {
-    /** Headroom above the endpoint's own frame limit, so that the endpoint, not Tyrus, rejects large frames. */
+    /**
+     * Tyrus's read buffer above the frame limit: the {@link WebSocketFrameGuard} hands Tyrus one frame at a time and
+     * none larger than the limit plus its header (at most 14 bytes), so Tyrus's own overflow (a 1011 close with a
+     * logged stack trace) cannot happen.
+     */
     private static final int BUFFER_HEADROOM = 1024;
+    private static final String TYRUS_FILTER = "org.glassfish.tyrus.container.grizzly.server.GrizzlyServerFilter";
 
     private final WebSocketContainer container;
     private boolean closed; // guarded by this
@@ -51,9 +63,9 @@ public final class WebSocketMount implements AutoCloseable {
      *
      * @param listener the application's listener, for example {@code httpServer.getListener("grizzly")}; not started
      * @param endpoint the endpoint configuration; its path is relative to the root context {@code /}
-     * @param maxFrameBytes the largest text frame the endpoint itself accepts (for {@code ChatWebSocket}, its
-     *     {@code maxFrameBytes}, 64 KiB by default); Tyrus buffers frames up to 1 KiB more, so that the endpoint
-     *     applies its own limit and close code
+     * @param maxFrameBytes the largest message accepted, in payload bytes over all of its fragments (for
+     *     {@code ChatWebSocket}, its {@code maxFrameBytes}, 64 KiB by default); a larger one closes the connection
+     *     with 1009 {@code frame_too_large} as soon as its frame header announces it
      * @return the mount; close it after the server has stopped
      * @throws IllegalStateException if the listener has already started
      * @throws IllegalArgumentException if {@code maxFrameBytes} is not positive
@@ -82,7 +94,16 @@ public final class WebSocketMount implements AutoCloseable {
             container.stop();
             throw e;
         }
-        listener.registerAddOn(new WebSocketAddOn(container, "/"));
+        WebSocketAddOn tyrus = new WebSocketAddOn(container, "/");
+        listener.registerAddOn((l, chain) -> {
+            tyrus.setup(l, chain); // puts Tyrus's filter right before the HTTP handlers' filter
+            int at = chain.indexOfType(HttpServerFilter.class) - 1;
+            if (at < 0 || !chain.get(at).getClass().getName().equals(TYRUS_FILTER)) {
+                throw new IllegalStateException("Tyrus's WebSocket filter is not where expected in " + l.getName()
+                        + "'s filter chain; refusing to serve WebSockets without the frame guard");
+            }
+            chain.add(at, new WebSocketFrameGuard(maxFrameBytes));
+        });
         return new WebSocketMount(container);
     }
 

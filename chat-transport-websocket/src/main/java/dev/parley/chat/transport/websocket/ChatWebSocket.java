@@ -60,9 +60,11 @@ public final class ChatWebSocket implements AutoCloseable {
     }
 
     /**
-     * Closes every socket that authenticated with this token, with close code 1008 and reason {@code logged_out}.
-     * Call it after {@link ChatService#logout}; a socket also notices a revoked token on its own at the next
-     * periodic re-validation. Tokens are compared in constant time.
+     * Closes every socket that authenticated, or is authenticating, with this token, with close code 1008 and
+     * reason {@code logged_out}. Call it after {@link ChatService#logout}: a socket whose {@code auth} is checking the
+     * token at that moment is closed too, so no socket can become usable with a token logged out before this call
+     * returns. A socket also notices a revoked token on its own at the next periodic re-validation. Tokens are
+     * compared in constant time.
      *
      * @param token the bearer token
      */

@@ -5,19 +5,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.parley.chat.core.ChatSettings;
+import dev.parley.chat.core.HistoryQuery;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.RoomType;
 import dev.parley.chat.core.User;
 import dev.parley.chat.testkit.MutableClock;
+import dev.parley.chat.testkit.RawWebSocket;
 import jakarta.json.JsonObject;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -382,6 +389,26 @@ class ChatWebSocketTest {
     }
 
     @Test
+    void aBinaryFrameClosesWith1003BeforeAndAfterAuthAndIsNotProcessed() {
+        try (WsClient pre = WsClient.connect(fx.uri)) {
+            pre.ws.sendBinary(ByteBuffer.wrap(obj("type", "ping").getBytes(StandardCharsets.UTF_8)), true).join();
+            assertThat(pre.awaitClose()).isEqualTo(new WsClient.Close(1003, "binary_not_supported"));
+            assertThat(pre.seen).isEmpty();
+        }
+        String room = "binary" + NAMES.incrementAndGet();
+        User owner = fx.service.register(user(), Fixture.PASSWORD);
+        fx.service.createRoom(owner, room, RoomType.PUBLIC);
+        try (WsClient a = fx.joined(fx.token(owner.username()), room)) {
+            // The first fragment of a fragmented binary message is enough.
+            String send = obj("type", "send", "room", room, "body", "in binary");
+            a.ws.sendBinary(ByteBuffer.wrap(send.getBytes(StandardCharsets.UTF_8)), false).join();
+            assertThat(a.awaitClose()).isEqualTo(new WsClient.Close(1003, "binary_not_supported"));
+        }
+        assertThat(fx.service.history(owner, room, HistoryQuery.latest(10)).messages()).isEmpty();
+        assertThat(fx.ws.metrics().errorsByCode()).containsKey("binary_not_supported");
+    }
+
+    @Test
     void aBadTokenCloses1008() {
         try (WsClient a = WsClient.connect(fx.uri)) {
             a.send(obj("type", "auth", "token", "not-a-real-token"));
@@ -433,10 +460,11 @@ class ChatWebSocketTest {
             WsClient.connect(f.uri, "https://chat.example:443").close();
             WsClient.connect(f.uri).close();
             // Refused by checkOrigin: Tyrus answers 403 itself (without a Content-Length, so read the status line).
-            try (RawClient same = RawClient.connect(f.server.port(), "/ws", 8192, "http://127.0.0.1:" + f.server.port());
-                    RawClient foreign = RawClient.connect(f.server.port(), "/ws", 8192, "http://localhost:8081")) {
-                assertThat(same.status).isEqualTo(403);
-                assertThat(foreign.status).isEqualTo(403);
+            try (RawWebSocket same = RawWebSocket.connect(f.server.port(), "/ws", 8192,
+                    "http://127.0.0.1:" + f.server.port());
+                    RawWebSocket foreign = RawWebSocket.connect(f.server.port(), "/ws", 8192, "http://localhost:8081")) {
+                assertThat(same.status()).isEqualTo(403);
+                assertThat(foreign.status()).isEqualTo(403);
             }
             assertThat(f.ws.metrics().errorsByCode()).containsEntry("origin_not_allowed", 2L);
         }
@@ -516,12 +544,51 @@ class ChatWebSocketTest {
     @Test
     void aPeerThatStopsAnsweringPingsIsClosed() throws Exception {
         try (Fixture f = new Fixture(b -> b.pingInterval(Duration.ofMillis(50)));
-                RawClient raw = RawClient.connect(f.server.port(), "/ws", 64 * 1024)) {
-            assertThat(raw.status).isEqualTo(101);
+                RawWebSocket raw = RawWebSocket.connect(f.server.port(), "/ws", 64 * 1024)) {
+            assertThat(raw.status()).isEqualTo(101);
             raw.sendText(obj("type", "auth", "token", f.token("silent")));
-            RawClient.Frame close = raw.readUntilClose(1000); // reads pings, never answers them
+            RawWebSocket.Frame close = raw.readUntilClose(1000); // reads pings, never answers them
             assertThat(close.closeCode()).isEqualTo(1001);
             assertThat(close.closeReason()).isEqualTo("ping_timeout");
+        }
+    }
+
+    /**
+     * A logout that lands while a socket is still checking its token (after the check found it valid, before the
+     * socket counts as authenticated) must still close that socket: the hub finds it by the token it is
+     * authenticating with. The authenticator holds the socket at exactly that point.
+     */
+    @Test
+    void aLogoutWhileTheSocketAuthenticatesClosesItBeforeItCanBeUsed() throws Exception {
+        CountDownLatch checked = new CountDownLatch(1);
+        CountDownLatch loggedOut = new CountDownLatch(1);
+        AtomicReference<Fixture> fixture = new AtomicReference<>();
+        try (Fixture f = new Fixture(b -> b.authenticator(token -> {
+            User valid = fixture.get().service.authenticate(token); // valid now...
+            checked.countDown();
+            try {
+                assertThat(loggedOut.await(5, TimeUnit.SECONDS)).isTrue(); // ...and logged out from here on
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return valid;
+        }))) {
+            fixture.set(f);
+            String room = "race" + NAMES.incrementAndGet();
+            User owner = f.service.register("owner", Fixture.PASSWORD);
+            f.service.createRoom(owner, room, RoomType.PUBLIC);
+            String token = f.service.login("owner", Fixture.PASSWORD).token();
+            try (WsClient a = WsClient.connect(f.uri)) {
+                a.send(obj("type", "auth", "token", token));
+                assertThat(checked.await(5, TimeUnit.SECONDS)).isTrue();
+                f.service.logout(token); // what the REST logout handler does
+                f.ws.closeSessionsForToken(token);
+                loggedOut.countDown();
+                a.trySend(obj("type", "send", "room", room, "body", "after logout", "ref", "late"));
+                assertThat(a.awaitClose()).isEqualTo(new WsClient.Close(1008, "logged_out"));
+                assertThat(a.seen).noneMatch(frame -> isType(frame, "ready") || isType(frame, "ack"));
+            }
+            assertThat(f.service.history(owner, room, HistoryQuery.latest(10)).messages()).isEmpty();
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.RoomType;
 import dev.parley.chat.core.User;
+import dev.parley.chat.testkit.RawWebSocket;
 import jakarta.json.JsonObject;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -22,7 +23,7 @@ class SlowConsumerTest {
             String slowToken = f.token("slowpoke");
             f.service.join(f.service.findUser("slowpoke").orElseThrow(), "busy");
             try (WsClient fast = f.joined(f.token("speedy"), "busy");
-                    RawClient slow = RawClient.connect(f.server.port(), "/ws", 4096)) {
+                    RawWebSocket slow = RawWebSocket.connect(f.server.port(), "/ws", 4096)) {
                 slow.sendText(obj("type", "auth", "token", slowToken));
                 slow.sendText(obj("type", "join", "room", "busy"));
                 assertThat(slow.readFrame().text()).contains("\"ready\"");
@@ -56,7 +57,7 @@ class SlowConsumerTest {
                 assertThat(got.getJsonObject("message").getString("body")).isEqualTo("still flowing");
 
                 // When the slow client finally reads, what was in flight arrives, then the close frame.
-                RawClient.Frame close = slow.readUntilClose(100_000);
+                RawWebSocket.Frame close = slow.readUntilClose(100_000);
                 assertThat(close.closeCode()).isEqualTo(1008);
                 assertThat(close.closeReason()).isEqualTo("slow_consumer");
             }
@@ -73,7 +74,7 @@ class SlowConsumerTest {
             f.service.createRoom(sender, "busy", RoomType.PUBLIC);
             String stalledToken = f.token("stalled");
             f.service.join(f.service.findUser("stalled").orElseThrow(), "busy");
-            try (RawClient stalled = RawClient.connect(f.server.port(), "/ws", 4096)) {
+            try (RawWebSocket stalled = RawWebSocket.connect(f.server.port(), "/ws", 4096)) {
                 stalled.sendText(obj("type", "auth", "token", stalledToken));
                 stalled.sendText(obj("type", "join", "room", "busy"));
                 assertThat(stalled.readFrame().text()).contains("\"ready\"");
@@ -88,7 +89,7 @@ class SlowConsumerTest {
                     Thread.sleep(20);
                 }
                 assertThat(f.ws.metrics().slowConsumerCloses()).isEqualTo(1);
-                RawClient.Frame close = stalled.readUntilClose(100_000);
+                RawWebSocket.Frame close = stalled.readUntilClose(100_000);
                 assertThat(close.closeCode()).isEqualTo(1008);
                 assertThat(close.closeReason()).isEqualTo("slow_consumer");
             }

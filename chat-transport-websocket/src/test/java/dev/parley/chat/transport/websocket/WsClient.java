@@ -171,7 +171,7 @@ final class WsClient implements AutoCloseable {
     void trySend(String text) {
         try {
             send(text);
-        } catch (RuntimeException e) {
+        } catch (AssertionError e) {
             // closed under us
         }
     }

@@ -99,6 +99,12 @@ final class Connection {
 
     // ---- inbound ---------------------------------------------------------------------------------------------
 
+    /** Binary frames are not part of the protocol: the first one (or its first fragment) closes the socket. */
+    void onBinary() {
+        hub.counters.framesIn.increment();
+        closeForPolicy(CloseReason.CloseCodes.CANNOT_ACCEPT, "binary_not_supported");
+    }
+
     void onText(String text) {
         hub.counters.framesIn.increment();
         if (closed.get()) {
@@ -244,21 +250,30 @@ final class Connection {
             throw new WireError(WireError.ALREADY_AUTHENTICATED, "already authenticated");
         }
         String t = in.string("token");
+        // The socket is known by its token before the check: a logout that lands while the check runs finds it
+        // (closeSessionsForToken) and closes it, and one that completed before the check makes the check fail.
+        // Recording the token only after a successful check would leave a window in which neither happens.
+        token = t.getBytes(StandardCharsets.UTF_8);
         User u;
         try {
             u = settings.authenticator().authenticate(t);
         } catch (AuthenticationException e) {
             closeForPolicy(POLICY, tokenRefusal(e));
             return;
+        } catch (RuntimeException e) {
+            token = null; // answered with an error frame; the socket stays open and unauthenticated
+            throw e;
         }
         if (u == null) {
             closeForPolicy(POLICY, "invalid_token");
             return;
         }
+        if (closed.get()) {
+            return; // logged out (or otherwise closed) during the check: never ready
+        }
         long now = settings.clock().millis();
         lastPongAt = now;
         lastValidatedAt = now;
-        token = t.getBytes(StandardCharsets.UTF_8);
         user = u;
         Future<?> timer = authTimer;
         if (timer != null) {
@@ -481,7 +496,7 @@ final class Connection {
         }
     }
 
-    /** Constant-time comparison with the token this socket authenticated with. */
+    /** Constant-time comparison with the token this socket authenticated, or is authenticating, with. */
     boolean hasToken(byte[] candidate) {
         byte[] t = token;
         return t != null && MessageDigest.isEqual(t, candidate);

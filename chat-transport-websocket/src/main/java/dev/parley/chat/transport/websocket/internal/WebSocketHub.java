@@ -10,6 +10,7 @@ import jakarta.websocket.server.ServerEndpointConfig;
 import java.lang.System.Logger.Level;
 import java.lang.reflect.Method;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -161,6 +162,8 @@ public final class WebSocketHub implements AutoCloseable {
             return;
         }
         session.addMessageHandler(String.class, (MessageHandler.Whole<String>) c::onText);
+        // Partial, so that the first fragment already closes the socket and nothing is buffered for it.
+        session.addMessageHandler(ByteBuffer.class, (MessageHandler.Partial<ByteBuffer>) (part, last) -> c.onBinary());
         session.addMessageHandler(PongMessage.class, (MessageHandler.Whole<PongMessage>) m -> c.onPong());
         c.startAuthTimer();
         if (closed) { // close() ran while we registered

@@ -35,7 +35,8 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
  * Tyrus sees the frame: a frame that breaks RFC 6455's framing rules (unmasked, reserved bits or opcodes, bad control
  * frames or fragmentation) closes the connection with 1002, and a message over {@code maxFrameBytes} with 1009
  * {@code frame_too_large}, each with the reason listed in {@code docs/protocol.md}; nothing of such a frame reaches
- * the endpoint, and no stack trace is logged.
+ * the endpoint, and no stack trace is logged. The guard also answers the clients' pings itself, with at most one pong
+ * waiting per connection.
  *
  * <p>Guarantees: after {@link #mount} returns, the endpoint is deployed and the listener will serve it once started;
  * no further endpoints can be added to this mount. {@link #close()} undeploys the endpoint; it does not close open

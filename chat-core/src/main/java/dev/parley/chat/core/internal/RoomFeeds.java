@@ -539,9 +539,13 @@ final class RoomFeeds implements AutoCloseable {
                 }
             }
             if (giveUp) {
+                // One line per room, no stack trace: in a store outage every active room gives up, and the store
+                // already reports the outage itself. The trace is there at DEBUG for a failure nobody explains.
+                String why = error == null ? "the store does not show them yet" : String.valueOf(error.getMessage());
                 LOG.log(Level.WARNING, "room " + roomId + ": could not read the changes after " + from + " for "
-                        + Duration.ofNanos(repairTimeoutNanos) + "; ending its subscriptions with resync_required",
-                        error);
+                        + Duration.ofNanos(repairTimeoutNanos) + " (" + why
+                        + "); ending its subscriptions with resync_required");
+                LOG.log(Level.DEBUG, "room " + roomId + ": the last failed read", error);
                 fail(resyncRequired(room, "changes after " + from + " could not be read"));
             } else {
                 LOG.log(Level.DEBUG, "room " + roomId + ": reading the changes after " + from + " failed; retrying in "

@@ -502,16 +502,14 @@ final class RoomFeeds implements AutoCloseable {
                 }
                 highestSeen = Math.max(highestSeen, batch.position().lastChange());
                 drainPending();
-                if (delivered >= highestSeen && !forceRead) {
-                    repairing = false;
-                    failingSince = 0;
+                if (delivered >= highestSeen || delivered > before || forceRead) {
+                    failingSince = 0; // the read worked: a later failure starts a new repair timeout
                     retryDelayMs = FIRST_RETRY_MS;
-                    return;
-                }
-                if (delivered > before || forceRead) {
-                    failingSince = 0;
-                    retryDelayMs = FIRST_RETRY_MS;
-                    scheduleRepair(0);
+                    if (delivered >= highestSeen && !forceRead) {
+                        repairing = false;
+                    } else {
+                        scheduleRepair(0);
+                    }
                     return;
                 }
             }

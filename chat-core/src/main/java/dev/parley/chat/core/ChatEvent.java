@@ -7,8 +7,8 @@ import java.util.Objects;
  * handed to every local subscriber of a room, so a transport may cache per-event work (such as the encoded frame)
  * keyed on identity.
  *
- * <p>Every stored change is a {@link RoomChange} and carries the room's change number; {@link Typing} is ephemeral
- * and carries none.
+ * <p>Every stored change is a {@link RoomChange} and carries the room's change number; {@link Typing} and
+ * {@link Presence} are ephemeral and carry none.
  */
 public sealed interface ChatEvent {
     /** The id of the room the event belongs to. */
@@ -162,6 +162,26 @@ public sealed interface ChatEvent {
         public Typing {
             Objects.requireNonNull(room, "room == null");
             Objects.requireNonNull(user, "user == null");
+        }
+    }
+
+    /**
+     * A user came online in the room (their first subscription to it, on any node, opened) or went offline (their
+     * last one closed, or the node holding it stopped answering). Ephemeral: never stored, may be dropped; a
+     * subscription is not sent its own user's presence. {@link RoomSubscription#online()} gives the state the
+     * events start from.
+     *
+     * @param roomId the room's id
+     * @param room the room's name
+     * @param userId the user's id
+     * @param username the user's name
+     * @param online whether the user is now online in the room
+     */
+    record Presence(long roomId, String room, long userId, String username, boolean online) implements ChatEvent {
+        /** Validates the components. */
+        public Presence {
+            Objects.requireNonNull(room, "room == null");
+            Objects.requireNonNull(username, "username == null");
         }
     }
 

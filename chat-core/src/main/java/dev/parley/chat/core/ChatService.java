@@ -1,10 +1,12 @@
 package dev.parley.chat.core;
 
 import dev.parley.chat.core.internal.DefaultChatService;
+import dev.parley.chat.core.memory.InMemoryPresenceRegistry;
 import dev.parley.chat.core.memory.InProcessFanout;
 import dev.parley.chat.core.spi.ChatStorage;
 import dev.parley.chat.core.spi.Fanout;
 import dev.parley.chat.core.spi.PasswordHasher;
+import dev.parley.chat.core.spi.PresenceRegistry;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -282,8 +284,9 @@ public interface ChatService extends AutoCloseable {
      * it. A change superseded before it was read from the store (a message edited again) arrives once, in its newest
      * state. Live events the fan-out drops, duplicates or reorders are repaired from the store, off the publisher's
      * thread; if a gap stays unreadable for {@link ChatSettings#feedRepairTimeout()}, the subscription ends with
-     * {@link ChatListener#onError} ({@code resync_required}), never silently. {@link ChatEvent.Typing} events are
-     * ephemeral and delivered as received.
+     * {@link ChatListener#onError} ({@code resync_required}), never silently. {@link ChatEvent.Typing} and
+     * {@link ChatEvent.Presence} events are ephemeral and delivered as received. While subscribed the actor counts
+     * as online in the room, on every node ({@link RoomSubscription#online()}).
      *
      * <p>{@link StreamStart#afterChange} replays every change (posted messages, the current state of edited and
      * deleted ones, joins and leaves) in change order. {@link StreamStart#afterSeq} replays only the messages with a
@@ -325,6 +328,18 @@ public interface ChatService extends AutoCloseable {
         }
         return subscribe(actor, room, afterSeq < 0 ? StreamStart.live() : StreamStart.afterSeq(afterSeq), listener);
     }
+
+    /**
+     * Watches what happens to a signed-in user outside room streams, on every node: rooms they become a member of,
+     * and the end of the session the token belongs to (a logout anywhere), so that a transport can close the
+     * session's sockets at once instead of at its next token check.
+     *
+     * @param actor the signed-in user
+     * @param token the session token the caller authenticated with; only its hash is kept
+     * @param listener the listener; see {@link UserListener} for its threading rules
+     * @return the watch; closing it stops delivery
+     */
+    Subscription watchUser(User actor, String token, UserListener listener);
 
     /**
      * Reads a page of a room's change stream, for clients that poll instead of subscribing. The same changes a
@@ -382,6 +397,7 @@ public interface ChatService extends AutoCloseable {
         private ChatStorage storage;
         private PasswordHasher passwordHasher;
         private Fanout fanout;
+        private PresenceRegistry presenceRegistry;
         private Clock clock = Clock.systemUTC();
         private ChatSettings settings = ChatSettings.defaults();
 
@@ -423,6 +439,19 @@ public interface ChatService extends AutoCloseable {
         }
 
         /**
+         * Where presence is shared between nodes. Defaults to an {@link InMemoryPresenceRegistry} owned by the
+         * service, which is right for one node; a cluster passes a shared one (an unlogged PostgreSQL table from
+         * {@code chat-store-jooq}, or Redis from {@code chat-bus-redis}). The caller closes a registry it passes.
+         *
+         * @param presenceRegistry the registry
+         * @return this
+         */
+        public Builder presenceRegistry(PresenceRegistry presenceRegistry) {
+            this.presenceRegistry = Objects.requireNonNull(presenceRegistry, "presenceRegistry == null");
+            return this;
+        }
+
+        /**
          * The clock for timestamps and expiry. Defaults to {@link Clock#systemUTC()}.
          *
          * @param clock the clock
@@ -460,7 +489,9 @@ public interface ChatService extends AutoCloseable {
             }
             boolean ownsFanout = fanout == null;
             Fanout f = ownsFanout ? new InProcessFanout() : fanout;
-            return new DefaultChatService(storage, passwordHasher, f, ownsFanout, clock, settings);
+            PresenceRegistry registry = presenceRegistry != null ? presenceRegistry
+                    : new InMemoryPresenceRegistry(clock);
+            return new DefaultChatService(storage, passwordHasher, f, ownsFanout, registry, clock, settings);
         }
     }
 }

@@ -28,6 +28,9 @@ import java.util.Objects;
  *     anything the fan-out did not deliver; {@link Duration#ZERO} turns the timer off (a single node with the
  *     in-process fan-out loses nothing it needs it for; a cross-node bus does)
  * @param catchUpThreads threads that read gaps from the store for room feeds, off the publishers' threads
+ * @param presenceTtl how long a node's presence outlives its last heartbeat in the {@code PresenceRegistry}: the
+ *     users of a node that crashed go offline elsewhere within about this long plus a third of it; the node
+ *     heartbeats and reconciles its view every third of it
  */
 public record ChatSettings(
         int maxMessageLength,
@@ -43,7 +46,8 @@ public record ChatSettings(
         List<String> defaultRooms,
         Duration feedRepairTimeout,
         Duration feedRecheckInterval,
-        int catchUpThreads) {
+        int catchUpThreads,
+        Duration presenceTtl) {
 
     /** Validates every component; see the class description. */
     public ChatSettings {
@@ -64,6 +68,10 @@ public record ChatSettings(
             throw new IllegalArgumentException("feedRecheckInterval must not be negative: " + feedRecheckInterval);
         }
         requireRange("catchUpThreads", catchUpThreads, 1, 64);
+        requirePositive("presenceTtl", presenceTtl);
+        if (presenceTtl.toMillis() < 30) {
+            throw new IllegalArgumentException("presenceTtl must be at least 30 ms: " + presenceTtl);
+        }
     }
 
     /** The defaults: 4000 code points, usernames of 3–32, rooms up to 64, pages of 200, 7 days idle, 30 days. */
@@ -93,6 +101,7 @@ public record ChatSettings(
         b.feedRepairTimeout = feedRepairTimeout;
         b.feedRecheckInterval = feedRecheckInterval;
         b.catchUpThreads = catchUpThreads;
+        b.presenceTtl = presenceTtl;
         return b;
     }
 
@@ -125,6 +134,7 @@ public record ChatSettings(
         private Duration feedRepairTimeout = Duration.ofSeconds(30);
         private Duration feedRecheckInterval = Duration.ZERO;
         private int catchUpThreads = 2;
+        private Duration presenceTtl = Duration.ofSeconds(15);
 
         private Builder() {
         }
@@ -231,6 +241,18 @@ public record ChatSettings(
         }
 
         /**
+         * How long a node's presence outlives its last heartbeat; see {@link ChatSettings#presenceTtl()}. Default
+         * 15 s.
+         *
+         * @param ttl at least 30 ms
+         * @return this
+         */
+        public Builder presenceTtl(Duration ttl) {
+            this.presenceTtl = ttl;
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * @throws IllegalArgumentException naming the first bad setting
@@ -238,7 +260,7 @@ public record ChatSettings(
         public ChatSettings build() {
             return new ChatSettings(maxMessageLength, minUsernameLength, maxUsernameLength, maxRoomNameLength,
                     maxHistoryPage, maxReplay, sessionIdleTimeout, sessionLifetime, hashingThreads, hashingQueue,
-                    defaultRooms, feedRepairTimeout, feedRecheckInterval, catchUpThreads);
+                    defaultRooms, feedRepairTimeout, feedRecheckInterval, catchUpThreads, presenceTtl);
         }
     }
 }

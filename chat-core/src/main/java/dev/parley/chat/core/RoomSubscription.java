@@ -13,4 +13,13 @@ public interface RoomSubscription extends Subscription {
      * @return the position
      */
     RoomPosition position();
+
+    /**
+     * The users online in the room, on any node, when the subscription was made, the subscriber included; sorted
+     * case-insensitively. {@link ChatEvent.Presence} events follow from this state. Constant for the subscription's
+     * life.
+     *
+     * @return usernames
+     */
+    java.util.List<String> online();
 }

@@ -3,6 +3,7 @@ package dev.parley.chat.server;
 import dev.parley.chat.core.ChatEvent;
 import dev.parley.chat.core.Subscription;
 import dev.parley.chat.core.spi.Fanout;
+import dev.parley.chat.core.spi.Notice;
 
 /**
  * Counts for {@code /metrics} what this node publishes: the messages (every send, over REST or the WebSocket, passes
@@ -30,6 +31,21 @@ final class CountingFanout implements Fanout {
             metrics.publishFailed();
             throw e;
         }
+    }
+
+    @Override
+    public String nodeId() {
+        return delegate.nodeId();
+    }
+
+    @Override
+    public void publish(Notice notice) {
+        delegate.publish(notice);
+    }
+
+    @Override
+    public Subscription subscribeNotices(NoticeListener listener) {
+        return delegate.subscribeNotices(listener);
     }
 
     @Override

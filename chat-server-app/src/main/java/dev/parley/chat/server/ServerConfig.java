@@ -82,7 +82,13 @@ public final class ServerConfig {
      */
     public static final String LOGIN_FAILURE_WINDOW = "PARLEY_LOGIN_FAILURE_WINDOW";
 
-    private static final Set<String> KEYS = Set.of(PORT, BIND, DB_URL, ALLOWED_ORIGINS, MAX_MESSAGE_LENGTH,
+    /**
+     * The fan-out between server nodes: {@code inprocess} (default, one node), {@code postgres} (LISTEN/NOTIFY on the
+     * database of {@code PARLEY_DB_URL}) or {@code redis://host:port[/db]}. A cross-node bus needs PostgreSQL.
+     */
+    public static final String BUS = "PARLEY_BUS";
+
+    private static final Set<String> KEYS = Set.of(PORT, BIND, DB_URL, BUS, ALLOWED_ORIGINS, MAX_MESSAGE_LENGTH,
             SESSION_IDLE_TIMEOUT, SESSION_LIFETIME, MAX_BODY_BYTES, WS_MAX_FRAME_BYTES, WS_RATE_PER_SECOND,
             WS_MAX_CONNECTIONS_PER_ADDRESS, WS_OUTBOUND_QUEUE, LOGIN_MAX_FAILURES, LOGIN_FAILURE_WINDOW,
             DB_CONNECT_TIMEOUT, DB_SOCKET_TIMEOUT, SQLITE_SYNCHRONOUS);
@@ -93,6 +99,7 @@ public final class ServerConfig {
     private final int port;
     private final String bind;
     private final String dbUrl;
+    private final BusChoice bus;
     private final Duration dbConnectTimeout;
     private final Duration dbSocketTimeout;
     private final SqliteSynchronous sqliteSynchronous;
@@ -114,6 +121,11 @@ public final class ServerConfig {
         port = r.integer(PORT, 8080, 0, 65_535);
         bind = r.bindAddress(BIND, "127.0.0.1");
         dbUrl = r.dbUrl(DB_URL, "jdbc:sqlite:./data/parley.db");
+        bus = r.bus(BUS);
+        if (bus.kind() != BusChoice.Kind.INPROCESS && !dbUrl.startsWith(POSTGRES_PREFIX)) {
+            throw new IllegalArgumentException(BUS + ": a cross-node bus (" + bus.kind().name().toLowerCase(Locale.ROOT)
+                    + ") needs PostgreSQL as PARLEY_DB_URL; SQLite stays single-node: use inprocess");
+        }
         dbConnectTimeout = r.duration(DB_CONNECT_TIMEOUT, Duration.ofSeconds(5), Duration.ofMillis(250),
                 Duration.ofMinutes(5));
         dbSocketTimeout = r.duration(DB_SOCKET_TIMEOUT, Duration.ofSeconds(30), Duration.ofSeconds(1),
@@ -197,6 +209,34 @@ public final class ServerConfig {
     /** The JDBC URL of the database (may contain credentials: never log it). */
     public String dbUrl() {
         return dbUrl;
+    }
+
+    /** The fan-out between nodes. */
+    public BusChoice bus() {
+        return bus;
+    }
+
+    /**
+     * A validated {@code PARLEY_BUS}.
+     *
+     * @param kind which bus
+     * @param redisUri for {@link Kind#REDIS}, the {@code redis://host:port[/db]} URI; otherwise {@code null}
+     */
+    public record BusChoice(Kind kind, String redisUri) {
+        /** The buses. */
+        public enum Kind {
+            /** One node: the in-process fan-out. */
+            INPROCESS,
+            /** PostgreSQL LISTEN/NOTIFY on the store's database. */
+            POSTGRES,
+            /** Redis pub/sub. */
+            REDIS
+        }
+
+        @Override
+        public String toString() {
+            return kind == Kind.REDIS ? redisUri : kind.name().toLowerCase(Locale.ROOT);
+        }
     }
 
     /** Whether {@link #dbUrl()} selects PostgreSQL (otherwise SQLite). */
@@ -288,7 +328,7 @@ public final class ServerConfig {
     @Override
     public String toString() {
         return "ServerConfig[bind=" + bind + ", port=" + port + ", db="
-                + (postgres() ? "postgresql" : "sqlite:" + sqliteFile()) + ", allowedOrigins=" + allowedOrigins
+                + (postgres() ? "postgresql" : "sqlite:" + sqliteFile()) + ", bus=" + bus + ", allowedOrigins=" + allowedOrigins
                 + ", maxMessageLength=" + maxMessageLength + ", sessionIdleTimeout=" + sessionIdleTimeout
                 + ", sessionLifetime=" + sessionLifetime + ", maxBodyBytes=" + maxBodyBytes + ", wsMaxFrameBytes="
                 + wsMaxFrameBytes + ", wsRatePerSecond=" + wsRatePerSecond + ", wsMaxConnectionsPerAddress="
@@ -406,6 +446,32 @@ public final class ServerConfig {
             }
             throw new IllegalArgumentException(
                     key + ": expected a jdbc:sqlite:<file> or jdbc:postgresql://host/db URL");
+        }
+
+        BusChoice bus(String key) {
+            String value = raw(key);
+            if (value == null || value.equalsIgnoreCase("inprocess")) {
+                return new BusChoice(BusChoice.Kind.INPROCESS, null);
+            }
+            if (value.equalsIgnoreCase("postgres")) {
+                return new BusChoice(BusChoice.Kind.POSTGRES, null);
+            }
+            String expected = "inprocess, postgres or redis://host:port[/db]";
+            if (!value.regionMatches(true, 0, "redis://", 0, 8)) {
+                throw bad(key, expected, value);
+            }
+            URI uri;
+            try {
+                uri = new URI(value);
+            } catch (URISyntaxException e) {
+                throw bad(key, expected, value);
+            }
+            String path = uri.getRawPath() == null ? "" : uri.getRawPath();
+            if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null || !(path.isEmpty() || path.matches("/[0-9]{1,2}"))) {
+                throw bad(key, expected, value);
+            }
+            return new BusChoice(BusChoice.Kind.REDIS, value);
         }
 
         List<String> origins(String key) {

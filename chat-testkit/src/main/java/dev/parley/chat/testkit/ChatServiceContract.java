@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.parley.chat.core.ChangePage;
 import dev.parley.chat.core.ChatEvent;
+import dev.parley.chat.core.UserListener;
 import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.ChatService;
 import dev.parley.chat.core.ChatSettings;
@@ -25,6 +26,7 @@ import dev.parley.chat.core.User;
 import dev.parley.chat.core.memory.InProcessFanout;
 import dev.parley.chat.core.spi.ChatStorage;
 import dev.parley.chat.core.spi.Fanout;
+import dev.parley.chat.core.spi.Notice;
 import dev.parley.chat.core.spi.MembershipChange;
 import dev.parley.chat.core.spi.PasswordHasher;
 import java.time.Duration;
@@ -600,6 +602,104 @@ public abstract class ChatServiceContract {
         assertThat(chat.listRooms(alice).get(0).unread()).isEqualTo(1);
     }
 
+    // ---- presence and user watches ----------------------------------------------------------------------------
+
+    @Test
+    void aSubscriptionReportsWhoIsOnlineAndHearsOthersComeAndGo() {
+        User alice = user("alice");
+        User bob = user("bob");
+        RecordingListener aliceSees = new RecordingListener();
+        try (RoomSubscription a = chat.subscribe(alice, "general", StreamStart.live(), aliceSees)) {
+            assertThat(a.online()).containsExactly("alice");
+            RoomSubscription b = chat.subscribe(bob, "general", StreamStart.live(), new RecordingListener());
+            assertThat(b.online()).containsExactly("alice", "bob");
+            ChatEvent online = new ChatEvent.Presence(roomId("general"), "general", bob.id(), "bob", true);
+            aliceSees.awaitEvent(online, DELIVERY);
+            b.close();
+            aliceSees.awaitEvent(new ChatEvent.Presence(roomId("general"), "general", bob.id(), "bob", false),
+                    DELIVERY);
+        }
+    }
+
+    @Test
+    void aUserWithTwoSubscriptionsGoesOfflineOnlyWhenTheLastCloses() {
+        User alice = user("alice");
+        User bob = user("bob");
+        RecordingListener aliceSees = new RecordingListener();
+        try (RoomSubscription a = chat.subscribe(alice, "general", StreamStart.live(), aliceSees)) {
+            RoomSubscription b1 = chat.subscribe(bob, "general", StreamStart.live(), new RecordingListener());
+            RoomSubscription b2 = chat.subscribe(bob, "general", StreamStart.live(), new RecordingListener());
+            b1.close();
+            chat.typing(bob, "general"); // a marker: everything before it has been delivered
+            awaitTyping(aliceSees);
+            assertThat(aliceSees.events()).filteredOn(ChatEvent.Presence.class::isInstance)
+                    .containsExactly(new ChatEvent.Presence(roomId("general"), "general", bob.id(), "bob", true));
+            b2.close();
+            aliceSees.awaitEvent(new ChatEvent.Presence(roomId("general"), "general", bob.id(), "bob", false),
+                    DELIVERY);
+        }
+    }
+
+    @Test
+    void aSubscriberIsNotToldAboutItsOwnUsersPresence() {
+        User alice = user("alice");
+        RecordingListener first = new RecordingListener();
+        try (RoomSubscription a = chat.subscribe(alice, "general", StreamStart.live(), first);
+                RoomSubscription b = chat.subscribe(alice, "general", StreamStart.live(), new RecordingListener())) {
+            b.close();
+            User bob = user("bob");
+            chat.typing(bob, "general");
+            awaitTyping(first);
+            assertThat(first.events()).noneMatch(ChatEvent.Presence.class::isInstance);
+        }
+    }
+
+    @Test
+    void aUserWatchHearsOfNewRoomsAndOfItsSessionEnding() throws Exception {
+        User alice = user("alice");
+        user("bob");
+        LoginResult bobLogin = chat.login("bob", "password-bob");
+        LoginResult bobElsewhere = chat.login("bob", "password-bob");
+        User bob = bobLogin.user();
+        BlockingQueue<Object> heard = new LinkedBlockingQueue<>();
+        BlockingQueue<Object> heardElsewhere = new LinkedBlockingQueue<>();
+        try (Subscription watch = chat.watchUser(bob, bobLogin.token(), listenerInto(heard));
+                Subscription other = chat.watchUser(bob, bobElsewhere.token(), listenerInto(heardElsewhere))) {
+            Room room = chat.createRoom(alice, "club", RoomType.PRIVATE);
+            chat.addMember(alice, "club", "bob");
+            assertThat(heard.poll(5, TimeUnit.SECONDS)).isEqualTo(room);
+            assertThat(heardElsewhere.poll(5, TimeUnit.SECONDS)).isEqualTo(room);
+
+            chat.logout(bobLogin.token());
+            assertThat(heard.poll(5, TimeUnit.SECONDS)).isEqualTo("session ended");
+            assertThat(heardElsewhere.poll(200, TimeUnit.MILLISECONDS)).isNull(); // another session
+            watch.close();
+            assertThat(watch.isActive()).isFalse();
+        }
+    }
+
+    private static UserListener listenerInto(BlockingQueue<Object> heard) {
+        return new UserListener() {
+            @Override
+            public void onRoomAdded(Room room) {
+                heard.add(room);
+            }
+
+            @Override
+            public void onSessionEnded() {
+                heard.add("session ended");
+            }
+        };
+    }
+
+    private long roomId(String name) {
+        return storage.rooms().findByName(name).orElseThrow().id();
+    }
+
+    private static void awaitTyping(RecordingListener listener) {
+        listener.await(events -> events.stream().anyMatch(ChatEvent.Typing.class::isInstance), DELIVERY, "typing");
+    }
+
     // ---- live delivery ---------------------------------------------------------------------------------------
 
     @Test
@@ -714,8 +814,14 @@ public abstract class ChatServiceContract {
     }
 
     /** Waits until the listener has received at least {@code count} events, and returns them. */
+    /** Waits for {@code count} events other than presence (which has tests of its own) and returns those. */
     private static List<ChatEvent> awaitEvents(RecordingListener listener, int count) {
-        return listener.await(events -> events.size() >= count, DELIVERY, count + " events");
+        return withoutPresence(listener.await(events -> withoutPresence(events).size() >= count, DELIVERY,
+                count + " events"));
+    }
+
+    private static List<ChatEvent> withoutPresence(List<ChatEvent> events) {
+        return events.stream().filter(e -> !(e instanceof ChatEvent.Presence)).toList();
     }
 
     /** Waits, with a bound, for a subscription to end. */
@@ -944,6 +1050,21 @@ public abstract class ChatServiceContract {
     /** An in-process fan-out whose publishing a subclass breaks; subscribing is left alone. */
     private abstract static class BrokenFanout implements Fanout {
         final InProcessFanout local = new InProcessFanout();
+
+        @Override
+        public String nodeId() {
+            return local.nodeId();
+        }
+
+        @Override
+        public void publish(Notice notice) {
+            local.publish(notice);
+        }
+
+        @Override
+        public Subscription subscribeNotices(NoticeListener listener) {
+            return local.subscribeNotices(listener);
+        }
 
         @Override
         public Subscription subscribe(long roomId, Listener listener) {

@@ -8,10 +8,12 @@ import dev.parley.chat.core.Message;
 import dev.parley.chat.core.Subscription;
 import dev.parley.chat.core.User;
 import dev.parley.chat.core.spi.Fanout;
+import dev.parley.chat.core.spi.Notice;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,9 +37,9 @@ import org.junit.jupiter.api.Test;
  * failure; these tests expect none to be dropped in their quiet, healthy conditions.
  */
 public abstract class FanoutContract {
-    private static final Instant T0 = Instant.parse("2026-01-02T03:04:05.123456Z");
-    private static final long ROOM = 101;
-    private static final long OTHER_ROOM = 202;
+    static final Instant T0 = Instant.parse("2026-01-02T03:04:05.123456Z");
+    static final long ROOM = 101;
+    static final long OTHER_ROOM = 202;
 
     private Fanout fanout;
     private boolean closed;
@@ -101,6 +103,11 @@ public abstract class FanoutContract {
         return fanout;
     }
 
+    /** Registers a subscription to be closed after the test. */
+    final void closeAfterTest(Subscription s) {
+        subscriptions.add(s);
+    }
+
     private Subscription subscribe(long roomId, RecordingListener listener) {
         Subscription s = fanout.subscribe(roomId, listener);
         assertThat(s).as("subscription").isNotNull();
@@ -108,7 +115,7 @@ public abstract class FanoutContract {
         return s;
     }
 
-    private static ChatEvent.MessagePosted posted(long roomId, long seq) {
+    static ChatEvent.MessagePosted posted(long roomId, long seq) {
         return new ChatEvent.MessagePosted(message(roomId, seq, "message " + seq, null, false));
     }
 
@@ -315,5 +322,54 @@ public abstract class FanoutContract {
         }
 
         listener.assertNoneFor(after::equals, quietPeriod());
+    }
+
+    // ---- notices ----------------------------------------------------------------------------------------------
+
+    @Test
+    void deliversEveryNoticeToThisNodesNoticeListeners() {
+        List<Notice> seen = new CopyOnWriteArrayList<>();
+        subscriptions.add(fanout.subscribeNotices(seen::add));
+        List<Notice> notices = List.of(new Notice.SessionEnded("hash-1"), new Notice.RoomAdded(7, ROOM),
+                new Notice.PresenceChanged(fanout.nodeId(), ROOM, "room 101", 7, "alice", true));
+        notices.forEach(fanout::publish);
+        awaitTrue(() -> seen.containsAll(notices), "notices " + notices + " delivered, saw " + seen);
+    }
+
+    @Test
+    void aClosedNoticeSubscriptionReceivesNothingMore() {
+        List<Notice> seen = new CopyOnWriteArrayList<>();
+        Subscription s = fanout.subscribeNotices(seen::add);
+        fanout.publish(new Notice.SessionEnded("before"));
+        awaitTrue(() -> seen.contains(new Notice.SessionEnded("before")), "first notice delivered");
+        s.close();
+        assertThat(s.isActive()).isFalse();
+        fanout.publish(new Notice.SessionEnded("after"));
+        sleep(quietPeriod());
+        assertThat(seen).doesNotContain(new Notice.SessionEnded("after"));
+    }
+
+    @Test
+    void hasANodeId() {
+        assertThat(fanout.nodeId()).matches("[A-Za-z0-9._-]{1,64}");
+    }
+
+    void awaitTrue(java.util.function.BooleanSupplier condition, String what) {
+        long deadline = System.nanoTime() + deliveryTimeout().toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("timed out waiting for: " + what);
+            }
+            sleep(Duration.ofMillis(10));
+        }
+    }
+
+    static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 }

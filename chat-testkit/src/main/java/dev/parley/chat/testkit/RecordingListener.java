@@ -24,6 +24,7 @@ public final class RecordingListener implements Consumer<ChatEvent>, Fanout.List
     private final Condition changed = lock.newCondition();
     private final List<ChatEvent> events = new ArrayList<>();
     private final List<ChatException> errors = new ArrayList<>();
+    private final List<Long> hints = new ArrayList<>();
 
     /** Creates a listener that has received nothing. */
     public RecordingListener() {
@@ -42,6 +43,63 @@ public final class RecordingListener implements Consumer<ChatEvent>, Fanout.List
     @Override
     public void accept(ChatEvent event) {
         add(events, event);
+    }
+
+    /**
+     * Records a hint from a fan-out that carries positions only (instead of treating it as a possible loss).
+     *
+     * @param change the change the room has reached
+     */
+    @Override
+    public void onHint(long change) {
+        add(hints, change);
+    }
+
+    /**
+     * The hints received so far through {@link #onHint}.
+     *
+     * @return a copy, in the order received
+     */
+    public List<Long> hints() {
+        lock.lock();
+        try {
+            return List.copyOf(hints);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Waits until the room's change {@code change} has reached this listener, as the event itself or as a hint of
+     * that change or a later one.
+     *
+     * @param change the change number
+     * @param timeout the longest wait
+     * @throws AssertionError if it has not arrived in time
+     */
+    public void awaitChangeOrHint(long change, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            lock.lock();
+            try {
+                boolean seen = hints.stream().anyMatch(h -> h >= change) || events.stream()
+                        .anyMatch(e -> e instanceof ChatEvent.RoomChange c && c.change() == change);
+                if (seen) {
+                    return;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("change " + change + " did not arrive within " + timeout
+                            + "; events " + events + ", hints " + hints);
+                }
+                changed.awaitNanos(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted", e);
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     /**

@@ -23,7 +23,9 @@ import dev.parley.chat.core.RoomSubscription;
 import dev.parley.chat.core.RoomType;
 import dev.parley.chat.core.StreamStart;
 import dev.parley.chat.core.UnavailableException;
+import dev.parley.chat.core.Subscription;
 import dev.parley.chat.core.User;
+import dev.parley.chat.core.UserListener;
 import dev.parley.chat.core.spi.AppendResult;
 import dev.parley.chat.core.spi.ChatStorage;
 import dev.parley.chat.core.spi.Fanout;
@@ -32,7 +34,9 @@ import dev.parley.chat.core.spi.MessageStore;
 import dev.parley.chat.core.spi.NewMessage;
 import dev.parley.chat.core.spi.NewRoom;
 import dev.parley.chat.core.spi.NewUser;
+import dev.parley.chat.core.spi.Notice;
 import dev.parley.chat.core.spi.PasswordHasher;
+import dev.parley.chat.core.spi.PresenceRegistry;
 import dev.parley.chat.core.spi.RoomStore;
 import dev.parley.chat.core.spi.SessionStore;
 import dev.parley.chat.core.spi.StoredSession;
@@ -85,6 +89,8 @@ public final class DefaultChatService implements ChatService {
     private final ThreadPoolExecutor hashPool;
     private final Tokens tokens = new Tokens();
     private final RoomFeeds feeds;
+    private final PresenceTracker presence;
+    private final UserWatches watches;
     private final ChangeReader changeReader;
     private final ScheduledThreadPoolExecutor catchUp;
     private final AtomicLong publishFailures = new AtomicLong();
@@ -102,11 +108,12 @@ public final class DefaultChatService implements ChatService {
      * @param hasher the password hasher
      * @param fanout the live fan-out
      * @param ownsFanout whether {@link #close()} closes the fan-out
+     * @param presenceRegistry where presence is shared between nodes
      * @param clock the clock
      * @param settings the settings
      */
     public DefaultChatService(ChatStorage storage, PasswordHasher hasher, Fanout fanout, boolean ownsFanout,
-            Clock clock, ChatSettings settings) {
+            PresenceRegistry presenceRegistry, Clock clock, ChatSettings settings) {
         this.storage = Objects.requireNonNull(storage, "storage == null");
         this.users = Objects.requireNonNull(storage.users(), "storage.users() == null");
         this.sessions = Objects.requireNonNull(storage.sessions(), "storage.sessions() == null");
@@ -129,11 +136,16 @@ public final class DefaultChatService implements ChatService {
             catchUp.scheduleWithFixedDelay(feeds::recheckAll, every, every, TimeUnit.MILLISECONDS);
         }
         this.nextPurge = new AtomicLong(clock.millis());
+        this.presence = new PresenceTracker(fanout, Objects.requireNonNull(presenceRegistry,
+                "presenceRegistry == null"), settings.presenceTtl(), feeds::deliverEphemeral);
+        this.watches = new UserWatches(fanout, rooms, catchUp);
         try {
             for (String name : settings.defaultRooms()) {
                 ensureSystemRoom(name);
             }
         } catch (RuntimeException e) {
+            watches.close();
+            presence.close();
             hashPool.shutdownNow();
             catchUp.shutdownNow();
             throw e;
@@ -335,7 +347,9 @@ public final class DefaultChatService implements ChatService {
     public void logout(String token) {
         ensureOpen();
         if (Tokens.wellFormed(token)) {
-            sessions.delete(Tokens.hash(token));
+            String hash = Tokens.hash(token);
+            sessions.delete(hash);
+            publish(new Notice.SessionEnded(hash));
         }
     }
 
@@ -452,6 +466,16 @@ public final class DefaultChatService implements ChatService {
         long change = rooms.addMember(room.id(), user.id(), now());
         if (change > 0) {
             publish(new ChatEvent.MemberJoined(room.id(), room.name(), user, change));
+            publish(new Notice.RoomAdded(user.id(), room.id()));
+        }
+    }
+
+    /** Publishes a notice; like a change, a failure is logged and the caller's call still succeeds. */
+    private void publish(Notice notice) {
+        try {
+            fanout.publish(notice);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "fan-out failed to publish a notice (" + e.getMessage() + ")");
         }
     }
 
@@ -606,10 +630,29 @@ public final class DefaultChatService implements ChatService {
         Room r = memberRoom(actor, room).room;
         try {
             return feeds.subscribe(r.id(), r.name(), actor.id(), start, settings.maxReplay(),
-                    () -> rooms.findMembership(r.id(), actor.id()).isPresent(), listener);
+                    () -> rooms.findMembership(r.id(), actor.id()).isPresent(), listener, new RoomFeeds.Presence() {
+                        @Override
+                        public List<String> enter() {
+                            return presence.enter(r.id(), r.name(), actor.id(), actor.username());
+                        }
+
+                        @Override
+                        public void leave() {
+                            presence.leaveLater(r.id(), actor.id());
+                        }
+                    });
         } catch (IllegalStateException e) {
             throw new UnavailableException(ErrorCode.SERVICE_CLOSED, "chat service is closed", e);
         }
+    }
+
+    @Override
+    public Subscription watchUser(User actor, String token, UserListener listener) {
+        Objects.requireNonNull(actor, "actor == null");
+        Objects.requireNonNull(token, "token == null");
+        Objects.requireNonNull(listener, "listener == null");
+        ensureOpen();
+        return watches.watch(actor.id(), Tokens.hash(token), listener);
     }
 
     @Override
@@ -642,6 +685,8 @@ public final class DefaultChatService implements ChatService {
             return;
         }
         feeds.close();
+        watches.close();
+        presence.close();
         catchUp.shutdownNow();
         hashPool.shutdownNow();
         if (ownsFanout) {

@@ -82,10 +82,10 @@ final class RoomFeeds implements AutoCloseable {
      *     call either fails it or reaches it
      */
     RoomSubscription subscribe(long roomId, String room, long userId, StreamStart start, int maxReplay,
-            BooleanSupplier stillMember, ChatListener listener) {
+            BooleanSupplier stillMember, ChatListener listener, Presence presence) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return subscribeOnce(roomId, room, userId, start, maxReplay, stillMember, listener);
+                return subscribeOnce(roomId, room, userId, start, maxReplay, stillMember, listener, presence);
             } catch (FeedRetired e) {
                 // The feed gave up (resync_required) between our acquiring it and attaching: a new one starts fresh.
                 if (attempt == 3) {
@@ -95,8 +95,17 @@ final class RoomFeeds implements AutoCloseable {
         }
     }
 
+    /** How a subscription counts as presence: entered once it is live, left exactly once when it ends. */
+    interface Presence {
+        /** Returns the usernames online in the room afterwards. */
+        List<String> enter();
+
+        /** Never blocks: called when the subscription ends, possibly under a feed's monitor. */
+        void leave();
+    }
+
     private RoomSubscription subscribeOnce(long roomId, String room, long userId, StreamStart start, int maxReplay,
-            BooleanSupplier stillMember, ChatListener listener) {
+            BooleanSupplier stillMember, ChatListener listener, Presence presence) {
         Feed feed = acquire(roomId, room);
         FeedSubscription sub = new FeedSubscription(feed, userId, listener);
         try {
@@ -113,6 +122,8 @@ final class RoomFeeds implements AutoCloseable {
                 case AFTER_SEQ -> replayMessages(feed, sub, start.after(), at, maxReplay);
             };
             feed.goLive(sub);
+            sub.online = List.copyOf(presence.enter());
+            sub.presenceEntered(presence);
             return sub;
         } catch (RuntimeException e) {
             sub.close();
@@ -183,6 +194,17 @@ final class RoomFeeds implements AutoCloseable {
     static ChatException resyncRequired(String room, String why) {
         return new ConflictException(ErrorCode.RESYNC_REQUIRED, "room " + room + ": " + why
                 + "; subscribe again, then reload the room");
+    }
+
+    /** Hands an ephemeral event (presence) to the room's local subscribers, if any, in order with its stream. */
+    void deliverEphemeral(ChatEvent event) {
+        Feed feed;
+        synchronized (this) {
+            feed = feeds.get(event.roomId());
+        }
+        if (feed != null) {
+            feed.onEvent(event);
+        }
     }
 
     /** Makes the room's feed, if any, re-check its position against the store and catch up. */
@@ -395,6 +417,18 @@ final class RoomFeeds implements AutoCloseable {
                         scheduleRepair(REORDER_GRACE_MS);
                     }
                 }
+            }
+        }
+
+        /** Another node committed up to this change: read it from the store, one read in flight at a time. */
+        @Override
+        public synchronized void onHint(long change) {
+            if (stopped || upstream == null) {
+                return;
+            }
+            highestSeen = Math.max(highestSeen, change);
+            if (delivered >= 0 && delivered < highestSeen && !repairing) {
+                scheduleRepair(0);
             }
         }
 
@@ -628,6 +662,9 @@ final class RoomFeeds implements AutoCloseable {
         long cursor = -1;
         List<ChatEvent> buffer;
         volatile RoomPosition position;
+        volatile List<String> online = List.of();
+        private Presence presence; // guarded by open's transitions: set once, run once
+        private final AtomicBoolean presenceLeft = new AtomicBoolean();
 
         FeedSubscription(Feed feed, long userId, ChatListener listener) {
             this.feed = feed;
@@ -654,6 +691,9 @@ final class RoomFeeds implements AutoCloseable {
         void deliver(ChatEvent event, boolean live) {
             if (!open.get()) {
                 return;
+            }
+            if (event instanceof ChatEvent.Presence p && p.userId() == userId) {
+                return; // a subscriber is not told about its own user's presence
             }
             if (event instanceof ChatEvent.RoomChange change) {
                 if (change.change() <= cursor) {
@@ -697,11 +737,37 @@ final class RoomFeeds implements AutoCloseable {
             }
             feed.detach(this);
             release(feed);
+            leavePresence();
+        }
+
+        /** Records the presence to leave when the subscription ends; leaves at once if it already has. */
+        void presenceEntered(Presence p) {
+            synchronized (presenceLeft) {
+                presence = p;
+            }
+            if (!open.get()) {
+                leavePresence();
+            }
+        }
+
+        private void leavePresence() {
+            Presence p;
+            synchronized (presenceLeft) {
+                p = presence;
+            }
+            if (p != null && presenceLeft.compareAndSet(false, true)) {
+                p.leave();
+            }
         }
 
         @Override
         public RoomPosition position() {
             return position;
+        }
+
+        @Override
+        public List<String> online() {
+            return online;
         }
 
         @Override
@@ -716,6 +782,7 @@ final class RoomFeeds implements AutoCloseable {
             }
             feed.detach(this);
             release(feed);
+            leavePresence();
         }
     }
 }

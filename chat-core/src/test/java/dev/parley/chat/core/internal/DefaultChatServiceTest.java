@@ -71,6 +71,8 @@ class DefaultChatServiceTest {
 
     private ChatService service(ChatStorage storage, ChatSettings settings) {
         stubHasher();
+        when(fanout.nodeId()).thenReturn("node-1");
+        when(fanout.subscribeNotices(any())).thenReturn(mock(Subscription.class));
         chat = ChatService.builder().storage(storage).passwordHasher(hasher).fanout(fanout).clock(clock)
                 .settings(settings).build();
         return chat;
@@ -96,13 +98,13 @@ class DefaultChatServiceTest {
         chat.send(alice, "general", "hello", null);
         InOrder order = inOrder(messages, fanout);
         order.verify(messages).append(any(NewMessage.class));
-        order.verify(fanout).publish(argThat(DefaultChatServiceTest::isPosted));
+        order.verify(fanout).publish(argThat((ChatEvent e) -> isPosted(e)));
     }
 
     @Test
     void aFanoutThatThrowsNeverFailsOrRepeatsACommittedChange() {
         when(fanout.subscribe(anyLong(), any())).thenReturn(mock(Subscription.class));
-        doThrow(new IllegalStateException("bus down")).when(fanout).publish(any());
+        doThrow(new IllegalStateException("bus down")).when(fanout).publish(any(ChatEvent.class));
         service(memory, ChatSettings.defaults());
         User alice = chat.register("alice", "password-1");
         User bob = chat.register("bob", "password-2");
@@ -123,7 +125,7 @@ class DefaultChatServiceTest {
     @Test
     void aFanoutThatThrowsStillReachesLocalSubscribersThroughTheStore() throws InterruptedException {
         when(fanout.subscribe(anyLong(), any())).thenReturn(mock(Subscription.class));
-        doThrow(new IllegalStateException("bus down")).when(fanout).publish(any());
+        doThrow(new IllegalStateException("bus down")).when(fanout).publish(any(ChatEvent.class));
         service(memory, ChatSettings.defaults());
         User alice = chat.register("alice", "password-1");
         BlockingQueue<ChatEvent> seen = new LinkedBlockingQueue<>();
@@ -176,7 +178,7 @@ class DefaultChatServiceTest {
                 () -> chat.send(alice, "general", "hello", "c-1"));
         assertThat(e.code()).isEqualTo(ErrorCode.STORAGE_UNAVAILABLE);
         assertThat(e.code().retryable()).isTrue();
-        verify(fanout, never()).publish(argThat(DefaultChatServiceTest::isPosted));
+        verify(fanout, never()).publish(argThat((ChatEvent event) -> isPosted(event)));
     }
 
     @Test

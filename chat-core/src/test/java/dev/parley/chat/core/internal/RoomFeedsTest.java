@@ -17,7 +17,9 @@ import dev.parley.chat.core.UnavailableException;
 import dev.parley.chat.core.User;
 import dev.parley.chat.core.memory.InMemoryChatStorage;
 import dev.parley.chat.core.spi.AppendResult;
+import dev.parley.chat.core.memory.InProcessFanout;
 import dev.parley.chat.core.spi.Fanout;
+import dev.parley.chat.core.spi.Notice;
 import dev.parley.chat.core.spi.MessageStore;
 import dev.parley.chat.core.spi.NewMessage;
 import dev.parley.chat.core.spi.NewRoom;
@@ -50,6 +52,17 @@ class RoomFeedsTest {
     private static final long WAIT_MS = 5_000;
 
     /** A fan-out that delivers only what the test hands it, when the test says. */
+    private static final RoomFeeds.Presence NO_PRESENCE = new RoomFeeds.Presence() {
+        @Override
+        public List<String> enter() {
+            return List.of();
+        }
+
+        @Override
+        public void leave() {
+        }
+    };
+
     private static final class ScriptedFanout implements Fanout {
         final List<Listener> listeners = new CopyOnWriteArrayList<>();
         final AtomicInteger closedSubscriptions = new AtomicInteger();
@@ -64,6 +77,20 @@ class RoomFeedsTest {
 
         @Override
         public void publish(ChatEvent event) {
+        }
+
+        @Override
+        public String nodeId() {
+            return "scripted";
+        }
+
+        @Override
+        public void publish(Notice notice) {
+        }
+
+        @Override
+        public Subscription subscribeNotices(NoticeListener listener) {
+            return new InProcessFanout().subscribeNotices(listener);
         }
 
         @Override
@@ -226,7 +253,7 @@ class RoomFeedsTest {
     }
 
     private RoomSubscription subscribe(StreamStart start, ChatListener listener) {
-        return feeds.subscribe(roomId, "room", alice.id(), start, 1_000, () -> true, listener);
+        return feeds.subscribe(roomId, "room", alice.id(), start, 1_000, () -> true, listener, NO_PRESENCE);
     }
 
     private RoomSubscription live(ChatListener listener) {
@@ -480,7 +507,7 @@ class RoomFeedsTest {
     @Test
     void aSubscriberThatIsNoLongerAMemberAfterAttachingIsRefused() {
         assertThatThrownBy(() -> feeds.subscribe(roomId, "room", alice.id(), StreamStart.live(), 100, () -> false,
-                new Seen())).isInstanceOfSatisfying(ChatException.class,
+                new Seen(), NO_PRESENCE)).isInstanceOfSatisfying(ChatException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.NOT_A_MEMBER));
         assertThat(feeds.activeRooms()).isZero();
     }

@@ -12,7 +12,7 @@ const BACKOFF_MAX_MS = 15_000;      // reconnect delay cap
 const READY_TIMEOUT_MS = 15_000;    // an opened socket must be ready by then
 const HEARTBEAT_MS = 20_000;        // application ping while live
 const PONG_TIMEOUT_MS = 10_000;     // no pong by then: the connection is dead
-const ROOMS_REFRESH_MS = 10_000;    // rooms list: new public rooms, DMs and private rooms one was added to
+const ROOMS_REFRESH_MS = 60_000;    // rooms list: public rooms others created (new memberships arrive as room_added)
 const TYPING_SEND_MS = 2_500;       // at most one `typing` frame per room this often
 const TYPING_SHOW_MS = 3_500;       // how long "X is typing…" stays without a new `typing`
 
@@ -877,6 +877,9 @@ export class ChatClient {
       case 'presence':
         this.presence(frame);
         this.advance(frame);
+        break;
+      case 'room_added': // joined elsewhere, added by someone, or a new direct conversation: on any node
+        this.refreshRooms().catch(() => {});
         break;
       case 'typing': {
         const view = this.state.views[frame.room];

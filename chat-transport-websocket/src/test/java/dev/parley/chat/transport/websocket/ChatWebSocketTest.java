@@ -4,7 +4,9 @@ import static dev.parley.chat.transport.websocket.WsClient.obj;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.parley.chat.core.AuthenticationException;
 import dev.parley.chat.core.ChatSettings;
+import dev.parley.chat.core.ErrorCode;
 import dev.parley.chat.core.HistoryQuery;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.RoomType;
@@ -23,6 +25,7 @@ import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -428,6 +431,43 @@ class ChatWebSocketTest {
         }
     }
 
+    @Test
+    void aLogoutThroughTheServiceClosesEverySocketOfThatSessionOnly() {
+        String name = user();
+        String first = fx.token(name);
+        String second = fx.token(name);
+        try (WsClient a = fx.client(first); WsClient a2 = fx.client(first); WsClient other = fx.client(second)) {
+            fx.service.logout(first); // the transport is not told: the service's notice reaches it
+            assertThat(a.awaitClose()).isEqualTo(new WsClient.Close(1008, "logged_out"));
+            assertThat(a2.awaitClose()).isEqualTo(new WsClient.Close(1008, "logged_out"));
+            other.send(obj("type", "ping", "ref", "p"));
+            assertThat(other.await("pong").getString("ref")).isEqualTo("p");
+        }
+    }
+
+    @Test
+    void aUserAddedToARoomHearsRoomAddedOnEachOfTheirSockets() {
+        String owner = user();
+        String guest = user();
+        String room = "added-" + owner;
+        String ownerToken = fx.token(owner);
+        String guestToken = fx.token(guest);
+        User ownerUser = fx.service.authenticate(ownerToken);
+        fx.service.createRoom(ownerUser, room, RoomType.PRIVATE);
+        try (WsClient g1 = fx.client(guestToken); WsClient g2 = fx.client(fx.token(guest));
+                WsClient o = fx.client(ownerToken)) {
+            fx.service.addMember(ownerUser, room, guest);
+            for (WsClient g : List.of(g1, g2)) {
+                JsonObject added = g.await("room_added");
+                assertThat(added.getString("room")).isEqualTo(room);
+                assertThat(added.getString("roomType")).isEqualTo("private");
+            }
+            o.send(obj("type", "ping", "ref", "p"));
+            o.await("pong");
+            assertThat(o.seen).noneMatch(f -> "room_added".equals(f.getString("type")));
+        }
+    }
+
     // ---- origins ---------------------------------------------------------------------------------------------
 
     @Test
@@ -524,8 +564,16 @@ class ChatWebSocketTest {
 
     @Test
     void authenticatedSocketsArePingedAndReValidatedTokensThatExpireClose() throws Exception {
+        AtomicReference<Fixture> fixture = new AtomicReference<>();
+        AtomicBoolean revoked = new AtomicBoolean();
         try (Fixture f = new Fixture(b -> b.pingInterval(Duration.ofMillis(50))
-                .tokenRecheckInterval(Duration.ofMillis(100)))) {
+                .tokenRecheckInterval(Duration.ofMillis(100)).authenticator(t -> {
+                    if (revoked.get()) {
+                        throw new AuthenticationException(ErrorCode.INVALID_TOKEN, "revoked");
+                    }
+                    return fixture.get().service.authenticate(t);
+                }))) {
+            fixture.set(f);
             String token = f.token("pinged");
             try (WsClient a = f.client(token)) {
                 long deadline = System.nanoTime() + WsClient.TIMEOUT.toNanos();
@@ -534,7 +582,7 @@ class ChatWebSocketTest {
                 }
                 assertThat(a.pings.get()).isGreaterThanOrEqualTo(3);
                 assertThat(a.closed).isNotDone(); // pongs answered: stays open
-                f.service.logout(token); // revoked behind the socket's back
+                revoked.set(true); // revoked behind the socket's back: no logout tells the socket
                 // what auth with this token would answer now, too
                 assertThat(a.awaitClose()).isEqualTo(new WsClient.Close(1008, "invalid_token"));
             }

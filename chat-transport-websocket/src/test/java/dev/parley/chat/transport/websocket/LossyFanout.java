@@ -3,6 +3,7 @@ package dev.parley.chat.transport.websocket;
 import dev.parley.chat.core.ChatEvent;
 import dev.parley.chat.core.Subscription;
 import dev.parley.chat.core.spi.Fanout;
+import dev.parley.chat.core.spi.Notice;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /** A real fan-out that can be told to lose the next room change, as a cross-node bus may. */
@@ -25,6 +26,21 @@ final class LossyFanout implements Fanout {
             return;
         }
         delegate.publish(event);
+    }
+
+    @Override
+    public String nodeId() {
+        return delegate.nodeId();
+    }
+
+    @Override
+    public void publish(Notice notice) {
+        delegate.publish(notice);
+    }
+
+    @Override
+    public Subscription subscribeNotices(NoticeListener listener) {
+        return delegate.subscribeNotices(listener);
     }
 
     @Override

@@ -12,7 +12,9 @@ import dev.parley.chat.core.RoomPosition;
 import dev.parley.chat.core.RoomSubscription;
 import dev.parley.chat.core.RoomSummary;
 import dev.parley.chat.core.StreamStart;
+import dev.parley.chat.core.Subscription;
 import dev.parley.chat.core.User;
+import dev.parley.chat.core.UserListener;
 import jakarta.websocket.CloseReason;
 import jakarta.websocket.Session;
 import java.io.IOException;
@@ -50,7 +52,7 @@ final class Connection {
     private final WebSocketHub hub;
     private final Settings settings;
     private final ChatService service;
-    private final Frames frames;
+    final Frames frames;
     private final Outbound out;
     private final RateLimiter limiter;
     private final Map<String, RoomSub> rooms = new ConcurrentHashMap<>();
@@ -60,6 +62,7 @@ final class Connection {
     private volatile boolean registered;
     private volatile User user;
     private volatile byte[] token;
+    private volatile Subscription userWatch;
     private volatile long lastPongAt;
     private volatile long lastValidatedAt;
     private volatile Future<?> authTimer;
@@ -275,12 +278,35 @@ final class Connection {
         lastPongAt = now;
         lastValidatedAt = now;
         user = u;
+        watch(u, t);
         Future<?> timer = authTimer;
         if (timer != null) {
             timer.cancel(false);
         }
         WebSocketHub.raiseIdleTimeout(session, settings.pingInterval().toMillis() * (MISSED_PONGS + 1));
         sendLive(frames.ready(u, in.ref()));
+    }
+
+    /**
+     * Hears of the user's new rooms and of the session's end on any node. A logout on this node also closes the
+     * socket directly ({@code closeSessionsForToken}), which covers a logout racing the token check above.
+     */
+    private void watch(User u, String t) {
+        Subscription w = service.watchUser(u, t, new UserListener() {
+            @Override
+            public void onRoomAdded(Room room) {
+                sendLive(frames.roomAdded(room));
+            }
+
+            @Override
+            public void onSessionEnded() {
+                closeForPolicy(POLICY, "logged_out");
+            }
+        });
+        userWatch = w;
+        if (closed.get()) {
+            w.close();
+        }
     }
 
     /**
@@ -332,30 +358,20 @@ final class Connection {
         if (old != null) {
             old.close();
         }
-        OutFrame subscribed = subscribedFrame(room, s.position(), ref);
+        OutFrame subscribed = frames.subscribed(room, s.position(), s.online(), ref);
         if (closed.get()) { // closed while subscribing: undo what clean-up may have missed
             rooms.remove(room, sub);
             sub.close();
             s.close();
-            hub.presence.remove(room, this, u);
             return;
         }
         sub.activate(s, subscribed);
-    }
-
-    /**
-     * Counts this socket as online in the room (idempotent) and builds {@code subscribed} at {@code position}, the
-     * position the socket's stream of the room continues after.
-     */
-    OutFrame subscribedFrame(String room, RoomPosition position, String ref) {
-        return frames.subscribed(room, position, hub.presence.add(room, this, user), ref);
     }
 
     private void drop(String room, User u) {
         RoomSub sub = rooms.remove(room);
         if (sub != null) {
             sub.close();
-            hub.presence.remove(room, this, u);
         }
     }
 
@@ -394,9 +410,7 @@ final class Connection {
      */
     private void endStream(RoomSub sub, OutFrame last) {
         sub.ended();
-        if (rooms.remove(sub.room, sub)) {
-            hub.presence.remove(sub.room, this, user);
-        }
+        rooms.remove(sub.room, sub);
         sendReplay(last);
     }
 
@@ -552,6 +566,10 @@ final class Connection {
         Future<?> timer = authTimer;
         if (timer != null) {
             timer.cancel(false);
+        }
+        Subscription w = userWatch;
+        if (w != null) {
+            w.close();
         }
         User u = user;
         for (String room : List.copyOf(rooms.keySet())) {

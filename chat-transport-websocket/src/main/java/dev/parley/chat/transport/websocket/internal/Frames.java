@@ -2,6 +2,7 @@ package dev.parley.chat.transport.websocket.internal;
 
 import dev.parley.chat.core.ChatEvent;
 import dev.parley.chat.core.Message;
+import dev.parley.chat.core.Room;
 import dev.parley.chat.core.RoomPosition;
 import dev.parley.chat.core.RoomSummary;
 import dev.parley.chat.core.User;
@@ -9,6 +10,7 @@ import jakarta.json.bind.Jsonb;
 import jakarta.json.bind.JsonbBuilder;
 import jakarta.json.bind.JsonbConfig;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -54,6 +56,9 @@ final class Frames implements AutoCloseable {
             return memberChange(e.room(), e.user(), "leave", e.change());
         } else if (event instanceof ChatEvent.Typing e) {
             return encode(new Wire.Typing("typing", e.room(), Wire.UserJson.of(e.user())));
+        } else if (event instanceof ChatEvent.Presence e) {
+            return encode(new Wire.Presence("presence", e.room(), new Wire.UserJson(e.userId(), e.username()),
+                    e.online() ? "online" : "offline"));
         }
         throw new IllegalArgumentException("unknown event " + event.getClass().getName());
     }
@@ -93,9 +98,9 @@ final class Frames implements AutoCloseable {
         return encode(new Wire.MessageReply(type, Wire.MessageJson.of(message), ref));
     }
 
-    /** {@code presence online} or {@code offline}: this node's view, carrying no change. */
-    OutFrame presence(String room, User user, String state) {
-        return encode(new Wire.Presence("presence", room, Wire.UserJson.of(user), state));
+    /** {@code room_added}: the user became a member of a room, on any node. */
+    OutFrame roomAdded(Room room) {
+        return encode(new Wire.RoomAdded("room_added", room.name(), room.type().name().toLowerCase(Locale.ROOT)));
     }
 
     OutFrame unread(RoomSummary summary, String ref) {

@@ -8,6 +8,8 @@ import dev.parley.chat.core.RoomSubscription;
 import dev.parley.chat.core.Subscription;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One socket's subscription to one room: the {@link ChatListener} handed to {@code ChatService.subscribe}.
@@ -30,6 +32,8 @@ final class RoomSub implements ChatListener {
     private long lastSeq; // the highest sequence queued to the socket (or covered by subscribed); guarded by this
     private long lastChange; // likewise the highest change; guarded by this
     private long liveAfter = Long.MAX_VALUE; // the change the live stream continues after, once active; guarded by this
+    /** Who is online in the room as queued to the socket: {@code subscribed}'s list plus the presence since. */
+    private final Set<String> online = new TreeSet<>(String.CASE_INSENSITIVE_ORDER); // guarded by this
     private volatile Subscription subscription;
 
     RoomSub(String room, Connection conn) {
@@ -87,6 +91,7 @@ final class RoomSub implements ChatListener {
                 lastSeq = at.lastSeq();
                 lastChange = at.lastChange();
                 liveAfter = at.lastChange();
+                online.addAll(s.online());
                 conn.sendReplay(subscribedFrame);
                 List<ChatEvent> events = held;
                 held = null;
@@ -116,7 +121,7 @@ final class RoomSub implements ChatListener {
         if (closed || held != null) {
             return false;
         }
-        conn.sendLive(conn.subscribedFrame(room, new RoomPosition(lastSeq, lastChange), ref));
+        conn.sendLive(conn.frames.subscribed(room, new RoomPosition(lastSeq, lastChange), List.copyOf(online), ref));
         return true;
     }
 
@@ -131,6 +136,13 @@ final class RoomSub implements ChatListener {
 
     /** Under the monitor. */
     private void queue(ChatEvent event, boolean live) {
+        if (event instanceof ChatEvent.Presence p) {
+            if (p.online()) {
+                online.add(p.username());
+            } else {
+                online.remove(p.username());
+            }
+        }
         if (event instanceof ChatEvent.RoomChange change) {
             // Replayed changes lie at or below the subscription's position, live ones above it: max() covers both,
             // and an edit of an old message (a low seq) at a new change.

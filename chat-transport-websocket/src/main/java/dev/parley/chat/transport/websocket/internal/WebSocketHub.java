@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The shared state behind a {@link dev.parley.chat.transport.websocket.ChatWebSocket}: the open connections, the
- * per-address counts, presence, the frame encoder, the counters and the scheduler. Public only for
+ * per-address counts, the frame encoder, the counters and the scheduler. Public only for
  * {@code ChatWebSocket}; not an API.
  */
 public final class WebSocketHub implements AutoCloseable {
@@ -38,7 +38,6 @@ public final class WebSocketHub implements AutoCloseable {
     final Settings settings;
     final Frames frames = new Frames();
     final Counters counters = new Counters();
-    final Presence presence = new Presence(frames);
     final RawFrames rawFrames = new RawFrames();
     final Flusher flusher;
 

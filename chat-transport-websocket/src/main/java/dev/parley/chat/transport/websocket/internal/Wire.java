@@ -80,9 +80,14 @@ public final class Wire {
     public record MemberChange(String type, String room, UserJson user, String state, long change) {
     }
 
-    /** {@code presence} {@code online} / {@code offline}: this node's view, not a room change. */
+    /** {@code presence} {@code online} / {@code offline}: across every node, not a room change. */
     @JsonbPropertyOrder({"type", "room", "user", "state"})
     public record Presence(String type, String room, UserJson user, String state) {
+    }
+
+    /** {@code room_added}: the socket's user became a member of a room. */
+    @JsonbPropertyOrder({"type", "room", "roomType"})
+    public record RoomAdded(String type, String room, String roomType) {
     }
 
     /** {@code typing}. */

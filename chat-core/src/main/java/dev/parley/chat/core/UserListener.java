@@ -1,0 +1,23 @@
+package dev.parley.chat.core;
+
+/**
+ * Receives what happens to one signed-in user outside any room's stream, from {@link ChatService#watchUser}: on
+ * whichever node it happens. Calls may come from any thread and may overlap; an implementation must return quickly
+ * and never block. Both are hints: a lost one is repaired by the next room list or token check.
+ */
+public interface UserListener {
+    /**
+     * The user became a member of a room: they joined it (perhaps in another window), were added to it, or a
+     * direct conversation was opened with them.
+     *
+     * @param room the room
+     */
+    default void onRoomAdded(Room room) {
+    }
+
+    /**
+     * The session the watch was made with ended (a logout, on any node): close whatever it authenticated.
+     */
+    default void onSessionEnded() {
+    }
+}

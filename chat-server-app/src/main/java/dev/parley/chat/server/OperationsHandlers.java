@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.glassfish.grizzly.http.server.Request;
 import org.glassfish.grizzly.http.server.Response;
@@ -38,20 +39,31 @@ final class OperationsHandlers {
     /**
      * Readiness: 200 {@code {"status":"ok"}} while the service is open and its storage serves reads and writes
      * ({@link ChatService#checkHealth()}; the storage rate-limits its probe); 503 problem+json otherwise, with the
-     * storage's code ({@code storage_unavailable}) and reason. Never a stack trace in the log: an outage is expected.
+     * storage's code ({@code storage_unavailable}) and reason, or {@code bus_unavailable} on a cluster node whose bus
+     * is not connected. Never a stack trace in the log: an outage is expected.
      */
     static final class Readiness extends ParleyHandler {
-        private final ChatService chat;
+        /** A cluster node whose bus is not connected (or found deaf): it would miss live events. */
+        static final String BUS_UNAVAILABLE = "bus_unavailable";
 
-        Readiness(Context context, ChatService chat) {
+        private final ChatService chat;
+        private final Supplier<String> busProblem;
+
+        Readiness(Context context, ChatService chat, Supplier<String> busProblem) {
             super(context);
             this.chat = chat;
+            this.busProblem = busProblem;
         }
 
         @Override
         void handle(Request request, Response response) throws IOException {
             requireGet(request);
             chat.checkHealth();
+            String problem = busProblem.get();
+            if (problem != null) {
+                throw new HttpError(503, BUS_UNAVAILABLE, problem + "; rooms poll the database until it is back",
+                        Map.of("Retry-After", "1"));
+            }
             writeOk(response);
         }
     }

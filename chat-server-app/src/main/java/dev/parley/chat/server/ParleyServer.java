@@ -2,8 +2,6 @@ package dev.parley.chat.server;
 
 import dev.parley.chat.core.ChatService;
 import dev.parley.chat.core.ChatSettings;
-import dev.parley.chat.core.memory.InProcessFanout;
-import dev.parley.chat.core.spi.ChatStorage;
 import dev.parley.chat.core.spi.Fanout;
 import dev.parley.chat.password4j.Argon2idPasswordHasher;
 import dev.parley.chat.store.jooq.JooqChatStorage;
@@ -59,8 +57,9 @@ public final class ParleyServer implements AutoCloseable {
 
     private boolean started;
     private boolean closed;
-    private ChatStorage storage;
+    private JooqChatStorage storage;
     private Fanout fanout;
+    private ClusterWiring cluster;
     private ChatService chat;
     private ChatWebSocket webSocket;
     private WebSocketMount webSocketMount;
@@ -104,8 +103,9 @@ public final class ParleyServer implements AutoCloseable {
         started = true;
         try {
             storage = openStorage();
-            fanout = new CountingFanout(new InProcessFanout(), metrics);
-            chat = ChatService.builder()
+            cluster = ClusterWiring.open(config, storage);
+            fanout = new CountingFanout(cluster.fanout(), metrics);
+            ChatService.Builder builder = ChatService.builder()
                     .storage(storage)
                     .fanout(fanout)
                     .passwordHasher(Argon2idPasswordHasher.owasp())
@@ -114,8 +114,13 @@ public final class ParleyServer implements AutoCloseable {
                             .maxMessageLength(config.maxMessageLength())
                             .sessionIdleTimeout(config.sessionIdleTimeout())
                             .sessionLifetime(config.sessionLifetime())
-                            .build())
-                    .build();
+                            .feedRecheckInterval(cluster.recheckInterval())
+                            .presenceTtl(config.presenceTtl())
+                            .build());
+            if (cluster.presence() != null) {
+                builder.presenceRegistry(cluster.presence());
+            }
+            chat = builder.build();
             webSocket = ChatWebSocket.builder(chat)
                     .path("/ws")
                     .allowedOrigins(new LinkedHashSet<>(config.allowedOrigins()))
@@ -141,7 +146,7 @@ public final class ParleyServer implements AutoCloseable {
         return this;
     }
 
-    private ChatStorage openStorage() {
+    private JooqChatStorage openStorage() {
         if (config.postgres()) {
             LOG.log(System.Logger.Level.INFO, "Opening PostgreSQL");
             return JooqChatStorage.postgresBuilder(config.dbUrl())
@@ -183,9 +188,11 @@ public final class ParleyServer implements AutoCloseable {
         sc.addHttpHandler(new ApiHandler(context, chat, throttle, ws::closeSessionsForToken), pattern("/api/*"));
         sc.addHttpHandler(new OperationsHandlers.Liveness(context), pattern("/health/live"));
         // One call: Grizzly keys registrations by handler, so a second call would replace the first path.
-        sc.addHttpHandler(new OperationsHandlers.Readiness(context, chat), pattern("/health/ready"),
+        sc.addHttpHandler(new OperationsHandlers.Readiness(context, chat, cluster::busProblem), pattern("/health/ready"),
                 pattern("/health"));
-        sc.addHttpHandler(new OperationsHandlers.Prometheus(context, () -> ws.metrics().toPrometheusText()),
+        ClusterWiring c = cluster;
+        sc.addHttpHandler(new OperationsHandlers.Prometheus(context,
+                () -> ws.metrics().toPrometheusText() + BusMetrics.render(c.cluster())),
                 pattern("/metrics"));
         sc.addHttpHandler(new OperationsHandlers.OpenApi(context, loader), pattern("/openapi.yaml"));
         sc.addHttpHandler(new StaticHandler(context, loader), pattern("/"));
@@ -259,8 +266,8 @@ public final class ParleyServer implements AutoCloseable {
         if (chat != null) {
             run(failure, "close the chat service", chat::close);
         }
-        if (fanout != null) {
-            run(failure, "close the fan-out", fanout::close);
+        if (cluster != null) {
+            run(failure, "close the cluster bus", cluster::close);
         }
         if (storage != null) {
             run(failure, "close the storage", storage::close);

@@ -84,11 +84,25 @@ public final class ServerConfig {
 
     /**
      * The fan-out between server nodes: {@code inprocess} (default, one node), {@code postgres} (LISTEN/NOTIFY on the
-     * database of {@code PARLEY_DB_URL}) or {@code redis://host:port[/db]}. A cross-node bus needs PostgreSQL.
+     * database of {@code PARLEY_DB_URL}), a {@code jdbc:postgresql:} URL (LISTEN/NOTIFY on a direct connection to
+     * that database, for example past a PgBouncer in transaction mode, which breaks LISTEN) or
+     * {@code redis://host:port[/db]}. A cross-node bus needs PostgreSQL as the store.
      */
     public static final String BUS = "PARLEY_BUS";
 
-    private static final Set<String> KEYS = Set.of(PORT, BIND, DB_URL, BUS, ALLOWED_ORIGINS, MAX_MESSAGE_LENGTH,
+    /**
+     * The bus channel (PostgreSQL) or key prefix (Redis) the cluster's nodes share; default {@code parley}. Separate
+     * clusters on one database or one Redis need different channels.
+     */
+    public static final String BUS_CHANNEL = "PARLEY_BUS_CHANNEL";
+
+    /**
+     * How long a node's presence outlives its last heartbeat: a crashed node's users go offline elsewhere within
+     * about this long plus a third. Default {@code PT15S}.
+     */
+    public static final String PRESENCE_TTL = "PARLEY_PRESENCE_TTL";
+
+    private static final Set<String> KEYS = Set.of(PORT, BIND, DB_URL, BUS, BUS_CHANNEL, PRESENCE_TTL, ALLOWED_ORIGINS, MAX_MESSAGE_LENGTH,
             SESSION_IDLE_TIMEOUT, SESSION_LIFETIME, MAX_BODY_BYTES, WS_MAX_FRAME_BYTES, WS_RATE_PER_SECOND,
             WS_MAX_CONNECTIONS_PER_ADDRESS, WS_OUTBOUND_QUEUE, LOGIN_MAX_FAILURES, LOGIN_FAILURE_WINDOW,
             DB_CONNECT_TIMEOUT, DB_SOCKET_TIMEOUT, SQLITE_SYNCHRONOUS);
@@ -100,6 +114,7 @@ public final class ServerConfig {
     private final String bind;
     private final String dbUrl;
     private final BusChoice bus;
+    private final Duration presenceTtl;
     private final Duration dbConnectTimeout;
     private final Duration dbSocketTimeout;
     private final SqliteSynchronous sqliteSynchronous;
@@ -121,7 +136,8 @@ public final class ServerConfig {
         port = r.integer(PORT, 8080, 0, 65_535);
         bind = r.bindAddress(BIND, "127.0.0.1");
         dbUrl = r.dbUrl(DB_URL, "jdbc:sqlite:./data/parley.db");
-        bus = r.bus(BUS);
+        bus = r.bus(BUS, r.channel(BUS_CHANNEL));
+        presenceTtl = r.duration(PRESENCE_TTL, Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofMinutes(10));
         if (bus.kind() != BusChoice.Kind.INPROCESS && !dbUrl.startsWith(POSTGRES_PREFIX)) {
             throw new IllegalArgumentException(BUS + ": a cross-node bus (" + bus.kind().name().toLowerCase(Locale.ROOT)
                     + ") needs PostgreSQL as PARLEY_DB_URL; SQLite stays single-node: use inprocess");
@@ -211,6 +227,11 @@ public final class ServerConfig {
         return dbUrl;
     }
 
+    /** How long a node's presence outlives its last heartbeat. */
+    public Duration presenceTtl() {
+        return presenceTtl;
+    }
+
     /** The fan-out between nodes. */
     public BusChoice bus() {
         return bus;
@@ -220,9 +241,11 @@ public final class ServerConfig {
      * A validated {@code PARLEY_BUS}.
      *
      * @param kind which bus
-     * @param redisUri for {@link Kind#REDIS}, the {@code redis://host:port[/db]} URI; otherwise {@code null}
+     * @param url the {@code redis://host:port[/db]} URI, or the PostgreSQL URL of the listening connection;
+     *     {@code null} for the in-process fan-out and for {@code postgres}, which uses the store's URL
+     * @param channel the channel (PostgreSQL) or key prefix (Redis) the nodes share
      */
-    public record BusChoice(Kind kind, String redisUri) {
+    public record BusChoice(Kind kind, String url, String channel) {
         /** The buses. */
         public enum Kind {
             /** One node: the in-process fan-out. */
@@ -235,7 +258,7 @@ public final class ServerConfig {
 
         @Override
         public String toString() {
-            return kind == Kind.REDIS ? redisUri : kind.name().toLowerCase(Locale.ROOT);
+            return kind == Kind.REDIS ? url : kind.name().toLowerCase(Locale.ROOT) + (url == null ? "" : " (own URL)");
         }
     }
 
@@ -328,7 +351,7 @@ public final class ServerConfig {
     @Override
     public String toString() {
         return "ServerConfig[bind=" + bind + ", port=" + port + ", db="
-                + (postgres() ? "postgresql" : "sqlite:" + sqliteFile()) + ", bus=" + bus + ", allowedOrigins=" + allowedOrigins
+                + (postgres() ? "postgresql" : "sqlite:" + sqliteFile()) + ", bus=" + bus + ", presenceTtl=" + presenceTtl + ", allowedOrigins=" + allowedOrigins
                 + ", maxMessageLength=" + maxMessageLength + ", sessionIdleTimeout=" + sessionIdleTimeout
                 + ", sessionLifetime=" + sessionLifetime + ", maxBodyBytes=" + maxBodyBytes + ", wsMaxFrameBytes="
                 + wsMaxFrameBytes + ", wsRatePerSecond=" + wsRatePerSecond + ", wsMaxConnectionsPerAddress="
@@ -448,15 +471,29 @@ public final class ServerConfig {
                     key + ": expected a jdbc:sqlite:<file> or jdbc:postgresql://host/db URL");
         }
 
-        BusChoice bus(String key) {
+        String channel(String key) {
+            String value = raw(key);
+            if (value == null) {
+                return "parley";
+            }
+            if (!value.matches("[a-z][a-z0-9_]{0,39}")) {
+                throw bad(key, "a lower-case name of up to 40 letters, digits and underscores", value);
+            }
+            return value;
+        }
+
+        BusChoice bus(String key, String channel) {
             String value = raw(key);
             if (value == null || value.equalsIgnoreCase("inprocess")) {
-                return new BusChoice(BusChoice.Kind.INPROCESS, null);
+                return new BusChoice(BusChoice.Kind.INPROCESS, null, channel);
             }
             if (value.equalsIgnoreCase("postgres")) {
-                return new BusChoice(BusChoice.Kind.POSTGRES, null);
+                return new BusChoice(BusChoice.Kind.POSTGRES, null, channel);
             }
-            String expected = "inprocess, postgres or redis://host:port[/db]";
+            if (value.startsWith(POSTGRES_PREFIX) && value.length() > POSTGRES_PREFIX.length()) {
+                return new BusChoice(BusChoice.Kind.POSTGRES, value, channel);
+            }
+            String expected = "inprocess, postgres, a jdbc:postgresql: URL or redis://host:port[/db]";
             if (!value.regionMatches(true, 0, "redis://", 0, 8)) {
                 throw bad(key, expected, value);
             }
@@ -471,7 +508,7 @@ public final class ServerConfig {
                     || uri.getRawFragment() != null || !(path.isEmpty() || path.matches("/[0-9]{1,2}"))) {
                 throw bad(key, expected, value);
             }
-            return new BusChoice(BusChoice.Kind.REDIS, value);
+            return new BusChoice(BusChoice.Kind.REDIS, value, channel);
         }
 
         List<String> origins(String key) {

@@ -13,6 +13,7 @@ import dev.parley.chat.core.User;
 import dev.parley.chat.core.memory.InMemoryChatStorage;
 import dev.parley.chat.core.memory.InProcessFanout;
 import dev.parley.chat.core.spi.Fanout;
+import dev.parley.chat.core.spi.Notice;
 import dev.parley.chat.core.spi.PasswordHasher;
 import java.time.Clock;
 import java.util.concurrent.BlockingQueue;
@@ -42,6 +43,21 @@ class CountingFanoutTest {
         @Override
         public Subscription subscribe(long roomId, Listener listener) {
             return inner.subscribe(roomId, listener);
+        }
+
+        @Override
+        public String nodeId() {
+            return inner.nodeId();
+        }
+
+        @Override
+        public void publish(Notice notice) {
+            inner.publish(notice);
+        }
+
+        @Override
+        public Subscription subscribeNotices(NoticeListener listener) {
+            return inner.subscribeNotices(listener);
         }
 
         @Override

@@ -152,8 +152,8 @@ public final class PostgresBus implements Bus {
 
     /**
      * Stops the threads, sends {@code UNLISTEN} and closes the connections; payloads still queued are dropped. Waits
-     * for the threads at most about the poll interval plus two seconds, then closes the connections abruptly and
-     * returns (the daemon threads end with them). The receiver hears nothing more once this returns, and nothing
+     * for the listener to finish its poll in progress (at most the poll interval), at most the poll interval plus two
+     * seconds in all, then closes the connections abruptly and returns (the daemon threads end with them). The receiver hears nothing more once this returns, and nothing
      * about the close itself. Idempotent; never throws.
      */
     @Override
@@ -178,6 +178,11 @@ public final class PostgresBus implements Bus {
         closingNotifier.stop();
         closingNotifierThread.interrupt();
         closingListener.stop();
+        if (closingListener.current() == null) {
+            // Connecting or backing off: pgjdbc gives up a connection attempt (its loginTimeout wait) when
+            // interrupted, instead of taking up to connectTimeout.
+            closingListenerThread.interrupt();
+        }
         join(closingNotifierThread, Duration.ofSeconds(1));
         if (!join(closingListenerThread, settings.pollInterval().plusSeconds(2))) {
             closingListener.abort();

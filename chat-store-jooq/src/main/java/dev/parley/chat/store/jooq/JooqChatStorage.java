@@ -2,6 +2,7 @@ package dev.parley.chat.store.jooq;
 
 import dev.parley.chat.core.spi.ChatStorage;
 import dev.parley.chat.core.spi.MessageStore;
+import dev.parley.chat.core.spi.PresenceRegistry;
 import dev.parley.chat.core.spi.RoomStore;
 import dev.parley.chat.core.spi.SessionStore;
 import dev.parley.chat.core.spi.UserStore;
@@ -131,6 +132,32 @@ public final class JooqChatStorage implements ChatStorage {
     @Override
     public MessageStore messages() {
         return engine.messages();
+    }
+
+    /**
+     * Who is online in each room across the nodes that share this database: rows of (node, room, user) in the
+     * {@code presence} table, counted while their node's heartbeat in the {@code nodes} table is fresh. Both tables are
+     * UNLOGGED on PostgreSQL: cheap to write, but emptied if the server crashes and absent on read replicas; the nodes
+     * rebuild them by heartbeating and entering their users again.
+     *
+     * <p>Expiry is judged on the <b>database's clock</b> ({@code now()} on PostgreSQL, {@code 'now'} on SQLite), never
+     * the nodes', so nodes whose clocks disagree still agree on who is online. A user entered by a node shows in
+     * {@link PresenceRegistry#online} only while that node has an unexpired heartbeat. A heartbeat also deletes, at
+     * most once a minute, the rows of nodes whose heartbeat expired more than 10 minutes ago: a node that comes back
+     * after that must enter its users again (as after {@link PresenceRegistry#forget}). Node ids should differ
+     * between a node's runs, or a restarted node should forget its id first, so that rows of a crashed run do not come
+     * back to life with the next heartbeat.
+     *
+     * <p>Thread-safe. Every method commits before it returns (on SQLite through the single writer, like the stores),
+     * and reports a database failure as {@link dev.parley.chat.core.UnavailableException} with
+     * {@code STORAGE_UNAVAILABLE}; {@link PresenceRegistry#heartbeat} rejects a ttl that is not positive with
+     * {@link IllegalArgumentException}. The registry uses this storage's connections: closing the registry does
+     * nothing, closing the storage ends it.
+     *
+     * @return the registry, the same on every call
+     */
+    public PresenceRegistry presenceRegistry() {
+        return engine.presence();
     }
 
     /**

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.parley.chat.core.spi.ChatStorage;
 import dev.parley.chat.core.spi.MessageStore;
+import dev.parley.chat.core.spi.PresenceRegistry;
 import dev.parley.chat.core.spi.RoomStore;
 import dev.parley.chat.core.spi.SessionStore;
 import dev.parley.chat.core.spi.UserStore;
@@ -26,6 +27,7 @@ public final class StorageEngine implements ChatStorage {
     private final SessionStore sessions;
     private final RoomStore rooms;
     private final MessageStore messages;
+    private final PresenceRegistry presence;
     private final HealthProbe health;
     private volatile boolean closed;
 
@@ -36,6 +38,7 @@ public final class StorageEngine implements ChatStorage {
         this.sessions = new SessionStoreImpl(db);
         this.rooms = new RoomStoreImpl(db);
         this.messages = new MessageStoreImpl(db);
+        this.presence = new PresenceRegistryImpl(db);
     }
 
     /** Opens (creating if needed) a SQLite database file. */
@@ -110,6 +113,11 @@ public final class StorageEngine implements ChatStorage {
     @Override
     public MessageStore messages() {
         return messages;
+    }
+
+    /** The cluster presence registry on this database. */
+    public PresenceRegistry presence() {
+        return presence;
     }
 
     /** How many write transactions the SQLite writer committed (group commits), or -1 on PostgreSQL. */

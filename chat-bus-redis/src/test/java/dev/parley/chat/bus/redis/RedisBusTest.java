@@ -268,7 +268,7 @@ class RedisBusTest {
         RedisBus bus = RedisBus.builder(RedisTestSupport.URI_STRING).prefix(redis.prefix()).build();
         bus.start(r);
         r.awaitConnected();
-        assertThat(RedisTestSupport.threadsLeft(bus.threadPrefix())).isNotEmpty();
+        assertThat(RedisTestSupport.threadsNow(bus.threadPrefix())).isNotEmpty();
 
         long started = System.nanoTime();
         bus.close();

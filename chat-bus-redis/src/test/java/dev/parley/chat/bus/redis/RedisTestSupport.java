@@ -179,21 +179,23 @@ final class RedisTestSupport implements BeforeEachCallback, AfterEachCallback {
         return line.toString(StandardCharsets.UTF_8);
     }
 
-    /** Whether any live thread's name starts with {@code prefix}, waiting up to five seconds for them to end. */
+    /** The live threads whose names start with {@code prefix}. */
+    static List<String> threadsNow(String prefix) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(Thread::isAlive)
+                .map(Thread::getName)
+                .filter(name -> name.startsWith(prefix))
+                .toList();
+    }
+
+    /** The live threads whose names start with {@code prefix}, after waiting up to five seconds for them to end. */
     static List<String> threadsLeft(String prefix) throws InterruptedException {
         long deadline = System.nanoTime() + 5_000_000_000L;
-        List<String> left;
-        do {
-            left = Thread.getAllStackTraces().keySet().stream()
-                    .filter(Thread::isAlive)
-                    .map(Thread::getName)
-                    .filter(name -> name.startsWith(prefix))
-                    .toList();
-            if (left.isEmpty()) {
-                return left;
-            }
+        List<String> left = threadsNow(prefix);
+        while (!left.isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(50);
-        } while (System.nanoTime() < deadline);
+            left = threadsNow(prefix);
+        }
         return left;
     }
 }

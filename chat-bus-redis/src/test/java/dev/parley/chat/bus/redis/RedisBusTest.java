@@ -126,43 +126,31 @@ class RedisBusTest {
 
         assertThat(r.awaitEvent()).startsWith("disconnected: connection lost");
         assertThat(r.awaitEvent()).isEqualTo("connected");
-        bus.publish("after");
-        r.awaitMessages(2);
-        assertThat(r.messages).containsExactly("before", "after");
+        publishAndAwait(bus, r, "after");
         r.assertNeverOverlapped();
     }
 
     @Test
     void proxyCutReportsDisconnectedAndRestoreReconnectsWithinSeconds() throws Exception {
-        TcpProxy proxy = closing(RedisTestSupport.proxy());
-        Recorder r = new Recorder();
-        RedisBus bus = started(RedisTestSupport.throughProxy(proxy), r);
-        r.awaitConnected();
+        ThroughProxy rig = connectedThroughProxy();
+        TcpProxy proxy = rig.proxy();
+        Recorder r = rig.recorder();
+        RedisBus bus = rig.bus();
 
         proxy.cut();
         assertThat(r.awaitEvent()).startsWith("disconnected: connection lost");
         Thread.sleep(1_500); // a few of Lettuce's reconnect attempts fail meanwhile
-        long restored = System.nanoTime();
-        proxy.restore();
-        assertThat(r.awaitEvent()).isEqualTo("connected");
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restored);
-        System.out.println("subscribed again " + millis + " ms after the proxy was restored");
-        assertThat(millis).isLessThan(3_000);
-
-        awaitTrue(() -> {
-            bus.publish("after restore"); // the publishing connection may come back a moment later
-            return !r.messages.isEmpty();
-        });
-        assertThat(r.messages).startsWith("after restore");
+        restoreAndAwaitConnected(proxy, r, "cut");
+        publishAndAwait(bus, r, "after restore");
         r.assertNeverOverlapped();
     }
 
     @Test
     void stalledConnectionRecoversThroughReconnectOnceTheProxyIsRestored() throws Exception {
-        TcpProxy proxy = closing(RedisTestSupport.proxy());
-        Recorder r = new Recorder();
-        RedisBus bus = started(RedisTestSupport.throughProxy(proxy), r);
-        r.awaitConnected();
+        ThroughProxy rig = connectedThroughProxy();
+        TcpProxy proxy = rig.proxy();
+        Recorder r = rig.recorder();
+        RedisBus bus = rig.bus();
 
         proxy.stall();
         bus.publish("into the stall");
@@ -175,18 +163,10 @@ class RedisBusTest {
         Thread.sleep(3_000); // new connections through the stall fail their handshake and are retried
         assertThat(r.events).isEmpty();
 
-        long restored = System.nanoTime();
-        proxy.restore();
-        assertThat(r.awaitEvent()).isEqualTo("connected");
-        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restored);
-        System.out.println("subscribed again " + millis + " ms after the stalled proxy was restored");
-        assertThat(millis).isLessThan(5_000);
-
-        awaitTrue(() -> {
-            bus.publish("after restore");
-            return r.messages.contains("after restore");
-        });
-        assertThat(r.messages).doesNotContain("into the stall");
+        restoreAndAwaitConnected(proxy, r, "stalled");
+        publishAndAwait(bus, r, "after restore");
+        assertThat(r.messages).containsExactly("after restore");
+        assertThat(bus.dropped()).as("the payload sent into the stall").isEqualTo(1);
         r.assertNeverOverlapped();
     }
 
@@ -201,10 +181,7 @@ class RedisBusTest {
             assertThat(r.awaitEvent()).isEqualTo("disconnected: reconnect requested");
             assertThat(r.awaitEvent()).isEqualTo("connected");
         }
-        awaitTrue(() -> {
-            bus.publish("still here");
-            return r.messages.contains("still here");
-        });
+        publishAndAwait(bus, r, "still here");
         r.assertNeverOverlapped();
     }
 
@@ -234,10 +211,10 @@ class RedisBusTest {
 
     @Test
     void publishWhileDisconnectedDropsAndCounts() throws Exception {
-        TcpProxy proxy = closing(RedisTestSupport.proxy());
-        Recorder r = new Recorder();
-        RedisBus bus = started(RedisTestSupport.throughProxy(proxy), r);
-        r.awaitConnected();
+        ThroughProxy rig = connectedThroughProxy();
+        TcpProxy proxy = rig.proxy();
+        Recorder r = rig.recorder();
+        RedisBus bus = rig.bus();
 
         proxy.cut();
         assertThat(r.awaitEvent()).startsWith("disconnected");
@@ -303,10 +280,7 @@ class RedisBusTest {
         assertThat(r.events).isEmpty();
         proxy.restore();
         assertThat(r.awaitEvent()).isEqualTo("connected");
-        awaitTrue(() -> {
-            bus.publish("hello");
-            return r.messages.contains("hello");
-        });
+        publishAndAwait(bus, r, "hello");
     }
 
     @Test
@@ -338,6 +312,41 @@ class RedisBusTest {
         toClose.add(bus);
         bus.start(receiver);
         return bus;
+    }
+
+    /**
+     * Restores the proxy and expects the bus to be connected again within a few seconds (printing how long it
+     * took: the numbers quoted in reviews come from here).
+     */
+    private static void restoreAndAwaitConnected(TcpProxy proxy, Recorder r, String how) throws InterruptedException {
+        long restored = System.nanoTime();
+        proxy.restore();
+        assertThat(r.awaitEvent()).isEqualTo("connected");
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restored);
+        System.out.println("connected again " + millis + " ms after the " + how + " proxy was restored");
+        assertThat(millis).isLessThan(3_000);
+    }
+
+    /** Once connected, one publish is enough: the payload must come back, and be the only one received. */
+    private static void publishAndAwait(RedisBus bus, Recorder r, String payload) throws InterruptedException {
+        int before = r.messages.size();
+        long droppedBefore = bus.dropped();
+        bus.publish(payload);
+        r.awaitMessages(before + 1);
+        assertThat(r.messages.get(before)).isEqualTo(payload);
+        assertThat(bus.dropped()).isEqualTo(droppedBefore);
+    }
+
+    /** A bus connected through a fault proxy, and what its receiver heard. */
+    private record ThroughProxy(TcpProxy proxy, Recorder recorder, RedisBus bus) {
+    }
+
+    private ThroughProxy connectedThroughProxy() throws InterruptedException {
+        TcpProxy proxy = closing(RedisTestSupport.proxy());
+        Recorder r = new Recorder();
+        RedisBus bus = started(RedisTestSupport.throughProxy(proxy), r);
+        r.awaitConnected();
+        return new ThroughProxy(proxy, r, bus);
     }
 
     private <T extends AutoCloseable> T closing(T resource) {

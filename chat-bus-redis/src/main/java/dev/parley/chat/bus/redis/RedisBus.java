@@ -86,6 +86,7 @@ public final class RedisBus implements Bus {
     private volatile Receiver receiver;
     // Confined to the deliverer thread:
     private boolean subscribed;
+    private long subscriberActivations;
     private boolean publisherUp;
     private boolean connected;
     private boolean outageLogged;
@@ -295,16 +296,22 @@ public final class RedisBus implements Bus {
                 return;
             }
             connection.addListener(new Messages(g));
-            connection.addListener(new ConnectionState(g, null, Kind.SUB_LOST));
+            connection.addListener(new ConnectionState(g, Kind.SUB_ACTIVE, Kind.SUB_LOST));
             connection.async().subscribe(channel).whenComplete((ignored, failure) -> {
                 if (failure != null) {
-                    if (subscriber.compareAndSet(held, null)) {
-                        connection.closeAsync();
-                    }
-                    retrySubscriber(g, "cannot subscribe: " + RedisSupport.describe(failure));
+                    abandonSubscriber(g, "cannot subscribe: " + RedisSupport.describe(failure));
                 }
             });
         });
+    }
+
+    /** Closes generation {@code g}'s connection, if it is still the current one, and tries again. */
+    private void abandonSubscriber(long g, String reason) {
+        Held<StatefulRedisPubSubConnection<String, String>> held = subscriber.get();
+        if (held != null && held.generation == g && subscriber.compareAndSet(held, null)) {
+            held.connection.closeAsync();
+        }
+        retrySubscriber(g, reason);
     }
 
     /** Generation {@code g}'s attempt failed: try again on a new connection (a new generation) after a pause. */
@@ -380,7 +387,7 @@ public final class RedisBus implements Bus {
 
     /** What happened, and to which connection (the publishing one's carry its own generation). */
     private enum Kind {
-        MESSAGE(false), SUBSCRIBED(false), SUB_LOST(false), SUB_FAILED(false), REPLACED(false),
+        MESSAGE(false), SUB_ACTIVE(false), SUBSCRIBED(false), SUB_LOST(false), SUB_FAILED(false), REPLACED(false),
         PUB_UP(true), PUB_LOST(true), PUB_FAILED(true);
 
         final boolean publisher;
@@ -411,6 +418,21 @@ public final class RedisBus implements Bus {
         switch (kind) {
             case MESSAGE -> {
                 call(kind, () -> receiver.onMessage(text));
+                return;
+            }
+            case SUB_ACTIVE -> {
+                // Lettuce reconnected and re-subscribes by itself, but only logs a failed re-subscription: if no
+                // confirmation comes in time, start over on a new connection.
+                long activation = ++subscriberActivations;
+                try {
+                    deliverer.schedule(() -> {
+                        if (currentSubscriber(g) && activation == subscriberActivations && !subscribed) {
+                            abandonSubscriber(g, "no subscription confirmed within " + timeout.toMillis() + " ms");
+                        }
+                    }, timeout.toMillis() + 500, TimeUnit.MILLISECONDS);
+                } catch (RejectedExecutionException e) {
+                    // closed
+                }
                 return;
             }
             case SUBSCRIBED -> subscribed = true;

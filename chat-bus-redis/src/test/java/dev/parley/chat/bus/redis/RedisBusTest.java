@@ -210,6 +210,31 @@ class RedisBusTest {
     }
 
     @Test
+    void aReSubscriptionThatRedisRefusesIsRetriedOnNewConnectionsUntilItSucceeds() throws Exception {
+        // Redis 7 drops a subscriber whose channel permission is revoked; Lettuce then reconnects, and its own
+        // re-subscription fails with NOPERM, which it only logs.
+        String user = "u-" + redis.prefix();
+        RedisTestSupport.command("ACL", "SETUSER", user, "on", ">pw", "~*", "&*", "+@all");
+        try {
+            Recorder r = new Recorder();
+            RedisBus bus = started(RedisTestSupport.URI_STRING.replace("//", "//" + user + ":pw@"), r);
+            r.awaitConnected();
+
+            RedisTestSupport.command("ACL", "SETUSER", user, "resetchannels");
+            assertThat(r.awaitEvent()).startsWith("disconnected: connection lost");
+            Thread.sleep(3_500); // past the wait for a confirmation: the bus has started over at least once
+            assertThat(r.events).isEmpty();
+
+            RedisTestSupport.command("ACL", "SETUSER", user, "allchannels");
+            assertThat(r.awaitEvent()).isEqualTo("connected");
+            publishAndAwait(bus, r, "allowed again");
+            bus.close(); // before its user goes, which would drop its connections
+        } finally {
+            RedisTestSupport.command("ACL", "DELUSER", user);
+        }
+    }
+
+    @Test
     void publishWhileDisconnectedDropsAndCounts() throws Exception {
         ThroughProxy rig = connectedThroughProxy();
         TcpProxy proxy = rig.proxy();

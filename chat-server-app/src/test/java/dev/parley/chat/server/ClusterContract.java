@@ -173,7 +173,9 @@ abstract class ClusterContract {
         List<ClusterSocket> sockets = sockets(room, 10);
         List<String> senders = new ArrayList<>();
         for (int n = 0; n < 3; n++) {
-            senders.add(client(n).signUp(name("sender")));
+            String sender = client(n).signUp(name("sender"));
+            assertThat(client(n).post("/api/rooms/" + room + "/join", sender, "{}").status()).isEqualTo(200);
+            senders.add(sender);
         }
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try {

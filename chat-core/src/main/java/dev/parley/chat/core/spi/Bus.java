@@ -68,8 +68,9 @@ public interface Bus extends AutoCloseable {
         void onMessage(String payload);
 
         /**
-         * The subscription is confirmed: payloads published from now on reach this node. Called after start and
-         * after every reconnection; anything published while disconnected was lost.
+         * The subscription is confirmed and the bus can publish: payloads published from now on, by this node or
+         * another, reach this node. Called after start and after every reconnection; anything published while
+         * disconnected was lost.
          */
         void onConnected();
 

@@ -32,6 +32,8 @@ final class Listener implements Runnable {
     static final String RECONNECT_REQUESTED = "reconnect requested";
 
     private final Settings settings;
+    /** Starts every log line. */
+    private final String logPrefix;
     private final Bus.Receiver receiver;
     private final Outbox outbox;
     private final Object pause = new Object();
@@ -40,6 +42,7 @@ final class Listener implements Runnable {
 
     Listener(Settings settings, Bus.Receiver receiver, Outbox outbox) {
         this.settings = settings;
+        this.logPrefix = "PostgreSQL bus on channel " + settings.channel();
         this.receiver = receiver;
         this.outbox = outbox;
     }
@@ -61,16 +64,15 @@ final class Listener implements Runnable {
                 if (!outage) {
                     outage = true;
                     outageSince = System.nanoTime();
-                    LOG.log(Level.WARNING, "PostgreSQL bus on channel " + settings.channel()
-                            + ": cannot connect (" + describe(e) + "); retrying");
+                    LOG.log(Level.WARNING, logPrefix + ": cannot connect (" + describe(e) + "); retrying");
                 }
-                LOG.log(Level.DEBUG, "PostgreSQL bus on channel " + settings.channel() + ": connection attempt "
+                LOG.log(Level.DEBUG, logPrefix + ": connection attempt "
                         + failures + " failed", e);
                 pause(backoffNanos(failures));
                 continue;
             }
             if (outage) {
-                LOG.log(Level.INFO, "PostgreSQL bus on channel " + settings.channel() + ": connected again after "
+                LOG.log(Level.INFO, logPrefix + ": connected again after "
                         + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - outageSince) + " ms");
             }
             outage = false;
@@ -89,12 +91,12 @@ final class Listener implements Runnable {
             }
             session.abort();
             if (RECONNECT_REQUESTED.equals(reason)) {
-                LOG.log(Level.INFO, "PostgreSQL bus on channel " + settings.channel() + ": reconnecting as requested");
+                LOG.log(Level.INFO, logPrefix + ": reconnecting as requested");
             } else {
                 outage = true;
                 outageSince = System.nanoTime();
                 failures++;
-                LOG.log(Level.WARNING, "PostgreSQL bus on channel " + settings.channel() + ": connection lost ("
+                LOG.log(Level.WARNING, logPrefix + ": connection lost ("
                         + reason + "); reconnecting");
             }
             safely("onDisconnected", () -> receiver.onDisconnected(reason));
@@ -239,7 +241,7 @@ final class Listener implements Runnable {
         try (Statement statement = session.listen.createStatement()) {
             statement.execute("UNLISTEN " + settings.quotedChannel());
         } catch (SQLException | RuntimeException e) {
-            LOG.log(Level.DEBUG, "PostgreSQL bus on channel " + settings.channel() + ": UNLISTEN failed", e);
+            LOG.log(Level.DEBUG, logPrefix + ": UNLISTEN failed", e);
         }
         close(session.listen);
         close(session.notify);
@@ -257,7 +259,7 @@ final class Listener implements Runnable {
         try {
             call.run();
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "PostgreSQL bus on channel " + settings.channel() + ": the receiver's " + method
+            LOG.log(Level.WARNING, logPrefix + ": the receiver's " + method
                     + " failed", e);
         }
     }

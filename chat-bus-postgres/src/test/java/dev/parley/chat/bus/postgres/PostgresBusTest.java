@@ -29,6 +29,21 @@ class PostgresBusTest {
         buses.forEach(PostgresBus::close);
     }
 
+    /** A connected bus, its receiver and its application name. */
+    private record Started(PostgresBus bus, RecordingReceiver receiver, String applicationName) {
+        /** The server backends of the bus's two connections, the listener's first. */
+        List<Integer> backends() throws java.sql.SQLException {
+            return TestDatabase.backends(applicationName);
+        }
+    }
+
+    /** A bus on this test's channel with an application name of its own starting with {@code prefix}, connected. */
+    private Started started(String prefix) {
+        RecordingReceiver receiver = new RecordingReceiver();
+        String applicationName = TestDatabase.unique(prefix);
+        return new Started(connected(applicationName, receiver), receiver, applicationName);
+    }
+
     /** A started bus on this test's channel with an application name of its own, connected. */
     private PostgresBus connected(String applicationName, RecordingReceiver receiver) {
         PostgresBus bus = PostgresBus.builder(TestDatabase.URL)
@@ -126,10 +141,10 @@ class PostgresBusTest {
 
     @Test
     void reconnectsAfterTheListenerBackendIsTerminated() throws Exception {
-        RecordingReceiver receiver = new RecordingReceiver();
-        String name = TestDatabase.unique("terminated");
-        PostgresBus bus = connected(name, receiver);
-        List<Integer> before = TestDatabase.backends(name);
+        Started started = started("terminated");
+        PostgresBus bus = started.bus();
+        RecordingReceiver receiver = started.receiver();
+        List<Integer> before = started.backends();
         assertThat(before).hasSize(2);
 
         TestDatabase.terminate(before.get(0)); // the listener connects first
@@ -140,16 +155,16 @@ class PostgresBusTest {
         bus.publish("after");
         receiver.awaitMessages(1, WAIT);
         assertThat(receiver.messages()).containsExactly("after");
-        assertThat(TestDatabase.backends(name)).doesNotContainAnyElementsOf(before);
+        assertThat(started.backends()).doesNotContainAnyElementsOf(before);
         receiver.assertNoOverlap();
     }
 
     @Test
     void reconnectsAfterTheNotifierBackendIsTerminated() throws Exception {
-        RecordingReceiver receiver = new RecordingReceiver();
-        String name = TestDatabase.unique("notifier");
-        PostgresBus bus = connected(name, receiver);
-        List<Integer> before = TestDatabase.backends(name);
+        Started started = started("notifier");
+        PostgresBus bus = started.bus();
+        RecordingReceiver receiver = started.receiver();
+        List<Integer> before = started.backends();
         TestDatabase.terminate(before.get(1));
 
         bus.publish("lost"); // the send fails: the bus finds out and reconnects
@@ -177,33 +192,33 @@ class PostgresBusTest {
 
     @Test
     void reconnectCyclesTheConnections() throws Exception {
-        RecordingReceiver receiver = new RecordingReceiver();
-        String name = TestDatabase.unique("cycled");
-        PostgresBus bus = connected(name, receiver);
-        List<Integer> before = TestDatabase.backends(name);
+        Started started = started("cycled");
+        PostgresBus bus = started.bus();
+        RecordingReceiver receiver = started.receiver();
+        List<Integer> before = started.backends();
 
         bus.reconnect();
 
         receiver.awaitConnected(2, WAIT);
         assertThat(receiver.events()).containsExactly("connected", "disconnected: reconnect requested", "connected");
-        RecordingReceiver.await(WAIT, () -> backendsOrEmpty(name).size() == 2, "two new backends");
-        assertThat(TestDatabase.backends(name)).doesNotContainAnyElementsOf(before);
+        RecordingReceiver.await(WAIT, () -> backendsOrEmpty(started.applicationName()).size() == 2, "two new backends");
+        assertThat(started.backends()).doesNotContainAnyElementsOf(before);
         bus.publish("after");
         receiver.awaitMessages(1, WAIT);
     }
 
     @Test
     void closeIsIdempotentAndLeavesNoThreadsOrConnections() throws Exception {
-        RecordingReceiver receiver = new RecordingReceiver();
-        String name = TestDatabase.unique("closed");
-        PostgresBus bus = connected(name, receiver);
+        Started started = started("closed");
+        PostgresBus bus = started.bus();
+        RecordingReceiver receiver = started.receiver();
         assertThat(busThreads()).hasSize(2);
 
         bus.close();
         bus.close();
 
         assertThat(busThreads()).isEmpty();
-        RecordingReceiver.await(WAIT, () -> backendsOrEmpty(name).isEmpty(), "no backends");
+        RecordingReceiver.await(WAIT, () -> backendsOrEmpty(started.applicationName()).isEmpty(), "no backends");
         assertThat(receiver.events()).containsExactly("connected");
         bus.reconnect(); // nothing to do
         assertThatThrownBy(() -> bus.start(receiver)).isInstanceOf(IllegalStateException.class);

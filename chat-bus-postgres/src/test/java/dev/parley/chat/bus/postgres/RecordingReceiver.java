@@ -18,40 +18,29 @@ final class RecordingReceiver implements Bus.Receiver {
 
     @Override
     public void onMessage(String payload) {
-        enter();
-        try {
-            synchronized (this) {
-                messages.add(payload);
-            }
-        } finally {
-            inCall.set(false);
-        }
+        record(messages, payload);
     }
 
     @Override
     public void onConnected() {
-        record("connected");
+        record(events, "connected");
     }
 
     @Override
     public void onDisconnected(String reason) {
-        record("disconnected: " + reason);
+        record(events, "disconnected: " + reason);
     }
 
-    private void record(String event) {
-        enter();
+    private void record(List<String> list, String entry) {
+        if (!inCall.compareAndSet(false, true)) {
+            overlapped = true;
+        }
         try {
             synchronized (this) {
-                events.add(event);
+                list.add(entry);
             }
         } finally {
             inCall.set(false);
-        }
-    }
-
-    private void enter() {
-        if (!inCall.compareAndSet(false, true)) {
-            overlapped = true;
         }
     }
 

@@ -228,12 +228,29 @@ final class PresenceTracker implements Fanout.NoticeListener, AutoCloseable {
                 LOG.log(Level.WARNING, "presence reconciliation failed (" + e.getMessage() + "); retrying");
                 return;
             }
+            Map<Long, String> missing = new HashMap<>();
             synchronized (this) {
                 RoomView view = rooms.get(roomId);
-                if (view == null || view.generation != generation) {
-                    continue; // a notice raced the read: the next round applies a fresh one
+                if (view == null) {
+                    continue;
                 }
-                apply(roomId, view, entries);
+                // The registry lost some of this node's own rows (an unlogged table emptied by a database crash, a
+                // Redis restart, a node expired during a long pause): write them again. Registry writes all run on
+                // this thread, so none of this node's own can race this.
+                for (Long userId : view.local.keySet()) {
+                    boolean listed = entries.stream().anyMatch(e -> e.node().equals(node) && e.userId() == userId);
+                    if (!listed) {
+                        missing.put(userId, view.names.getOrDefault(userId, ""));
+                    }
+                }
+                if (view.generation == generation) { // else a notice raced the read: the next round applies
+                    apply(roomId, view, entries);
+                }
+            }
+            try {
+                missing.forEach((userId, username) -> registry.enter(node, roomId, userId, username));
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "presence repair failed (" + e.getMessage() + "); retrying");
             }
         }
     }

@@ -26,7 +26,8 @@ public interface Bus extends AutoCloseable {
      * while disconnected.
      *
      * @param payload at most {@link #maxPayloadBytes()} bytes in UTF-8; no line feed ({@code '\n'})
-     * @throws IllegalArgumentException if the payload is too long or holds a line feed
+     * @throws IllegalArgumentException if the payload is too long, holds a line feed, or cannot travel unaltered on
+     *     this bus (an unpaired surrogate, which UTF-8 cannot encode; a NUL, which PostgreSQL text cannot hold)
      */
     void publish(String payload);
 

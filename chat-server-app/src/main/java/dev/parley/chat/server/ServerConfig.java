@@ -86,7 +86,8 @@ public final class ServerConfig {
      * The fan-out between server nodes: {@code inprocess} (default, one node), {@code postgres} (LISTEN/NOTIFY on the
      * database of {@code PARLEY_DB_URL}), a {@code jdbc:postgresql:} URL (LISTEN/NOTIFY on a direct connection to
      * that database, for example past a PgBouncer in transaction mode, which breaks LISTEN) or
-     * {@code redis://host:port[/db]}. A cross-node bus needs PostgreSQL as the store.
+     * {@code redis://[[user]:password@]host:port[/db]} ({@code rediss://} for TLS). A cross-node bus needs PostgreSQL
+     * as the store.
      */
     public static final String BUS = "PARLEY_BUS";
 
@@ -258,7 +259,11 @@ public final class ServerConfig {
 
         @Override
         public String toString() {
-            return kind == Kind.REDIS ? url : kind.name().toLowerCase(Locale.ROOT) + (url == null ? "" : " (own URL)");
+            if (kind == Kind.REDIS) { // never the password
+                int at = url.indexOf('@');
+                return at < 0 ? url : url.substring(0, url.indexOf("//") + 2) + "***" + url.substring(at);
+            }
+            return kind.name().toLowerCase(Locale.ROOT) + (url == null ? "" : " (own URL)");
         }
     }
 
@@ -493,8 +498,8 @@ public final class ServerConfig {
             if (value.startsWith(POSTGRES_PREFIX) && value.length() > POSTGRES_PREFIX.length()) {
                 return new BusChoice(BusChoice.Kind.POSTGRES, value, channel);
             }
-            String expected = "inprocess, postgres, a jdbc:postgresql: URL or redis://host:port[/db]";
-            if (!value.regionMatches(true, 0, "redis://", 0, 8)) {
+            String expected = "inprocess, postgres, a jdbc:postgresql: URL or redis[s]://[[user]:password@]host:port[/db]";
+            if (!value.regionMatches(true, 0, "redis://", 0, 8) && !value.regionMatches(true, 0, "rediss://", 0, 9)) {
                 throw bad(key, expected, value);
             }
             URI uri;
@@ -504,7 +509,7 @@ public final class ServerConfig {
                 throw bad(key, expected, value);
             }
             String path = uri.getRawPath() == null ? "" : uri.getRawPath();
-            if (uri.getHost() == null || uri.getRawUserInfo() != null || uri.getRawQuery() != null
+            if (uri.getHost() == null || uri.getRawQuery() != null
                     || uri.getRawFragment() != null || !(path.isEmpty() || path.matches("/[0-9]{1,2}"))) {
                 throw bad(key, expected, value);
             }

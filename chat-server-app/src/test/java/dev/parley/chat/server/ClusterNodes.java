@@ -1,7 +1,6 @@
 package dev.parley.chat.server;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
+import dev.parley.chat.testkit.RequiredService;
 import dev.parley.chat.testkit.TcpProxy;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -23,7 +22,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntFunction;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * Real server nodes on one fresh PostgreSQL schema, each reaching the bus through its own {@link TcpProxy} so that a
@@ -64,10 +62,7 @@ final class ClusterNodes implements AutoCloseable {
 
     /** Skips the test with the reason, or fails it under {@code CI=true}, where cluster tests must run. */
     static void unavailable(String message) {
-        if ("true".equals(System.getenv("CI"))) {
-            fail(message + " (CI=true: the cluster tests must run)");
-        }
-        Assumptions.abort(message);
+        RequiredService.unavailable(message);
     }
 
     /** The {@code PARLEY_*} settings of node {@code i}. */

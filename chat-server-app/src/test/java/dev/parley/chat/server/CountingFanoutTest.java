@@ -8,12 +8,11 @@ import dev.parley.chat.core.ChatListener;
 import dev.parley.chat.core.ChatService;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.StreamStart;
-import dev.parley.chat.core.Subscription;
 import dev.parley.chat.core.User;
 import dev.parley.chat.core.memory.InMemoryChatStorage;
 import dev.parley.chat.core.memory.InProcessFanout;
 import dev.parley.chat.core.spi.Fanout;
-import dev.parley.chat.core.spi.Notice;
+import dev.parley.chat.testkit.ForwardingFanout;
 import dev.parley.chat.core.spi.PasswordHasher;
 import java.time.Clock;
 import java.util.concurrent.BlockingQueue;
@@ -28,41 +27,19 @@ import org.junit.jupiter.api.Test;
 /** The fan-out decorator behind {@code parley_messages_sent_total} and {@code parley_fanout_publish_failures_total}. */
 class CountingFanoutTest {
     /** An in-process fan-out whose publish throws while {@code failing} is set. */
-    private static final class FlakyFanout implements Fanout {
-        final InProcessFanout inner = new InProcessFanout();
+    private static final class FlakyFanout extends ForwardingFanout {
         volatile boolean failing;
+
+        FlakyFanout() {
+            super(new InProcessFanout());
+        }
 
         @Override
         public void publish(ChatEvent event) {
             if (failing) {
                 throw new IllegalStateException("bus down");
             }
-            inner.publish(event);
-        }
-
-        @Override
-        public Subscription subscribe(long roomId, Listener listener) {
-            return inner.subscribe(roomId, listener);
-        }
-
-        @Override
-        public String nodeId() {
-            return inner.nodeId();
-        }
-
-        @Override
-        public void publish(Notice notice) {
-            inner.publish(notice);
-        }
-
-        @Override
-        public Subscription subscribeNotices(NoticeListener listener) {
-            return inner.subscribeNotices(listener);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
+            super.publish(event);
         }
     }
 

@@ -139,6 +139,51 @@ class ServerConfigTest {
     }
 
     @Test
+    void theBusDefaultsToInProcessAndAcceptsPostgresAUrlOrRedis() {
+        String pg = "jdbc:postgresql://db/parley";
+        assertThat(ServerConfig.fromEnvironment(Map.of()).bus().kind())
+                .isEqualTo(ServerConfig.BusChoice.Kind.INPROCESS);
+        ServerConfig postgres = ServerConfig.fromEnvironment(Map.of("PARLEY_DB_URL", pg, "PARLEY_BUS", "postgres"));
+        assertThat(postgres.bus()).isEqualTo(new ServerConfig.BusChoice(ServerConfig.BusChoice.Kind.POSTGRES, null,
+                "parley"));
+        ServerConfig direct = ServerConfig.fromEnvironment(Map.of("PARLEY_DB_URL", pg, "PARLEY_BUS",
+                "jdbc:postgresql://direct/parley", "PARLEY_BUS_CHANNEL", "blue"));
+        assertThat(direct.bus()).isEqualTo(new ServerConfig.BusChoice(ServerConfig.BusChoice.Kind.POSTGRES,
+                "jdbc:postgresql://direct/parley", "blue"));
+        ServerConfig redis = ServerConfig.fromEnvironment(Map.of("PARLEY_DB_URL", pg, "PARLEY_BUS",
+                "redis://cache:6380/2"));
+        assertThat(redis.bus()).isEqualTo(new ServerConfig.BusChoice(ServerConfig.BusChoice.Kind.REDIS,
+                "redis://cache:6380/2", "parley"));
+        assertThat(redis.toString()).contains("bus=redis://cache:6380/2");
+        assertThat(direct.toString()).contains("bus=postgres (own URL)").doesNotContain("direct");
+    }
+
+    @Test
+    void aBusWithSqliteIsRefusedNamingTheSetting() {
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("PARLEY_BUS", "postgres")))
+                .hasMessageStartingWith("PARLEY_BUS: ").hasMessageContaining("SQLite stays single-node");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("PARLEY_BUS", "redis://127.0.0.1:6379")))
+                .hasMessageStartingWith("PARLEY_BUS: ");
+    }
+
+    @Test
+    void badBusSettingsAreRefusedNamingTheKey() {
+        String pg = "jdbc:postgresql://db/parley";
+        ServerConfig secret = ServerConfig.fromEnvironment(Map.of("PARLEY_DB_URL", pg, "PARLEY_BUS",
+                "redis://:hunter2@cache:6379"));
+        assertThat(secret.toString()).contains("bus=redis://***@cache:6379").doesNotContain("hunter2");
+        for (String bad : List.of("kafka", "redis://", "redis://host:6379/x",
+                "redis://host:6379?x=1", "http://host")) {
+            assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("PARLEY_DB_URL", pg, "PARLEY_BUS", bad)))
+                    .as(bad).hasMessageStartingWith("PARLEY_BUS: ");
+        }
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("PARLEY_BUS_CHANNEL", "Bad-Name")))
+                .hasMessageStartingWith("PARLEY_BUS_CHANNEL: ");
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("PARLEY_PRESENCE_TTL", "PT0.1S")))
+                .hasMessageStartingWith("PARLEY_PRESENCE_TTL: ");
+    }
+
+    @Test
     void everyKeyIsDocumentedInEnvExample() throws Exception {
         Path example = Path.of("..", ".env.example");
         String text = Files.readString(example);
@@ -148,7 +193,8 @@ class ServerConfigTest {
                 ServerConfig.WS_RATE_PER_SECOND, ServerConfig.WS_MAX_CONNECTIONS_PER_ADDRESS,
                 ServerConfig.WS_OUTBOUND_QUEUE, ServerConfig.LOGIN_MAX_FAILURES,
                 ServerConfig.LOGIN_FAILURE_WINDOW, ServerConfig.DB_CONNECT_TIMEOUT, ServerConfig.DB_SOCKET_TIMEOUT,
-                ServerConfig.SQLITE_SYNCHRONOUS)) {
+                ServerConfig.SQLITE_SYNCHRONOUS, ServerConfig.BUS, ServerConfig.BUS_CHANNEL,
+                ServerConfig.PRESENCE_TTL)) {
             assertThat(text).as(key).containsPattern("(?m)^" + key + "=");
         }
         // and the documented values are the defaults

@@ -26,7 +26,6 @@ import dev.parley.chat.core.User;
 import dev.parley.chat.core.memory.InProcessFanout;
 import dev.parley.chat.core.spi.ChatStorage;
 import dev.parley.chat.core.spi.Fanout;
-import dev.parley.chat.core.spi.Notice;
 import dev.parley.chat.core.spi.MembershipChange;
 import dev.parley.chat.core.spi.PasswordHasher;
 import java.time.Duration;
@@ -1048,32 +1047,14 @@ public abstract class ChatServiceContract {
     }
 
     /** An in-process fan-out whose publishing a subclass breaks; subscribing is left alone. */
-    private abstract static class BrokenFanout implements Fanout {
-        final InProcessFanout local = new InProcessFanout();
-
-        @Override
-        public String nodeId() {
-            return local.nodeId();
+    private abstract static class BrokenFanout extends ForwardingFanout {
+        BrokenFanout() {
+            super(new InProcessFanout());
         }
 
-        @Override
-        public void publish(Notice notice) {
-            local.publish(notice);
-        }
-
-        @Override
-        public Subscription subscribeNotices(NoticeListener listener) {
-            return local.subscribeNotices(listener);
-        }
-
-        @Override
-        public Subscription subscribe(long roomId, Listener listener) {
-            return local.subscribe(roomId, listener);
-        }
-
-        @Override
-        public void close() {
-            local.close();
+        /** The real fan-out behind the broken publish. */
+        final Fanout local() {
+            return delegate();
         }
     }
 
@@ -1100,12 +1081,12 @@ public abstract class ChatServiceContract {
                 return;
             }
             if (n % 3 == 0) {
-                late.schedule(() -> local.publish(event), 5, TimeUnit.MILLISECONDS);
+                late.schedule(() -> local().publish(event), 5, TimeUnit.MILLISECONDS);
                 return;
             }
-            local.publish(event);
+            local().publish(event);
             if (n % 4 == 0) {
-                local.publish(event);
+                local().publish(event);
             }
         }
 

@@ -1,7 +1,7 @@
 package dev.parley.chat.bus.postgres;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.parley.chat.testkit.RequiredService;
 import dev.parley.chat.testkit.TcpProxy;
 import java.net.URI;
 import java.sql.Connection;
@@ -12,7 +12,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 
 /**
  * The PostgreSQL server of the tests, at system property {@code parley.test.postgres.url}. A test that needs it calls
@@ -24,32 +23,17 @@ final class TestDatabase {
     static final String URL = System.getProperty("parley.test.postgres.url",
             "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
-    private static volatile String unreachable;
-    private static volatile boolean checked;
+    private static final RequiredService SERVER = new RequiredService("PostgreSQL", URL, () -> {
+        try (Connection connection = DriverManager.getConnection(URL)) {
+            connection.isValid(5);
+        }
+    });
 
     private TestDatabase() {
     }
 
     static void require() {
-        if (!checked) {
-            synchronized (TestDatabase.class) {
-                if (!checked) {
-                    try (Connection connection = DriverManager.getConnection(URL)) {
-                        connection.isValid(5);
-                    } catch (SQLException e) {
-                        unreachable = e.getMessage();
-                    }
-                    checked = true;
-                }
-            }
-        }
-        if (unreachable != null) {
-            String message = "PostgreSQL not reachable at " + URL + ": " + unreachable;
-            if ("true".equals(System.getenv("CI"))) {
-                fail(message + " (CI=true: PostgreSQL tests must run)");
-            }
-            Assumptions.abort(message);
-        }
+        SERVER.require();
     }
 
     /** A fresh identifier (a channel or application name) starting with {@code prefix}. */

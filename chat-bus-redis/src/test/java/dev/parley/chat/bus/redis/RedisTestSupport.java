@@ -1,7 +1,7 @@
 package dev.parley.chat.bus.redis;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.parley.chat.testkit.RequiredService;
 import dev.parley.chat.testkit.TcpProxy;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -34,8 +33,12 @@ final class RedisTestSupport implements BeforeEachCallback, AfterEachCallback {
     static final String URI_STRING = System.getProperty("parley.test.redis.uri", "redis://127.0.0.1:6379");
     static final URI SERVER = URI.create(URI_STRING);
 
-    private static volatile String unreachable; // null: not checked yet or reachable
-    private static volatile boolean checked;
+    private static final RequiredService SERVER_CHECK = new RequiredService("Redis", URI_STRING, () -> {
+        Object pong = command("PING");
+        if (!"PONG".equals(pong)) {
+            throw new IllegalStateException("PING answered " + pong);
+        }
+    });
 
     private String prefix;
 
@@ -55,28 +58,7 @@ final class RedisTestSupport implements BeforeEachCallback, AfterEachCallback {
 
     /** Skips (or, on CI, fails) the current test if the server is not reachable. */
     static void requireServer() {
-        if (!checked) {
-            synchronized (RedisTestSupport.class) {
-                if (!checked) {
-                    try {
-                        Object pong = command("PING");
-                        if (!"PONG".equals(pong)) {
-                            unreachable = "PING answered " + pong;
-                        }
-                    } catch (RuntimeException e) {
-                        unreachable = e.toString();
-                    }
-                    checked = true;
-                }
-            }
-        }
-        if (unreachable != null) {
-            String message = "Redis not reachable at " + URI_STRING + ": " + unreachable;
-            if ("true".equals(System.getenv("CI"))) {
-                fail(message + " (CI=true: Redis tests must run)");
-            }
-            Assumptions.abort(message);
-        }
+        SERVER_CHECK.require();
     }
 
     /** This test's prefix, unique to it. */

@@ -1,7 +1,7 @@
 package dev.parley.chat.store.jooq;
 
-import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.parley.chat.testkit.RequiredService;
 import dev.parley.chat.testkit.TcpProxy;
 import java.net.URI;
 import java.sql.Connection;
@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -30,8 +29,6 @@ final class PostgresSupport implements BeforeEachCallback, AfterEachCallback {
     static final String URL = System.getProperty("parley.test.postgres.url",
             "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
 
-    private static volatile String unreachable; // null: not checked yet or reachable
-    private static volatile boolean checked;
 
     private final List<String> schemas = new ArrayList<>();
 
@@ -58,27 +55,15 @@ final class PostgresSupport implements BeforeEachCallback, AfterEachCallback {
         }
     }
 
+    private static final RequiredService SERVER = new RequiredService("PostgreSQL", URL, () -> {
+        try (Connection connection = DriverManager.getConnection(URL)) {
+            connection.isValid(5);
+        }
+    });
+
     /** Skips (or, on CI, fails) the current test if the server is not reachable. */
     static void requireServer() {
-        if (!checked) {
-            synchronized (PostgresSupport.class) {
-                if (!checked) {
-                    try (Connection connection = DriverManager.getConnection(URL)) {
-                        connection.isValid(5);
-                    } catch (SQLException e) {
-                        unreachable = e.getMessage();
-                    }
-                    checked = true;
-                }
-            }
-        }
-        if (unreachable != null) {
-            String message = "PostgreSQL not reachable at " + URL + ": " + unreachable;
-            if ("true".equals(System.getenv("CI"))) {
-                fail(message + " (CI=true: PostgreSQL tests must run)");
-            }
-            Assumptions.abort(message);
-        }
+        SERVER.require();
     }
 
     /** Creates a fresh empty schema, dropped after the test, and returns a JDBC URL whose search_path is it. */

@@ -41,6 +41,7 @@ final class PresenceTracker implements Fanout.NoticeListener, AutoCloseable {
     private final Subscription notices;
     private final Map<Long, RoomView> rooms = new HashMap<>(); // rooms with local subscribers; guarded by this
     private boolean closed; // guarded by this
+    private volatile boolean registryFailing;
 
     /** One room's view: per user, the nodes they are online on. */
     private static final class RoomView {
@@ -198,11 +199,29 @@ final class PresenceTracker implements Fanout.NoticeListener, AutoCloseable {
         }
     }
 
+    /**
+     * Logs the first failure of an outage at WARNING and the rest at DEBUG: a registry outage fails every heartbeat
+     * and reconciliation of every node, and one line says it. The next successful heartbeat logs the recovery.
+     */
+    private void failed(String what, RuntimeException e) {
+        if (!registryFailing) {
+            registryFailing = true;
+            LOG.log(Level.WARNING, "presence registry " + what + " failed (" + e.getMessage()
+                    + "); retrying every " + Math.max(10, ttl.toMillis() / 3) + " ms, presence may lag until it works");
+        } else {
+            LOG.log(Level.DEBUG, "presence registry " + what + " failed again (" + e.getMessage() + ")");
+        }
+    }
+
     private void heartbeat() {
         try {
             registry.heartbeat(node, ttl);
+            if (registryFailing) {
+                registryFailing = false;
+                LOG.log(Level.INFO, "presence registry reachable again");
+            }
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "presence heartbeat failed (" + e.getMessage() + "); retrying");
+            failed("heartbeat", e);
         }
     }
 
@@ -225,7 +244,7 @@ final class PresenceTracker implements Fanout.NoticeListener, AutoCloseable {
             try {
                 entries = registry.online(roomId);
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "presence reconciliation failed (" + e.getMessage() + "); retrying");
+                failed("reconciliation", e);
                 return;
             }
             Map<Long, String> missing = new HashMap<>();
@@ -250,7 +269,7 @@ final class PresenceTracker implements Fanout.NoticeListener, AutoCloseable {
             try {
                 missing.forEach((userId, username) -> registry.enter(node, roomId, userId, username));
             } catch (RuntimeException e) {
-                LOG.log(Level.WARNING, "presence repair failed (" + e.getMessage() + "); retrying");
+                failed("repair", e);
             }
         }
     }
@@ -280,7 +299,7 @@ final class PresenceTracker implements Fanout.NoticeListener, AutoCloseable {
             return registry.online(roomId);
         } catch (RuntimeException e) {
             // Presence is best effort: this node's own view still works, and reconciliation fills in the rest.
-            LOG.log(Level.WARNING, "presence registry read failed (" + e.getMessage() + ")");
+            failed("read", e);
             return List.of();
         }
     }
@@ -291,8 +310,7 @@ final class PresenceTracker implements Fanout.NoticeListener, AutoCloseable {
                 try {
                     task.run();
                 } catch (RuntimeException e) {
-                    LOG.log(Level.WARNING, "presence update failed (" + e.getMessage()
-                            + "); the next reconciliation repairs it");
+                    failed("update", e);
                 }
             });
         } catch (RejectedExecutionException e) {

@@ -11,8 +11,14 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +41,7 @@ final class TwoNodeBench {
     private static final String[] NODE = {"node_a", "node_b"};
     private static final String DELIVERIES = "deliveries_per_s";
     private static final String CORE = "% core";
+    private static final int PROBE_COMMITS = 21;
 
     private final Bench bench;
     private final String postgresUrl = Bench.postgresUrl();
@@ -57,15 +64,18 @@ final class TwoNodeBench {
     static String describe(Bench b) {
         return "subjects one-node (PostgreSQL store, PARLEY_BUS=inprocess), postgres-bus and redis-bus (two nodes, "
                 + "PARLEY_BUS=postgres or redis://…), interleaved in each repeat; each on a fresh PostgreSQL schema "
-                + "(currentSchema=, dropped afterwards) with its own PARLEY_BUS_CHANNEL; every node on CPU 0 (a cluster "
-                + "shares the one node's core), PostgreSQL and Redis unpinned; " + Bench.SMALL + " subscribers (all "
-                + "on node A with one node, else half on each), the sender is the first subscriber on node A; "
+                + "(currentSchema=, dropped afterwards) with its own PARLEY_BUS_CHANNEL; every node on CPU 0 (a "
+                + "cluster shares the one node's core), PostgreSQL and Redis unpinned; " + Bench.SMALL
+                + " subscribers (all on node A with one node, else half on each), the sender is the first subscriber "
+                + "on node A; "
                 + "fan-out: closed loop, " + Bench.IN_FLIGHT + " messages in flight (a message completes when every "
                 + "subscriber on both nodes got it), deliveries/s over " + b.window / Bench.SECOND + " s after "
                 + b.firstWarmup / Bench.SECOND + " s warm-up; latency: open loop at " + LATENCY_DELIVERIES_PER_S
                 + " deliveries/s (" + LATENCY_DELIVERIES_PER_S / Bench.SMALL + " messages/s), send→receive of every "
                 + "delivery in a " + b.latencyWindow / Bench.SECOND + " s window after " + b.warmup / Bench.SECOND
-                + " s warm-up, split by the subscriber's node; server CPU is the nodes' sum";
+                + " s warm-up, split by the subscriber's node; server CPU is the nodes' sum; pg_commit_probe_ms: the "
+                + "median of " + PROBE_COMMITS + " single-row autocommit inserts into the fresh schema just before "
+                + "the servers start (what the shared PostgreSQL's WAL flush costs at that moment)";
     }
 
     void run() {
@@ -109,6 +119,7 @@ final class TwoNodeBench {
             }
             PersistenceBench.createSchema(postgresUrl, schema);
             created = true;
+            double commitMillis = commitProbe(PersistenceBench.withSchema(postgresUrl, schema));
             Map<String, String> env = new LinkedHashMap<>();
             env.put("PARLEY_BUS", bus(subject));
             env.put("PARLEY_BUS_CHANNEL", "parley_bench_" + id);
@@ -143,7 +154,9 @@ final class TwoNodeBench {
             log(subject, rep, scenario, info, st);
             bench.record(scenario, subject, rep, st, info, List.of(
                     new Object[] {DELIVERIES, "deliveries/s", st.deliveriesPerSecond()},
+                    new Object[] {"messages_per_s", "msg/s", st.messages() * 1e9 / st.windowNanos()},
                     new Object[] {"server_cpu_pct", CORE, st.serverCpuPercent()}));
+            bench.results.sample(scenario, subject, "pg_commit_probe_ms", "ms", commitMillis);
             meters = noteBusMeters(nodes, meters, scenario, subject, rep);
 
             scenario = pending.remove(0);
@@ -184,6 +197,30 @@ final class TwoNodeBench {
                 PersistenceBench.dropSchemaQuietly(postgresUrl, schema);
             }
         }
+    }
+
+    /**
+     * The median time of {@value #PROBE_COMMITS} single-row autocommit inserts into a table of the fresh schema:
+     * what one commit (a WAL flush) costs on the shared PostgreSQL just before the servers start, since every
+     * message is one such commit and the appends to one room wait for each other's.
+     */
+    private double commitProbe(String url) throws SQLException {
+        long[] took = new long[PROBE_COMMITS];
+        try (Connection c = PersistenceBench.adminConnection(url);
+                Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE bench_commit_probe (n integer)");
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO bench_commit_probe VALUES (?)")) {
+                for (int i = 0; i < PROBE_COMMITS; i++) {
+                    long t = System.nanoTime();
+                    insert.setInt(1, i);
+                    insert.executeUpdate();
+                    took[i] = System.nanoTime() - t;
+                }
+            }
+            st.execute("DROP TABLE bench_commit_probe");
+        }
+        Arrays.sort(took);
+        return took[PROBE_COMMITS / 2] / 1e6;
     }
 
     /** p50 and p99 of every subscriber and of each node's, and the servers' CPU. */
@@ -242,7 +279,7 @@ final class TwoNodeBench {
         long deadline = System.nanoTime() + 60 * Bench.SECOND;
         String last = "";
         while (System.nanoTime() < deadline) {
-            HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(node.baseUri()
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(node.baseUri()
                     .resolve("/health/ready")).timeout(Rest.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() == 200) {
                 return;
@@ -257,7 +294,7 @@ final class TwoNodeBench {
     private List<Map<String, Double>> busMeters(List<ServerProcess> nodes) throws IOException, InterruptedException {
         List<Map<String, Double>> out = new ArrayList<>();
         for (ServerProcess s : nodes) {
-            HttpResponse<String> r = http.send(java.net.http.HttpRequest.newBuilder(s.baseUri().resolve("/metrics"))
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(s.baseUri().resolve("/metrics"))
                     .timeout(Rest.TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
             Rest.expect(r, 200, "GET /metrics");
             out.add(parseMetrics(r.body(), "parley_bus_"));

@@ -179,7 +179,8 @@ public final class PersistenceBench {
         }
     }
 
-    private static Connection adminConnection(String url) throws SQLException {
+    /** A plain JDBC connection with short connect and login timeouts and a 60 s socket timeout. */
+    public static Connection adminConnection(String url) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("connectTimeout", "5");
         properties.setProperty("loginTimeout", "5");

@@ -73,7 +73,9 @@ final class TwoNodeBench {
                 + b.firstWarmup / Bench.SECOND + " s warm-up; latency: open loop at " + LATENCY_DELIVERIES_PER_S
                 + " deliveries/s (" + LATENCY_DELIVERIES_PER_S / Bench.SMALL + " messages/s), send→receive of every "
                 + "delivery in a " + b.latencyWindow / Bench.SECOND + " s window after " + b.warmup / Bench.SECOND
-                + " s warm-up, split by the subscriber's node; server CPU is the nodes' sum; pg_commit_probe_ms: the "
+                + " s warm-up, split by the subscriber's node; hop: per message, its first delivery on node B minus "
+                + "its first on node A (the bus, node B's read and its first write, without the commit both share); "
+                + "server CPU is the nodes' sum; pg_commit_probe_ms: the "
                 + "median of " + PROBE_COMMITS + " single-row autocommit inserts into the fresh schema just before "
                 + "the servers start (what the shared PostgreSQL's WAL flush costs at that moment)";
     }
@@ -166,8 +168,9 @@ final class TwoNodeBench {
             info = String.format(Locale.ROOT, "%,.0f deliveries/s achieved, p50/p99/max %.2f/%.2f/%.1f ms on node A",
                     st.deliveriesPerSecond(), st.latencyMillis(0, 0.5), st.latencyMillis(0, 0.99),
                     st.latencyMillis(0, 1.0))
-                    + (nodeCount > 1 ? String.format(Locale.ROOT, ", %.2f/%.2f/%.1f ms on node B",
-                            st.latencyMillis(1, 0.5), st.latencyMillis(1, 0.99), st.latencyMillis(1, 1.0)) : "")
+                    + (nodeCount > 1 ? String.format(Locale.ROOT, ", %.2f/%.2f/%.1f ms on node B, hop A→B "
+                            + "p50/p99 %.2f/%.2f ms", st.latencyMillis(1, 0.5), st.latencyMillis(1, 0.99),
+                            st.latencyMillis(1, 1.0), st.hopMillis(0.5), st.hopMillis(0.99)) : "")
                     + String.format(Locale.ROOT, ", driver %.0f%%, servers %.0f%%", st.driverCpuPercent(),
                             st.serverCpuPercent());
             log(subject, rep, scenario, info, st);
@@ -231,6 +234,10 @@ final class TwoNodeBench {
         for (int i = 0; i < nodeCount; i++) {
             m.add(new Object[] {"p50_ms_" + NODE[i], "ms", st.latencyMillis(i, 0.5)});
             m.add(new Object[] {"p99_ms_" + NODE[i], "ms", st.latencyMillis(i, 0.99)});
+        }
+        if (nodeCount > 1) {
+            m.add(new Object[] {"hop_p50_ms", "ms", st.hopMillis(0.5)});
+            m.add(new Object[] {"hop_p99_ms", "ms", st.hopMillis(0.99)});
         }
         m.add(new Object[] {"server_cpu_pct", CORE, st.serverCpuPercent()});
         return m;

@@ -118,6 +118,11 @@ public final class Driver implements AutoCloseable {
     /** The group of the connection each latency was measured on, parallel to {@link #latencies}. */
     private byte[] latencyGroups = new byte[0];
     private final long[] groupDeliveries = new long[MAX_GROUPS];
+    /** With two groups: when a message in flight first reached a connection of group 0 and of group 1 (0: not yet). */
+    private final long[][] firstSeen = new long[2][RING];
+    /** For each message of the latency window (two groups): its first arrival in group 1 minus that in group 0. */
+    private long[] hops = new long[0];
+    private int hopCount;
     private int latencyCount;
     private long latencyFrom = Long.MAX_VALUE;
     private long latencyTo = Long.MAX_VALUE;
@@ -252,6 +257,9 @@ public final class Driver implements AutoCloseable {
             latencies = new long[expected];
             latencyGroups = new byte[expected];
         }
+        if (hops.length < expected / subscribers + 1) {
+            hops = new long[expected / subscribers + 1];
+        }
         interval = (long) (1e9 / messagesPerSecond);
         nextSendAt = System.nanoTime();
         sending = true;
@@ -269,6 +277,9 @@ public final class Driver implements AutoCloseable {
             sender.template = new WsFrames.Template(protocol.sendPrefix(), protocol.sendSuffix(), sender.mask);
         }
         Arrays.fill(slotCount, 0);
+        Arrays.fill(firstSeen[0], 0);
+        Arrays.fill(firstSeen[1], 0);
+        hopCount = 0;
         firstSeq = nextSeq;
         sent = 0;
         completed = 0;
@@ -324,6 +335,8 @@ public final class Driver implements AutoCloseable {
                     broken = "drain: " + (sent - completed) + " of " + sent + " messages never reached every subscriber";
                 }
             }
+            long[] hopsSorted = Arrays.copyOf(hops, hopCount);
+            Arrays.sort(hopsSorted);
             long[] lat = new long[0];
             long[][] byGroup = new long[groups][];
             long[] delivered = new long[groups];
@@ -351,7 +364,8 @@ public final class Driver implements AutoCloseable {
                 problem = "more deliveries than expected: latency buffer overflowed";
             }
             return new LoadStats(subscribers, d1 - d0, m1 - m0, t1 - t0, c1 - c0,
-                    s0 < 0 || s1 < 0 ? -1 : s1 - s0, r1 - r0, k1 - k0, pause, lat, delivered, byGroup, problem);
+                    s0 < 0 || s1 < 0 ? -1 : s1 - s0, r1 - r0, k1 - k0, pause, lat, delivered, byGroup,
+                    hopsSorted, problem);
         } finally {
             loading = false;
             sending = false;
@@ -577,8 +591,18 @@ public final class Driver implements AutoCloseable {
             return;
         }
         int slot = (int) (seq & RING_MASK);
+        if (groups == 2 && firstSeen[c.group][slot] == 0) {
+            firstSeen[c.group][slot] = now;
+        }
         if (++slotCount[slot] >= subscribers) {
             slotCount[slot] = 0;
+            if (groups == 2) {
+                if (seq >= latencyFrom && seq < latencyTo && hopCount < hops.length) {
+                    hops[hopCount++] = firstSeen[1][slot] - firstSeen[0][slot];
+                }
+                firstSeen[0][slot] = 0;
+                firstSeen[1][slot] = 0;
+            }
             completed++;
             lastProgress = now;
 

@@ -16,11 +16,14 @@ package dev.parley.chat.bench.driver;
  *     sent in the window; else empty
  * @param groupDeliveries the deliveries over the window by connection group (server of a cluster), index = group
  * @param groupLatencies {@code latencies} by connection group, each sorted
+ * @param hops for open-loop phases over two groups, sorted: for every message sent in the window, the time from its
+ *     first delivery to a connection of group 0 to its first delivery to one of group 1 (the hop between two nodes,
+ *     without the time both share, e.g. the commit); else empty
  * @param problem why the phase is not valid (stalled, connections lost...), or {@code null}
  */
 public record LoadStats(int subscribers, long deliveries, long messages, long windowNanos, long driverCpuNanos,
         long serverCpuNanos, long reads, long selects, long coalesceNanos, long[] latencies, long[] groupDeliveries,
-        long[][] groupLatencies, String problem) {
+        long[][] groupLatencies, long[] hops, String problem) {
 
     /** Deliveries per second over the window. */
     public double deliveriesPerSecond() {
@@ -50,6 +53,11 @@ public record LoadStats(int subscribers, long deliveries, long messages, long wi
     /** As {@link #latencyMillis(double)} for the connections of one group; NaN if none. */
     public double latencyMillis(int group, double q) {
         return group < groupLatencies.length ? quantileMillis(groupLatencies[group], q) : Double.NaN;
+    }
+
+    /** The {@code q}-quantile of the {@code hops} in milliseconds (negative: group 1 got it first); NaN if none. */
+    public double hopMillis(double q) {
+        return quantileMillis(hops, q);
     }
 
     /** Deliveries per second over the window to the connections of one group. */

@@ -337,6 +337,8 @@ public final class Report {
                         "redis-bus", "deliveries_per_s", Double.NaN, true);
             } else if (sc.startsWith(CLUSTER_PREFIX + "latency-")) {
                 for (String q : List.of("p50", "p99")) {
+                    ratio(out, sc + ": hop A→B " + q + ", PostgreSQL bus / Redis bus", sc, "postgres-bus",
+                            "hop_" + q + "_ms", "redis-bus", "hop_" + q + "_ms", Double.NaN, false);
                     for (String s : List.of("postgres-bus", "redis-bus")) {
                         for (String node : List.of("node_a", "node_b")) {
                             ratio(out, sc + ": " + q + " on " + node.replace('_', ' ') + ", " + TITLES.get(s)

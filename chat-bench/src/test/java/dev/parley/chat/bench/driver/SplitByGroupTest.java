@@ -18,12 +18,14 @@ class SplitByGroupTest {
     void quantilesOfOneGroupAreNearestRankAndNaNWhenTheGroupIsEmpty() {
         long[][] byGroup = {{1_000_000, 2_000_000, 3_000_000, 4_000_000}, {}};
         LoadStats st = new LoadStats(2, 6, 3, 2_000_000_000L, 0, 0, 0, 0, 0, new long[0], new long[] {4, 2},
-                byGroup, null);
+                byGroup, new long[] {-1_000_000, 5_000_000, 7_000_000}, null);
         assertThat(st.latencyMillis(0, 0.5)).isEqualTo(2.0);
         assertThat(st.latencyMillis(0, 0.99)).isEqualTo(4.0);
         assertThat(st.latencyMillis(1, 0.5)).isNaN();
         assertThat(st.latencyMillis(2, 0.5)).isNaN();
         assertThat(st.deliveriesPerSecond(0)).isEqualTo(2.0);
         assertThat(st.deliveriesPerSecond(1)).isEqualTo(1.0);
+        assertThat(st.hopMillis(0.5)).isEqualTo(5.0);
+        assertThat(st.hopMillis(0.01)).isEqualTo(-1.0);
     }
 }

@@ -39,18 +39,20 @@ import java.util.stream.Stream;
 
 /**
  * The benchmark harness (issue 5): runs scenarios 1–3 against Parley, the plain {@code ws} peer and the Socket.IO
- * peer, interleaved repeat by repeat, and scenarios 4–6 from the {@code store} package; prints a Markdown table and
+ * peer, interleaved repeat by repeat, scenarios 4–6 from the {@code store} package and the two-node scenario of
+ * issue 11 ({@link TwoNodeBench}); prints a Markdown table and
  * writes {@code bench/results/latest.json} and {@code latest.md}. Started by {@code bench/run}, which pins this JVM
  * to CPU 1; every server is started pinned to CPU 0.
  *
  * <pre>
- * java -jar parley-bench.jar [--quick] [--only fanout,latency,idle,persistence,history,login]
+ * java -jar parley-bench.jar [--quick] [--only fanout,latency,idle,persistence,history,login,twonode]
  *      [--repeats N] [--subjects parley,ws,socketio] [--repo DIR] [--no-pin]
  * </pre>
  */
 public final class Bench {
     static final String ROOM = "bench";
-    static final List<String> SCENARIOS = List.of("fanout", "latency", "idle", "persistence", "history", "login");
+    static final List<String> SCENARIOS = List.of("fanout", "latency", "idle", "persistence", "history", "login",
+            TwoNodeBench.SCENARIO);
     static final int IN_FLIGHT = 16;
     static final int SMALL = 1000;
     static final int BIG = 10_000;
@@ -72,30 +74,33 @@ public final class Bench {
     private static final String SERVER_CPU = "server_cpu_pct";
     private static final String CORE = "% core";
 
-    private final boolean quick;
+    final boolean quick;
     private final Set<String> only;
-    private final int repeats;
+    final int repeats;
     private final List<String> subjects;
-    private final Path repo;
+    /** The two-node scenario's subjects: those of {@code --subjects} that are its own, or all of them. */
+    final List<String> clusterSubjects;
+    final Path repo;
     private final boolean pin;
     private final Path work;
-    private final Path runDir;
-    private final Collector results = new Collector();
+    final Path runDir;
+    final Collector results = new Collector();
     private final long started = System.nanoTime();
     private final List<String> failures = new ArrayList<>();
 
     private final int idleConnections;
     private final int bigFanout;
-    private final long firstWarmup;
-    private final long warmup;
-    private final long window;
-    private final long latencyWindow;
+    final long firstWarmup;
+    final long warmup;
+    final long window;
+    final long latencyWindow;
 
     private Bench(boolean quick, Set<String> only, int repeats, List<String> subjects, Path repo, boolean pin) {
         this.quick = quick;
         this.only = only;
         this.repeats = repeats;
-        this.subjects = subjects;
+        this.subjects = pick(subjects, Report.SUBJECTS);
+        this.clusterSubjects = pick(subjects, Report.CLUSTER_SUBJECTS);
         this.repo = repo;
         this.pin = pin;
         this.work = repo.resolve("bench/work");
@@ -146,7 +151,8 @@ public final class Bench {
                 case "-h":
                 case "--help":
                     System.out.println("usage: bench/run [--quick] [--only " + String.join(",", SCENARIOS)
-                            + "] [--repeats N] [--subjects parley,ws,socketio] [--no-pin]");
+                            + "] [--repeats N] [--subjects parley,ws,socketio,one-node,postgres-bus,redis-bus]"
+                            + " [--no-pin]");
                     return;
                 default:
                     System.err.println("unknown argument: " + args[i]);
@@ -154,14 +160,22 @@ public final class Bench {
             }
         }
         for (String s : subjects) {
-            if (!Report.SUBJECTS.contains(s)) {
-                System.err.println("unknown subject: " + s);
+            if (!Report.SUBJECTS.contains(s) && !Report.CLUSTER_SUBJECTS.contains(s)) {
+                System.err.println("unknown subject: " + s + " (one of " + Report.SUBJECTS + " or "
+                        + Report.CLUSTER_SUBJECTS + ")");
                 System.exit(2);
             }
         }
         Bench bench = new Bench(quick, only, repeats != null ? repeats : quick ? 1 : 3, subjects, repo, pin);
         bench.run(args);
         System.exit(0);
+    }
+
+    /** Those of {@code given} that are in {@code known}, or all of {@code known} if none is. */
+    static List<String> pick(List<String> given, List<String> known) {
+        List<String> out = new ArrayList<>(given);
+        out.retainAll(known);
+        return out.isEmpty() ? known : List.copyOf(out);
     }
 
     private static void setDefault(String key, String value) {
@@ -171,11 +185,11 @@ public final class Bench {
     }
 
     private static String scenarioName(String s) {
-        if (s.matches("[1-6]")) {
+        if (s.matches("[1-9]") && Integer.parseInt(s) <= SCENARIOS.size()) {
             return SCENARIOS.get(Integer.parseInt(s) - 1);
         }
         if (!SCENARIOS.contains(s)) {
-            System.err.println("unknown scenario: " + s + " (one of " + SCENARIOS + " or 1-6)");
+            System.err.println("unknown scenario: " + s + " (one of " + SCENARIOS + " or 1-" + SCENARIOS.size() + ")");
             System.exit(2);
         }
         return s;
@@ -189,7 +203,8 @@ public final class Bench {
         deleteTree(runDir);
         Files.createDirectories(runDir);
         Map<String, Object> machine = Machine.describe(repo);
-        log("%s mode, %d repeat(s), subjects %s, scenarios %s", quick ? "quick" : "full", repeats, subjects, only);
+        log("%s mode, %d repeat(s), subjects %s%s, scenarios %s", quick ? "quick" : "full", repeats, subjects,
+                only.contains(TwoNodeBench.SCENARIO) ? " (two nodes: " + clusterSubjects + ")" : "", only);
 
         boolean sockets = only.contains("fanout") || only.contains("latency") || only.contains("idle");
         if (sockets) {
@@ -198,6 +213,9 @@ public final class Bench {
                     runSubject(subject, r);
                 }
             }
+        }
+        if (only.contains(TwoNodeBench.SCENARIO)) {
+            new TwoNodeBench(this).run();
         }
         if (only.contains("persistence")) {
             persistence();
@@ -262,6 +280,9 @@ public final class Bench {
         m.put("Scenarios 4–6", "persistence in the bench JVM (" + (pin ? "CPU 1" : "unpinned")
                 + ", no server running; PostgreSQL, when reachable, is an outside service on any core); history, "
                 + "then logins, against one Parley server started like the others on the history database");
+        if (only.contains(TwoNodeBench.SCENARIO)) {
+            m.put("Two nodes", TwoNodeBench.describe(this));
+        }
         m.put("Idle", "after the 1k phases' connections are closed, " + idleConnections + " connections authenticated and joined (Parley: auth + join; Socket.IO: "
                 + "connect + join; ws: connected to the room), at most " + MAX_HANDSHAKES + " in setup at once; "
                 + "Parley heap: live bytes after a full GC (jcmd GC.class_histogram) before/after; Node: heapUsed "
@@ -285,7 +306,7 @@ public final class Bench {
         return scenario.substring(0, scenario.indexOf('-'));
     }
 
-    private static String count(int n) {
+    static String count(int n) {
         return n % 1000 == 0 ? n / 1000 + "k" : String.valueOf(n);
     }
 
@@ -363,24 +384,32 @@ public final class Bench {
                 }
             }
             if (server != null) {
-                boolean died = !server.alive();
-                server.close();
-                List<String> problems = server.problems();
-                for (String scenario : allScenarios()) {
-                    if (died) {
-                        results.noteAll(scenario, subject, "server", rep, "the server process died (see "
-                                + repo.relativize(server.log()) + ")");
-                    }
-                    if (!problems.isEmpty()) {
-                        results.noteAll(scenario, subject, "server_log", rep, problems.size()
-                                + " warning/error lines, first: " + abbreviate(problems.get(0), 200));
-                    }
-                }
-                if (!problems.isEmpty()) {
-                    log("%s %s: %d warning/error lines in %s, first: %s", subject, rep, problems.size(),
-                            repo.relativize(server.log()), abbreviate(problems.get(0), 300));
-                }
+                stop(server, subject, rep, allScenarios());
             }
+        }
+    }
+
+    /**
+     * Stops a server and notes on every metric of {@code scenarios} for {@code subject} whether it died and what its
+     * log warned about; {@code rep} names the repeat (and the node, for a cluster).
+     */
+    void stop(ServerProcess server, String subject, String rep, List<String> scenarios) {
+        boolean died = !server.alive();
+        server.close();
+        List<String> problems = server.problems();
+        for (String scenario : scenarios) {
+            if (died) {
+                results.noteAll(scenario, subject, "server", rep, "the server process died (see "
+                        + repo.relativize(server.log()) + ")");
+            }
+            if (!problems.isEmpty()) {
+                results.noteAll(scenario, subject, "server_log", rep, problems.size()
+                        + " warning/error lines, first: " + abbreviate(problems.get(0), 200));
+            }
+        }
+        if (!problems.isEmpty()) {
+            log("%s %s: %d warning/error lines in %s, first: %s", subject, rep, problems.size(),
+                    repo.relativize(server.log()), abbreviate(problems.get(0), 300));
         }
     }
 
@@ -464,7 +493,7 @@ public final class Bench {
                 new Object[] {SERVER_CPU, CORE, st.serverCpuPercent()}));
     }
 
-    private void record(String scenario, String subject, String rep, LoadStats st, String info, List<Object[]> metrics)
+    void record(String scenario, String subject, String rep, LoadStats st, String info, List<Object[]> metrics)
             throws LoadException {
         if (st.problem() != null) {
             // the driver cannot go on with this server: this and the remaining phases are marked invalid
@@ -486,7 +515,7 @@ public final class Bench {
                 rep + ": " + info);
     }
 
-    private void events(Driver d, String scenario, String subject, String rep) {
+    void events(Driver d, String scenario, String subject, String rep) {
         Map<String, Integer> ev = d.drainEvents();
         if (ev.isEmpty()) {
             return;
@@ -560,7 +589,13 @@ public final class Bench {
                 Pattern.compile("(?m)^listening (\\d+)"), 30_000);
     }
 
-    private ServerProcess startParley(Path dir, String dbUrl) throws IOException, InterruptedException {
+    ServerProcess startParley(Path dir, String dbUrl) throws IOException, InterruptedException {
+        return startParley(dir, dbUrl, Map.of());
+    }
+
+    /** A Parley server on {@code dbUrl}, with {@code extraEnv} (e.g. the bus settings) added to its environment. */
+    ServerProcess startParley(Path dir, String dbUrl, Map<String, String> extraEnv)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(SERVER_JVM);
@@ -573,12 +608,13 @@ public final class Bench {
         env.put("PARLEY_DB_URL", dbUrl);
         env.put("PARLEY_WS_MAX_CONNECTIONS_PER_ADDRESS", "100000");
         env.put("PARLEY_WS_RATE_PER_SECOND", "10000");
+        env.putAll(extraEnv);
         // The working directory is the scratch directory, so no stray .env is read.
         return ServerProcess.start("parley", pinned(cmd), env, dir, dir.resolve("server.log"),
                 Pattern.compile("Parley is running at http://[^:/]+:(\\d+)/"), 90_000);
     }
 
-    private List<String> pinned(List<String> cmd) {
+    List<String> pinned(List<String> cmd) {
         if (!pin) {
             return cmd;
         }
@@ -589,9 +625,14 @@ public final class Bench {
 
     // ---------------------------------------------------------------------------------------------- scenarios 4–6
 
-    private void persistence() {
-        String url = System.getenv().getOrDefault("PARLEY_BENCH_POSTGRES_URL",
+    /** The PostgreSQL the persistence and two-node scenarios use: env PARLEY_BENCH_POSTGRES_URL. */
+    static String postgresUrl() {
+        return System.getenv().getOrDefault("PARLEY_BENCH_POSTGRES_URL",
                 "jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+    }
+
+    private void persistence() {
+        String url = postgresUrl();
         String reachable = reachable(url);
         if (reachable != null) {
             log("persistence: PostgreSQL at %s is not reachable (%s): skipped", url.replaceAll("\\?.*", ""),
@@ -660,14 +701,18 @@ public final class Bench {
     }
 
     /** {@code null} if a TCP connection to the URL's host and port succeeds, else why not. */
-    private static String reachable(String jdbcUrl) {
+    static String reachable(String jdbcUrl) {
         Matcher m = Pattern.compile("^jdbc:postgresql://([^/:?]+)(?::(\\d+))?").matcher(jdbcUrl);
         if (!m.find()) {
             return null;
         }
-        int port = m.group(2) == null ? 5432 : Integer.parseInt(m.group(2));
+        return reachable(m.group(1), m.group(2) == null ? 5432 : Integer.parseInt(m.group(2)));
+    }
+
+    /** {@code null} if a TCP connection to the host and port succeeds, else why not. */
+    static String reachable(String host, int port) {
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(m.group(1), port), 1000);
+            s.connect(new InetSocketAddress(host, port), 1000);
             return null;
         } catch (IOException e) {
             return e.getMessage();
@@ -676,17 +721,17 @@ public final class Bench {
 
     // ---------------------------------------------------------------------------------------------- helpers
 
-    private void fail(String what) {
+    void fail(String what) {
         failures.add(what);
         log("FAILED: %s", what);
     }
 
-    private void log(String format, Object... args) {
+    void log(String format, Object... args) {
         System.err.printf(Locale.ROOT, "[%4.0fs] %s%n", (System.nanoTime() - started) / 1e9,
                 String.format(Locale.ROOT, format, args));
     }
 
-    private static String abbreviate(String s, int max) {
+    static String abbreviate(String s, int max) {
         return s.length() <= max ? s : s.substring(0, max) + "…";
     }
 

@@ -19,6 +19,8 @@ public final class Conn implements FrameDecoder.Listener {
 
     final Driver driver;
     final int index;
+    /** Which server (node) of a cluster the connection goes to, from 0 (see {@link Driver}{@code .connect}). */
+    final int group;
     final SocketChannel channel;
     final byte[] mask;
     final FrameDecoder decoder = new FrameDecoder();
@@ -37,9 +39,10 @@ public final class Conn implements FrameDecoder.Listener {
     /** Protocol-owned setup step. */
     public int step;
 
-    Conn(Driver driver, int index, SocketChannel channel, byte[] mask) {
+    Conn(Driver driver, int index, int group, SocketChannel channel, byte[] mask) {
         this.driver = driver;
         this.index = index;
+        this.group = group;
         this.channel = channel;
         this.mask = mask;
     }

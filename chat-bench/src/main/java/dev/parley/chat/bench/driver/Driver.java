@@ -58,9 +58,16 @@ public final class Driver implements AutoCloseable {
      */
     static final int COALESCE_KEYS = 1000;
 
+    /** The most connection groups (servers of one cluster) a driver tells apart. */
+    public static final int MAX_GROUPS = 8;
+
     private final InetSocketAddress address;
     private final Protocol protocol;
-    private final String host;
+    /** Where {@link #open} connects to, and the group its connections belong to: set by {@link #connect}. */
+    private InetSocketAddress target;
+    private String targetHost;
+    private int targetGroup;
+    private int groups = 1;
     private final int maxHandshakes;
     private final Selector selector;
     private final Consumer<SelectionKey> onKey = this::onKey;
@@ -108,6 +115,14 @@ public final class Driver implements AutoCloseable {
     private long interval;
     private long nextSendAt;
     private long[] latencies = new long[0];
+    /** The group of the connection each latency was measured on, parallel to {@link #latencies}. */
+    private byte[] latencyGroups = new byte[0];
+    private final long[] groupDeliveries = new long[MAX_GROUPS];
+    /** With two groups: when a message in flight first reached a connection of group 0 and of group 1 (0: not yet). */
+    private final long[][] firstSeen = new long[2][RING];
+    /** For each message of the latency window (two groups): its first arrival in group 1 minus that in group 0. */
+    private long[] hops = new long[0];
+    private int hopCount;
     private int latencyCount;
     private long latencyFrom = Long.MAX_VALUE;
     private long latencyTo = Long.MAX_VALUE;
@@ -122,7 +137,6 @@ public final class Driver implements AutoCloseable {
     public Driver(InetSocketAddress address, Protocol protocol, int maxHandshakes) throws IOException {
         this.address = address;
         this.protocol = protocol;
-        this.host = address.getHostString() + ":" + address.getPort();
         this.maxHandshakes = maxHandshakes;
         this.selector = Selector.open();
     }
@@ -152,7 +166,23 @@ public final class Driver implements AutoCloseable {
      * @throws LoadException if any failed or the timeout passed
      */
     public long connect(int n, long timeoutNanos) throws IOException, LoadException {
+        return connect(0, address, n, timeoutNanos);
+    }
+
+    /**
+     * As {@link #connect(int, long)}, to another server (a node of the same cluster, serving the same room): the
+     * connections belong to {@code group} (0 to {@link #MAX_GROUPS} - 1), by which {@link LoadStats} splits the
+     * deliveries and latencies. The sender is always the first connection that became ready.
+     */
+    public long connect(int group, InetSocketAddress to, int n, long timeoutNanos) throws IOException, LoadException {
         requireHealthy();
+        if (group < 0 || group >= MAX_GROUPS) {
+            throw new IllegalArgumentException("group " + group);
+        }
+        target = to;
+        targetHost = to.getHostString() + ":" + to.getPort();
+        targetGroup = group;
+        groups = Math.max(groups, group + 1);
         int target = ready.size() + n;
         failed = 0;
         firstFailure = null;
@@ -225,6 +255,10 @@ public final class Driver implements AutoCloseable {
         int expected = (int) Math.ceil(messagesPerSecond * measureNanos / 1e9 + 4) * subscribers;
         if (latencies.length < expected) {
             latencies = new long[expected];
+            latencyGroups = new byte[expected];
+        }
+        if (hops.length < expected / subscribers + 1) {
+            hops = new long[expected / subscribers + 1];
         }
         interval = (long) (1e9 / messagesPerSecond);
         nextSendAt = System.nanoTime();
@@ -243,6 +277,9 @@ public final class Driver implements AutoCloseable {
             sender.template = new WsFrames.Template(protocol.sendPrefix(), protocol.sendSuffix(), sender.mask);
         }
         Arrays.fill(slotCount, 0);
+        Arrays.fill(firstSeen[0], 0);
+        Arrays.fill(firstSeen[1], 0);
+        hopCount = 0;
         firstSeq = nextSeq;
         sent = 0;
         completed = 0;
@@ -268,6 +305,7 @@ public final class Driver implements AutoCloseable {
                 throw new LoadException(broken);
             }
             long d0 = deliveries;
+            long[] g0 = groupDeliveries.clone();
             long r0 = reads;
             long k0 = selects;
             long m0 = sent;
@@ -282,6 +320,7 @@ public final class Driver implements AutoCloseable {
             long c1 = os.getProcessCpuTime();
             long s1 = serverCpu.getAsLong();
             long d1 = deliveries;
+            long[] g1 = groupDeliveries.clone();
             long r1 = reads;
             long k1 = selects;
             long m1 = sent;
@@ -296,10 +335,23 @@ public final class Driver implements AutoCloseable {
                     broken = "drain: " + (sent - completed) + " of " + sent + " messages never reached every subscriber";
                 }
             }
+            long[] hopsSorted = Arrays.copyOf(hops, hopCount);
+            Arrays.sort(hopsSorted);
             long[] lat = new long[0];
+            long[][] byGroup = new long[groups][];
+            long[] delivered = new long[groups];
+            for (int g = 0; g < groups; g++) {
+                delivered[g] = g1[g] - g0[g];
+                byGroup[g] = new long[0];
+            }
             if (latency) {
                 lat = Arrays.copyOf(latencies, latencyCount);
                 Arrays.sort(lat);
+                if (groups > 1) {
+                    byGroup = splitByGroup(latencies, latencyGroups, latencyCount, groups);
+                } else {
+                    byGroup[0] = lat;
+                }
             }
             String problem = broken;
             if (problem == null && disordered > 0) {
@@ -312,11 +364,33 @@ public final class Driver implements AutoCloseable {
                 problem = "more deliveries than expected: latency buffer overflowed";
             }
             return new LoadStats(subscribers, d1 - d0, m1 - m0, t1 - t0, c1 - c0,
-                    s0 < 0 || s1 < 0 ? -1 : s1 - s0, r1 - r0, k1 - k0, pause, lat, problem);
+                    s0 < 0 || s1 < 0 ? -1 : s1 - s0, r1 - r0, k1 - k0, pause, lat, delivered, byGroup,
+                    hopsSorted, problem);
         } finally {
             loading = false;
             sending = false;
         }
+    }
+
+    /** The first {@code count} values split by their group, each part sorted. */
+    static long[][] splitByGroup(long[] values, byte[] groupOf, int count, int groups) {
+        int[] sizes = new int[groups];
+        for (int i = 0; i < count; i++) {
+            sizes[groupOf[i]]++;
+        }
+        long[][] out = new long[groups][];
+        for (int g = 0; g < groups; g++) {
+            out[g] = new long[sizes[g]];
+            sizes[g] = 0;
+        }
+        for (int i = 0; i < count; i++) {
+            int g = groupOf[i];
+            out[g][sizes[g]++] = values[i];
+        }
+        for (long[] part : out) {
+            Arrays.sort(part);
+        }
+        return out;
     }
 
     /** Runs the selector until the deadline, the phase breaks, or (if {@code drain}) every sent message completed. */
@@ -392,12 +466,12 @@ public final class Driver implements AutoCloseable {
             mask[1] = (byte) (m >>> 8);
             mask[2] = (byte) (m >>> 16);
             mask[3] = (byte) (m >>> 24);
-            Conn c = new Conn(this, opened++, ch, mask);
+            Conn c = new Conn(this, opened++, targetGroup, ch, mask);
             byte[] nonce = new byte[16];
             random.nextBytes(nonce);
-            c.handshake = new Handshake(host, protocol.target(), nonce);
+            c.handshake = new Handshake(targetHost, protocol.target(), nonce);
             inProgress++;
-            if (ch.connect(address)) {
+            if (ch.connect(target)) {
                 c.key = ch.register(selector, SelectionKey.OP_READ, c);
                 startHandshake(c);
             } else {
@@ -502,6 +576,7 @@ public final class Driver implements AutoCloseable {
 
     private void delivered(Conn c, byte[] b, int marker) {
         deliveries++;
+        groupDeliveries[c.group]++;
         long seq = Payload.seq(b, marker);
         // every socket must see each message once, in order
         if (seq <= c.lastSeq) {
@@ -516,8 +591,18 @@ public final class Driver implements AutoCloseable {
             return;
         }
         int slot = (int) (seq & RING_MASK);
+        if (groups == 2 && firstSeen[c.group][slot] == 0) {
+            firstSeen[c.group][slot] = now;
+        }
         if (++slotCount[slot] >= subscribers) {
             slotCount[slot] = 0;
+            if (groups == 2) {
+                if (seq >= latencyFrom && seq < latencyTo && hopCount < hops.length) {
+                    hops[hopCount++] = firstSeen[1][slot] - firstSeen[0][slot];
+                }
+                firstSeen[0][slot] = 0;
+                firstSeen[1][slot] = 0;
+            }
             completed++;
             lastProgress = now;
 
@@ -531,6 +616,7 @@ public final class Driver implements AutoCloseable {
         }
         if (seq >= latencyFrom && seq < latencyTo) {
             if (latencyCount < latencies.length) {
+                latencyGroups[latencyCount] = (byte) c.group;
                 latencies[latencyCount++] = now - base - Payload.time(b, marker);
             } else {
                 latencyOverflow = true;

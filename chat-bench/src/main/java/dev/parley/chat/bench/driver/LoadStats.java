@@ -14,10 +14,16 @@ package dev.parley.chat.bench.driver;
  * @param coalesceNanos the driver's read-coalescing wait at the end of the window (closed loop), 0 if none
  * @param latencies for open-loop phases, the sorted send-to-receive latencies (ns) of every delivery of the messages
  *     sent in the window; else empty
+ * @param groupDeliveries the deliveries over the window by connection group (server of a cluster), index = group
+ * @param groupLatencies {@code latencies} by connection group, each sorted
+ * @param hops for open-loop phases over two groups, sorted: for every message sent in the window, the time from its
+ *     first delivery to a connection of group 0 to its first delivery to one of group 1 (the hop between two nodes,
+ *     without the time both share, e.g. the commit); else empty
  * @param problem why the phase is not valid (stalled, connections lost...), or {@code null}
  */
 public record LoadStats(int subscribers, long deliveries, long messages, long windowNanos, long driverCpuNanos,
-        long serverCpuNanos, long reads, long selects, long coalesceNanos, long[] latencies, String problem) {
+        long serverCpuNanos, long reads, long selects, long coalesceNanos, long[] latencies, long[] groupDeliveries,
+        long[][] groupLatencies, long[] hops, String problem) {
 
     /** Deliveries per second over the window. */
     public double deliveriesPerSecond() {
@@ -41,10 +47,30 @@ public record LoadStats(int subscribers, long deliveries, long messages, long wi
 
     /** The {@code q}-quantile (0 &lt; q ≤ 1) of the latencies in milliseconds, nearest-rank; NaN if none. */
     public double latencyMillis(double q) {
-        if (latencies.length == 0) {
+        return quantileMillis(latencies, q);
+    }
+
+    /** As {@link #latencyMillis(double)} for the connections of one group; NaN if none. */
+    public double latencyMillis(int group, double q) {
+        return group < groupLatencies.length ? quantileMillis(groupLatencies[group], q) : Double.NaN;
+    }
+
+    /** The {@code q}-quantile of the {@code hops} in milliseconds (negative: group 1 got it first); NaN if none. */
+    public double hopMillis(double q) {
+        return quantileMillis(hops, q);
+    }
+
+    /** Deliveries per second over the window to the connections of one group. */
+    public double deliveriesPerSecond(int group) {
+        return group < groupDeliveries.length ? groupDeliveries[group] * 1e9 / windowNanos : 0;
+    }
+
+    /** The {@code q}-quantile of sorted nanoseconds, in milliseconds, nearest-rank; NaN if none. */
+    static double quantileMillis(long[] sorted, double q) {
+        if (sorted.length == 0) {
             return Double.NaN;
         }
-        int rank = (int) Math.ceil(q * latencies.length);
-        return latencies[Math.max(0, Math.min(latencies.length, rank) - 1)] / 1e6;
+        int rank = (int) Math.ceil(q * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length, rank) - 1)] / 1e6;
     }
 }

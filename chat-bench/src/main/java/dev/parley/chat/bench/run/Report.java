@@ -19,7 +19,11 @@ import java.util.TreeMap;
 public final class Report {
     /** The subjects compared side by side, in column order. */
     public static final List<String> SUBJECTS = List.of("parley", "ws", "socketio");
-    private static final Map<String, String> TITLES = Map.of("parley", "Parley", "ws", "ws", "socketio", "Socket.IO");
+    /** The subjects of the two-node scenario (issue 11), in column order. */
+    public static final List<String> CLUSTER_SUBJECTS = List.of("one-node", "postgres-bus", "redis-bus");
+    private static final String CLUSTER_PREFIX = "twonode-";
+    private static final Map<String, String> TITLES = Map.of("parley", "Parley", "ws", "ws", "socketio", "Socket.IO",
+            "one-node", "one node", "postgres-bus", "2 nodes, PostgreSQL bus", "redis-bus", "2 nodes, Redis bus");
 
     private final Map<String, Object> machine;
     private final Map<String, Object> method;
@@ -69,6 +73,14 @@ public final class Report {
             targets.add(m);
         }
         root.put("targets", targets);
+        List<Object> ratios = new ArrayList<>();
+        for (Target t : clusterRatios()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("ratio", t.what);
+            m.put("value", t.value);
+            ratios.add(m);
+        }
+        root.put("cluster_ratios", ratios);
         return Json.write(root);
     }
 
@@ -90,44 +102,39 @@ public final class Report {
         b.append('\n');
 
         List<Result> side = new ArrayList<>();
+        List<Result> cluster = new ArrayList<>();
         List<Result> other = new ArrayList<>();
         for (Result r : results) {
-            (SUBJECTS.contains(r.subject()) && isSocketScenario(r.scenario()) ? side : other).add(r);
+            if (SUBJECTS.contains(r.subject()) && isSocketScenario(r.scenario())) {
+                side.add(r);
+            } else if (CLUSTER_SUBJECTS.contains(r.subject()) && r.scenario().startsWith(CLUSTER_PREFIX)) {
+                cluster.add(r);
+            } else {
+                other.add(r);
+            }
         }
         if (!side.isEmpty()) {
             b.append("## Scenarios 1–3: side by side (median of valid repeats, range in brackets)\n\n");
-            b.append("| scenario | metric | unit |");
-            for (String s : SUBJECTS) {
-                b.append(' ').append(TITLES.get(s)).append(" |");
-            }
-            b.append("\n|---|---|---|");
-            for (int i = 0; i < SUBJECTS.size(); i++) {
-                b.append("---:|");
-            }
-            b.append('\n');
-            Set<String> rows = new LinkedHashSet<>();
-            for (Result r : side) {
-                rows.add(r.scenario() + "\u0000" + r.metric());
-            }
-            for (String row : rows) {
-                String[] k = row.split("\u0000");
-                Result any = null;
-                StringBuilder cells = new StringBuilder();
-                for (String s : SUBJECTS) {
-                    Result r = find(k[0], s, k[1]);
-                    any = any == null ? r : any;
-                    cells.append(' ').append(r == null ? "" : cell(r)).append(" |");
-                }
-                b.append("| ").append(k[0]).append(" | ").append(k[1]).append(" | ").append(any.unit()).append(" |")
-                        .append(cells).append('\n');
-            }
-            b.append('\n');
+            sideBySide(b, side, SUBJECTS);
             List<Target> targets = targets();
             if (!targets.isEmpty()) {
                 b.append("## Targets (ratios of medians measured in this run)\n\n| target | measured | met |\n|---|---:|---|\n");
                 for (Target t : targets) {
                     b.append("| ").append(t.what).append(" | ").append(t.shown).append(" | ")
                             .append(t.met == null ? "–" : t.met ? "yes" : "**no**").append(" |\n");
+                }
+                b.append('\n');
+            }
+        }
+        if (!cluster.isEmpty()) {
+            b.append("## Two nodes: one sender on node A, subscribers split over nodes A and B (median of valid "
+                    + "repeats, range in brackets)\n\n");
+            sideBySide(b, cluster, CLUSTER_SUBJECTS);
+            List<Target> ratios = clusterRatios();
+            if (!ratios.isEmpty()) {
+                b.append("### Ratios of medians measured in this run\n\n| ratio | measured |\n|---|---:|\n");
+                for (Target t : ratios) {
+                    b.append("| ").append(t.what).append(" | ").append(t.shown).append(" |\n");
                 }
                 b.append('\n');
             }
@@ -148,6 +155,36 @@ public final class Report {
             b.append("## Notes\n\n").append(notes).append('\n');
         }
         return b.toString();
+    }
+
+    /** A table with a row per (scenario, metric) of {@code rs} and a column per subject. */
+    private void sideBySide(StringBuilder b, List<Result> rs, List<String> subjects) {
+        b.append("| scenario | metric | unit |");
+        for (String s : subjects) {
+            b.append(' ').append(TITLES.get(s)).append(" |");
+        }
+        b.append("\n|---|---|---|");
+        for (int i = 0; i < subjects.size(); i++) {
+            b.append("---:|");
+        }
+        b.append('\n');
+        Set<String> rows = new LinkedHashSet<>();
+        for (Result r : rs) {
+            rows.add(r.scenario() + "\u0000" + r.metric());
+        }
+        for (String row : rows) {
+            String[] k = row.split("\u0000");
+            Result any = null;
+            StringBuilder cells = new StringBuilder();
+            for (String s : subjects) {
+                Result r = find(k[0], s, k[1]);
+                any = any == null ? r : any;
+                cells.append(' ').append(r == null ? "" : cell(r)).append(" |");
+            }
+            b.append("| ").append(k[0]).append(" | ").append(k[1]).append(" | ").append(any.unit()).append(" |")
+                    .append(cells).append('\n');
+        }
+        b.append('\n');
     }
 
     /**
@@ -278,10 +315,53 @@ public final class Report {
         return out;
     }
 
+    /**
+     * The two-node scenario's comparisons: each cluster's deliveries/s against one node's and against each other,
+     * and the latencies of each node's subscribers against those of one node (where every subscriber is on node A).
+     */
+    List<Target> clusterRatios() {
+        List<Target> out = new ArrayList<>();
+        Set<String> scenarios = new LinkedHashSet<>();
+        for (Result r : results) {
+            if (r.scenario().startsWith(CLUSTER_PREFIX)) {
+                scenarios.add(r.scenario());
+            }
+        }
+        for (String sc : scenarios) {
+            if (sc.startsWith(CLUSTER_PREFIX + "fanout-")) {
+                for (String s : List.of("postgres-bus", "redis-bus")) {
+                    ratio(out, sc + ": deliveries/s, " + TITLES.get(s) + " / one node", sc, s, "deliveries_per_s",
+                            "one-node", "deliveries_per_s", Double.NaN, true);
+                }
+                ratio(out, sc + ": deliveries/s, PostgreSQL bus / Redis bus", sc, "postgres-bus", "deliveries_per_s",
+                        "redis-bus", "deliveries_per_s", Double.NaN, true);
+            } else if (sc.startsWith(CLUSTER_PREFIX + "latency-")) {
+                for (String q : List.of("p50", "p99")) {
+                    ratio(out, sc + ": hop A→B " + q + ", PostgreSQL bus / Redis bus", sc, "postgres-bus",
+                            "hop_" + q + "_ms", "redis-bus", "hop_" + q + "_ms", Double.NaN, false);
+                    for (String s : List.of("postgres-bus", "redis-bus")) {
+                        for (String node : List.of("node_a", "node_b")) {
+                            ratio(out, sc + ": " + q + " on " + node.replace('_', ' ') + ", " + TITLES.get(s)
+                                    + " / one node", sc, s, q + "_ms_" + node, "one-node", q + "_ms", Double.NaN,
+                                    false);
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
     private void ratio(List<Target> out, String what, String scenario, String metric, String other, double bound,
             boolean atLeast) {
-        Result p = find(scenario, "parley", metric);
-        Result o = find(scenario, other, metric);
+        ratio(out, what, scenario, "parley", metric, other, metric, bound, atLeast);
+    }
+
+    /** {@code subject}'s median of {@code metric} over {@code other}'s median of {@code otherMetric}. */
+    private void ratio(List<Target> out, String what, String scenario, String subject, String metric, String other,
+            String otherMetric, double bound, boolean atLeast) {
+        Result p = find(scenario, subject, metric);
+        Result o = find(scenario, other, otherMetric);
         if (p == null || o == null) {
             return;
         }

@@ -179,7 +179,8 @@ public final class PersistenceBench {
         }
     }
 
-    private static Connection adminConnection(String url) throws SQLException {
+    /** A plain JDBC connection with short connect and login timeouts and a 60 s socket timeout. */
+    public static Connection adminConnection(String url) throws SQLException {
         Properties properties = new Properties();
         properties.setProperty("connectTimeout", "5");
         properties.setProperty("loginTimeout", "5");
@@ -187,26 +188,29 @@ public final class PersistenceBench {
         return DriverManager.getConnection(url, properties);
     }
 
-    private static void createSchema(String url, String schema) throws SQLException {
+    /** Creates a schema (the name is quoted as it is). */
+    public static void createSchema(String url, String schema) throws SQLException {
         try (Connection connection = adminConnection(url); Statement statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA \"" + schema + "\"");
         }
     }
 
-    private static void dropSchemaQuietly(String url, String schema) {
+    /** Drops a schema and everything in it; a failure is only printed. */
+    public static void dropSchemaQuietly(String url, String schema) {
         try (Connection connection = adminConnection(url); Statement statement = connection.createStatement()) {
             statement.execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
         } catch (SQLException e) {
-            System.err.println("persistence bench: could not drop schema " + schema + ": " + e.getMessage());
+            System.err.println("bench: could not drop schema " + schema + ": " + e.getMessage());
         }
     }
 
-    static String withSchema(String url, String schema) {
+    /** The URL with {@code currentSchema} set. */
+    public static String withSchema(String url, String schema) {
         return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
     }
 
     /** The URL without a password parameter, for notes. */
-    static String redact(String url) {
+    public static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^&]*", "$1***");
     }
 
@@ -445,7 +449,8 @@ public final class PersistenceBench {
         return text.toString();
     }
 
-    private static String shortId() {
+    /** A random 12-character lower-case id, for names of scratch schemas and directories. */
+    public static String shortId() {
         return UUID.randomUUID().toString().replace("-", "").substring(0, 12).toLowerCase(Locale.ROOT);
     }
 

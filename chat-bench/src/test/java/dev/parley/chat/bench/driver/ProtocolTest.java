@@ -20,7 +20,7 @@ class ProtocolTest {
     void parleyCountsMessageEventsButNotTheSendersAck() throws Exception {
         ParleyProtocol p = new ParleyProtocol(List.of("t"), "bench");
         try (Driver d = new Driver(new InetSocketAddress("127.0.0.1", 9), p, 1)) {
-            Conn c = new Conn(d, 0, null, new byte[4]);
+            Conn c = new Conn(d, 0, 0, null, new byte[4]);
             String message = "{\"type\":\"message\",\"message\":{\"id\":1,\"room\":\"bench\",\"seq\":1,\"sender\":\"b\","
                     + "\"body\":\"" + P + "\",\"createdAt\":\"2030-01-01T00:00:00Z\"}}";
             assertThat(delivery(p, c, message)).isEqualTo(message.indexOf("PBM"));
@@ -46,7 +46,7 @@ class ProtocolTest {
     void socketIoCountsMessageEventsOnly() throws Exception {
         SocketIoProtocol p = new SocketIoProtocol("bench");
         try (Driver d = new Driver(new InetSocketAddress("127.0.0.1", 9), p, 1)) {
-            Conn c = new Conn(d, 0, null, new byte[4]);
+            Conn c = new Conn(d, 0, 0, null, new byte[4]);
             assertThat(delivery(p, c, "42[\"message\",\"" + P + "\"]")).isEqualTo(14);
             assertThat(delivery(p, c, "42[\"joined\",\"bench\"]")).isEqualTo(-1);
             assertThat(delivery(p, c, "40{\"sid\":\"x\"}")).isEqualTo(-1);
@@ -59,7 +59,7 @@ class ProtocolTest {
     void wsCountsEveryTextMessageCarryingAPayload() throws Exception {
         WsProtocol p = new WsProtocol("bench");
         try (Driver d = new Driver(new InetSocketAddress("127.0.0.1", 9), p, 1)) {
-            Conn c = new Conn(d, 0, null, new byte[4]);
+            Conn c = new Conn(d, 0, 0, null, new byte[4]);
             assertThat(delivery(p, c, P)).isZero();
             assertThat(delivery(p, c, "hello")).isEqualTo(-1);
             assertThat(p.target()).isEqualTo("/?room=bench");

@@ -37,6 +37,39 @@ class ReportTest {
     }
 
     @Test
+    void comparesEachClusterWithOneNodeMeasuredInTheSameRun() {
+        Collector c = new Collector();
+        for (double v : new double[] {40_000, 50_000, 60_000}) {
+            c.sample("twonode-fanout-1k", "one-node", "deliveries_per_s", "deliveries/s", v);
+        }
+        c.sample("twonode-fanout-1k", "postgres-bus", "deliveries_per_s", "deliveries/s", 25_000);
+        c.sample("twonode-fanout-1k", "redis-bus", "deliveries_per_s", "deliveries/s", 40_000);
+        c.sample("twonode-latency-5k", "one-node", "p99_ms", "ms", 20);
+        c.sample("twonode-latency-5k", "one-node", "p99_ms_node_a", "ms", 20);
+        c.sample("twonode-latency-5k", "postgres-bus", "p99_ms_node_a", "ms", 30);
+        c.sample("twonode-latency-5k", "postgres-bus", "p99_ms_node_b", "ms", 80);
+        c.sample("twonode-latency-5k", "postgres-bus", "hop_p50_ms", "ms", 12);
+        c.sample("twonode-latency-5k", "redis-bus", "hop_p50_ms", "ms", 4);
+        c.invalid("twonode-latency-5k", "redis-bus", "p99_ms", "ms", "r1", "stalled");
+        Report r = new Report(Map.of("cpu", "test", "date", "now"), Map.of("command", "bench/run", "mode", "full"),
+                c.results());
+        String md = r.markdown();
+        assertThat(md).contains("| scenario | metric | unit | one node | 2 nodes, PostgreSQL bus | 2 nodes, Redis bus |",
+                "| twonode-fanout-1k | deliveries_per_s | deliveries/s | 50,000 (40,000–60,000) | 25,000 | 40,000 |",
+                "| twonode-latency-5k | p99_ms_node_b | ms |  | 80.0 |  |",
+                "| twonode-latency-5k | p99_ms | ms | 20.0 |  | invalid ×1 |",
+                "| twonode-fanout-1k: deliveries/s, 2 nodes, PostgreSQL bus / one node | 0.50× |",
+                "| twonode-fanout-1k: deliveries/s, 2 nodes, Redis bus / one node | 0.80× |",
+                "| twonode-fanout-1k: deliveries/s, PostgreSQL bus / Redis bus | 0.63× |",
+                "| twonode-latency-5k: p99 on node a, 2 nodes, PostgreSQL bus / one node | 1.50× |",
+                "| twonode-latency-5k: p99 on node b, 2 nodes, PostgreSQL bus / one node | 4.00× |",
+                "| twonode-latency-5k: hop A→B p50, PostgreSQL bus / Redis bus | 3.00× |");
+        assertThat(md).doesNotContain("Scenarios 1–3", "Scenarios 4–6", "Targets");
+        assertThat(r.json()).contains("\"ratio\": \"twonode-fanout-1k: deliveries/s, 2 nodes, Redis bus / one node\"",
+                "\"value\": 0.8");
+    }
+
+    @Test
     void writesEverySampleAndAFailedRowAsJson() {
         String json = report().json();
         assertThat(json).contains("\"samples\": [300000, 310000, 290000]", "\"median\": 300000", "\"invalid\": 1",

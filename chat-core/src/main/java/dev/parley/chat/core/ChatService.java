@@ -400,6 +400,7 @@ public interface ChatService extends AutoCloseable {
         private PresenceRegistry presenceRegistry;
         private Clock clock = Clock.systemUTC();
         private ChatSettings settings = ChatSettings.defaults();
+        private ChatObserver observer = ChatObserver.NONE;
 
         private Builder() {
         }
@@ -474,6 +475,19 @@ public interface ChatService extends AutoCloseable {
         }
 
         /**
+         * What observes the service for metrics or tracing (for example {@code ChatServiceMetrics} from
+         * {@code chat-micrometer}). Defaults to {@link ChatObserver#NONE}. One observer; to feed several, pass one
+         * that forwards to each.
+         *
+         * @param observer the observer; thread-safe, and never blocking
+         * @return this
+         */
+        public Builder observer(ChatObserver observer) {
+            this.observer = Objects.requireNonNull(observer, "observer == null");
+            return this;
+        }
+
+        /**
          * Builds the service and creates the default rooms if missing.
          *
          * @return a new service
@@ -491,7 +505,8 @@ public interface ChatService extends AutoCloseable {
             Fanout f = ownsFanout ? new InProcessFanout() : fanout;
             PresenceRegistry registry = presenceRegistry != null ? presenceRegistry
                     : new InMemoryPresenceRegistry(clock);
-            return new DefaultChatService(storage, passwordHasher, f, ownsFanout, registry, clock, settings);
+            return new DefaultChatService(storage, passwordHasher, f, ownsFanout, registry, clock, settings,
+                    observer);
         }
     }
 }

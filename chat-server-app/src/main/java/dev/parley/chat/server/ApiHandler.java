@@ -6,13 +6,17 @@ import dev.parley.chat.core.ErrorCode;
 import dev.parley.chat.core.HistoryQuery;
 import dev.parley.chat.core.LoginResult;
 import dev.parley.chat.core.Message;
+import dev.parley.chat.core.NotFoundException;
 import dev.parley.chat.core.Room;
 import dev.parley.chat.core.RoomType;
 import dev.parley.chat.core.User;
+import dev.parley.chat.json.ChatJson;
 import jakarta.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -46,6 +50,8 @@ final class ApiHandler extends ParleyHandler {
     private final Consumer<String> closeSocketsForToken;
     /** Route key (like {@code rooms/* /join}) → method → action. */
     private final Map<String, Map<String, Action>> routes = new HashMap<>();
+    /** Route key → its template for metrics, like {@code /api/rooms/{room}/join}. */
+    private final Map<String, String> templates = new HashMap<>();
 
     ApiHandler(Context context, ChatService chat, LoginThrottle throttle, Consumer<String> closeSocketsForToken) {
         super(context);
@@ -55,6 +61,10 @@ final class ApiHandler extends ParleyHandler {
         route("POST", "register", this::register);
         route("POST", "login", this::login);
         route("POST", "logout", this::logout);
+        route("GET", "users/*", this::user);
+        route("GET", "version", c -> writeJson(c.response, 200, JsonBodies.JSON.createObjectBuilder()
+                .add("version", BuildInfo.current().version())
+                .add("commit", BuildInfo.current().commit()).build()));
         route("GET", "rooms", c -> writeJson(c.response, 200, JsonBodies.rooms(chat.listRooms(c.user()))));
         route("POST", "rooms", this::createRoom);
         route("GET", "rooms/*", c -> room(c, 200, chat.findRoom(c.user(), c.param(0))));
@@ -76,6 +86,14 @@ final class ApiHandler extends ParleyHandler {
 
     private void route(String method, String key, Action action) {
         routes.computeIfAbsent(key, k -> new HashMap<>()).put(method, action);
+        templates.put(key, PREFIX + "/" + key.replace("rooms/*", "rooms/{room}")
+                .replace("messages/*", "messages/{id}"));
+    }
+
+    /** The matched route's template, as in {@code docs/openapi.yaml}; {@code /api/**} when none matched. */
+    @Override
+    String route(Request request) {
+        return request.getAttribute(ROUTE) instanceof String route ? route : PREFIX + "/**";
     }
 
     @Override
@@ -98,6 +116,7 @@ final class ApiHandler extends ParleyHandler {
         if (byMethod == null) {
             throw HttpError.notFound();
         }
+        request.setAttribute(ROUTE, templates.get(key.toString()));
         String method = request.getMethod().getMethodString();
         Action action = byMethod.get(method);
         if (action == null && method.equals("HEAD")) {
@@ -120,7 +139,16 @@ final class ApiHandler extends ParleyHandler {
         String username = JsonBodies.requiredString(body, "username");
         String password = JsonBodies.requiredString(body, "password");
         User user = chat.register(username, password);
-        writeJson(c.response, 201, JsonBodies.user(user).build());
+        c.response.setHeader("Location", PREFIX + "/users/" + segment(user.username()));
+        writeJson(c.response, 201, ChatJson.user(user));
+    }
+
+    /** A user by name (as compared for login); any signed-in user may look one up. */
+    private void user(Call c) throws IOException {
+        c.user();
+        User user = chat.findUser(c.param(0))
+                .orElseThrow(() -> new NotFoundException(ErrorCode.USER_NOT_FOUND, "no such user"));
+        writeJson(c.response, 200, ChatJson.user(user));
     }
 
     private void login(Call c) throws IOException {
@@ -162,7 +190,9 @@ final class ApiHandler extends ParleyHandler {
         String name = JsonBodies.requiredString(body, "name");
         boolean isPrivate = JsonBodies.optionalBoolean(body, "private", false);
         User user = c.user();
-        room(c, 201, chat.createRoom(user, name, isPrivate ? RoomType.PRIVATE : RoomType.PUBLIC));
+        Room room = chat.createRoom(user, name, isPrivate ? RoomType.PRIVATE : RoomType.PUBLIC);
+        c.response.setHeader("Location", PREFIX + "/rooms/" + segment(room.name()));
+        room(c, 201, room);
     }
 
     private void leave(Call c) {
@@ -250,7 +280,24 @@ final class ApiHandler extends ParleyHandler {
         String room = JsonBodies.requiredString(body, "room");
         String text = JsonBodies.requiredString(body, "body");
         String clientMsgId = JsonBodies.optionalString(body, "clientMsgId");
-        message(c, 201, chat.send(c.user(), room, text, clientMsgId));
+        Message message = chat.send(c.user(), room, text, clientMsgId);
+        c.response.setHeader("Location", messageLocation(message));
+        message(c, 201, message);
+    }
+
+    /**
+     * Where a message can be read again: there is no {@code GET /api/messages/{id}}, so it is the page of history
+     * that holds exactly this message, {@code /api/messages?room=R&after=SEQ-1&limit=1}, which shows its current
+     * state (edited or deleted) for as long as the room exists.
+     */
+    static String messageLocation(Message message) {
+        return PREFIX + "/messages?room=" + URLEncoder.encode(message.room(), StandardCharsets.UTF_8)
+                + "&after=" + (message.seq() - 1) + "&limit=1";
+    }
+
+    /** One path segment, percent-encoded (names here are plain ASCII; this keeps any other name safe too). */
+    private static String segment(String name) {
+        return URLEncoder.encode(name, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private void edit(Call c) throws IOException {

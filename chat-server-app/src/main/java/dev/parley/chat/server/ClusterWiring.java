@@ -16,7 +16,7 @@ import java.time.Duration;
  * cluster also turns on the service's periodic position check, which repairs what a bus lost and what a node that
  * crashed between commit and publish never sent.
  *
- * @param fanout the fan-out to give the service (not yet wrapped for metrics)
+ * @param fanout the fan-out to give the service
  * @param cluster the cluster fan-out, or {@code null} for a single node
  * @param presence the shared presence registry, or {@code null} for the service's in-memory default
  */

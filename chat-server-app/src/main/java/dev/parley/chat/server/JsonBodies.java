@@ -8,7 +8,7 @@ import dev.parley.chat.core.Member;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.Room;
 import dev.parley.chat.core.RoomSummary;
-import dev.parley.chat.core.User;
+import dev.parley.chat.json.ChatJson;
 import dev.parley.chat.json.MalformedJsonException;
 import dev.parley.chat.json.StrictJson;
 import jakarta.json.JsonArrayBuilder;
@@ -95,52 +95,23 @@ final class JsonBodies {
 
     // ---- writing -----------------------------------------------------------------------------------------------
 
-    static JsonObjectBuilder user(User user) {
-        return JSON.createObjectBuilder().add("id", user.id()).add("username", user.username());
-    }
-
     static JsonObject login(LoginResult result) {
         return JSON.createObjectBuilder()
                 .add("token", result.token())
                 .add("expiresAt", result.expiresAt().toString())
-                .add("user", user(result.user()))
+                .add("user", ChatJson.user(result.user()))
                 .build();
     }
 
-    /**
-     * A message, the same object as in the WebSocket protocol: {@code {id, room, seq, change, sender, body,
-     * createdAt, clientMsgId?, editedAt?, deleted?}}; absent members are omitted, {@code deleted} only when true.
-     * {@code change} is the room change that gave the message this state (its posting, last edit or deletion).
-     */
-    static JsonObjectBuilder message(Message m) {
-        JsonObjectBuilder b = JSON.createObjectBuilder()
-                .add("id", m.id())
-                .add("room", m.room())
-                .add("seq", m.seq())
-                .add("change", m.change())
-                .add("sender", m.sender())
-                .add("body", m.body())
-                .add("createdAt", m.createdAt().toString());
-        if (m.clientMsgId() != null) {
-            b.add("clientMsgId", m.clientMsgId());
-        }
-        if (m.editedAt() != null) {
-            b.add("editedAt", m.editedAt().toString());
-        }
-        if (m.deleted()) {
-            b.add("deleted", true);
-        }
-        return b;
-    }
-
+    /** A message, the same object as in the WebSocket protocol ({@link ChatJson#message}). */
     static JsonObject messageEnvelope(Message m) {
-        return JSON.createObjectBuilder().add("message", message(m)).build();
+        return JSON.createObjectBuilder().add("message", ChatJson.message(m)).build();
     }
 
     static JsonObject history(HistoryPage page) {
         JsonArrayBuilder messages = JSON.createArrayBuilder();
         for (Message m : page.messages()) {
-            messages.add(message(m));
+            messages.add(ChatJson.message(m));
         }
         return JSON.createObjectBuilder().add("messages", messages).add("hasMore", page.hasMore()).build();
     }
@@ -149,49 +120,13 @@ final class JsonBodies {
     static JsonObject changes(ChangePage page) {
         JsonArrayBuilder changes = JSON.createArrayBuilder();
         for (ChatEvent.RoomChange c : page.changes()) {
-            changes.add(change(c));
+            changes.add(ChatJson.change(c));
         }
         return JSON.createObjectBuilder()
                 .add("changes", changes)
                 .add("lastChange", page.lastChange())
                 .add("hasMore", page.hasMore())
                 .build();
-    }
-
-    /**
-     * A room change, the same object as the WebSocket's stream frame for it: {@code {type: message | edited |
-     * deleted, room, change, message}} or {@code {type: presence, room, user, state: join | leave, change}}.
-     */
-    static JsonObjectBuilder change(ChatEvent.RoomChange change) {
-        if (change instanceof ChatEvent.MessagePosted e) {
-            return messageChange("message", e.message());
-        } else if (change instanceof ChatEvent.MessageEdited e) {
-            return messageChange("edited", e.message());
-        } else if (change instanceof ChatEvent.MessageDeleted e) {
-            return messageChange("deleted", e.message());
-        } else if (change instanceof ChatEvent.MemberJoined e) {
-            return memberChange(e.room(), e.user(), "join", e.change());
-        } else if (change instanceof ChatEvent.MemberLeft e) {
-            return memberChange(e.room(), e.user(), "leave", e.change());
-        }
-        throw new IllegalArgumentException("unknown change " + change.getClass().getName());
-    }
-
-    private static JsonObjectBuilder messageChange(String type, Message m) {
-        return JSON.createObjectBuilder()
-                .add("type", type)
-                .add("room", m.room())
-                .add("change", m.change())
-                .add("message", message(m));
-    }
-
-    private static JsonObjectBuilder memberChange(String room, User user, String state, long change) {
-        return JSON.createObjectBuilder()
-                .add("type", "presence")
-                .add("room", room)
-                .add("user", user(user))
-                .add("state", state)
-                .add("change", change);
     }
 
     static JsonObjectBuilder room(Room room) {
@@ -220,7 +155,8 @@ final class JsonBodies {
     static JsonObject members(List<Member> members) {
         JsonArrayBuilder array = JSON.createArrayBuilder();
         for (Member m : members) {
-            array.add(user(m.user()).add("joinedAt", m.joinedAt().toString()).add("lastReadSeq", m.lastReadSeq()));
+            array.add(JSON.createObjectBuilder(ChatJson.user(m.user())).add("joinedAt", m.joinedAt().toString())
+                    .add("lastReadSeq", m.lastReadSeq()));
         }
         return JSON.createObjectBuilder().add("members", array).build();
     }

@@ -1,121 +1,87 @@
 package dev.parley.chat.server;
 
-import java.time.Clock;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.LongAdder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
- * The server's counters, rendered in the Prometheus text exposition format. Label values are bounded: HTTP status
- * codes, and error codes from a fixed set.
+ * The server's Micrometer registry, scraped at {@code /metrics}: the JVM's and the process's meters, the HTTP
+ * meters recorded here, and whatever the server binds to {@link #registry()} (the service, the WebSocket transport,
+ * the cluster bus, the PostgreSQL pool). Tag values are bounded: methods from a fixed set, route templates, status
+ * codes, and problem codes from a fixed set.
  */
-final class Metrics {
-    private static final int RATE_SECONDS = 60;
+final class Metrics implements AutoCloseable {
+    private static final Set<String> METHODS =
+            Set.of("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "CONNECT");
 
-    private final Clock clock;
-    private final long startMillis;
-    private final LongAdder messagesSent = new LongAdder();
-    private final LongAdder publishFailures = new LongAdder();
-    private final ConcurrentMap<Integer, LongAdder> requestsByStatus = new ConcurrentHashMap<>();
-    private final ConcurrentMap<String, LongAdder> errorsByCode = new ConcurrentHashMap<>();
-    private final long[] bucketSecond = new long[RATE_SECONDS];
-    private final long[] bucketCount = new long[RATE_SECONDS];
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
+    private final Meter.MeterProvider<Timer> requests;
+    private final Meter.MeterProvider<Counter> errors;
 
-    Metrics(Clock clock) {
-        this.clock = clock;
-        this.startMillis = clock.millis();
+    Metrics() {
+        // The process's start time, not its uptime: Prometheus computes the uptime (time() - start) itself.
+        registry.config().meterFilter(MeterFilter.denyNameStartsWith("process.uptime"));
+        new UptimeMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+        requests = Timer.builder("parley.http.server.requests")
+                .description("HTTP requests answered, by method, route template and status")
+                .withRegistry(registry);
+        errors = Counter.builder("parley.http.errors").description("HTTP error responses, by problem code")
+                .withRegistry(registry);
     }
 
-    void messageSent() {
-        messagesSent.increment();
-        long second = clock.millis() / 1000;
-        int i = (int) (second % RATE_SECONDS);
-        synchronized (bucketCount) {
-            if (bucketSecond[i] != second) {
-                bucketSecond[i] = second;
-                bucketCount[i] = 0;
-            }
-            bucketCount[i]++;
-        }
-    }
-
-    /** A fan-out publish threw (the change it carried was committed all the same). */
-    void publishFailed() {
-        publishFailures.increment();
-    }
-
-    void request(int status) {
-        requestsByStatus.computeIfAbsent(status, s -> new LongAdder()).increment();
-    }
-
-    void error(String code) {
-        errorsByCode.computeIfAbsent(code, c -> new LongAdder()).increment();
-    }
-
-    long messagesSent() {
-        return messagesSent.sum();
-    }
-
-    /** Messages per second, averaged over the last minute (or over the uptime, if shorter). */
-    double messagesPerSecond() {
-        long nowMillis = clock.millis();
-        long now = nowMillis / 1000;
-        long total = 0;
-        synchronized (bucketCount) {
-            for (int i = 0; i < RATE_SECONDS; i++) {
-                // the current, incomplete second is excluded
-                if (bucketSecond[i] < now && bucketSecond[i] >= now - RATE_SECONDS) {
-                    total += bucketCount[i];
-                }
-            }
-        }
-        long span = Math.max(1, Math.min(RATE_SECONDS, (nowMillis - startMillis) / 1000));
-        return (double) total / span;
+    /** Where the server binds its meters. */
+    MeterRegistry registry() {
+        return registry;
     }
 
     /**
-     * Renders every metric.
+     * One HTTP request answered.
      *
-     * @param transport the WebSocket transport's metrics, already in the text format (connections among them)
+     * @param method the request's method (any other than the standard ones counts as {@code other})
+     * @param route the route template, never the raw path
+     * @param status the response status
+     * @param nanos how long it took
      */
-    String render(String transport) {
-        StringBuilder out = new StringBuilder(4096);
-        counter(out, "parley_messages_sent_total", "Messages sent through this server (REST and WebSocket), idempotent retries included.",
-                messagesSent());
-        header(out, "parley_messages_sent_per_second", "gauge",
-                "Messages sent per second, averaged over the last minute.");
-        out.append("parley_messages_sent_per_second ").append(format(messagesPerSecond())).append('\n');
-        counter(out, "parley_fanout_publish_failures_total", "Live events the fan-out failed to publish; the changes"
-                + " were stored, and subscribers catch up from the store.", publishFailures.sum());
-        header(out, "parley_http_requests_total", "counter", "HTTP requests answered, by status code.");
-        new TreeMap<>(requestsByStatus).forEach((status, n) -> out.append("parley_http_requests_total{status=\"")
-                .append(status).append("\"} ").append(n.sum()).append('\n'));
-        header(out, "parley_http_errors_total", "counter", "HTTP error responses, by problem code.");
-        new TreeMap<>(errorsByCode).forEach((code, n) -> out.append("parley_http_errors_total{code=\"")
-                .append(code).append("\"} ").append(n.sum()).append('\n'));
-        gauge(out, "parley_uptime_seconds", "Seconds since the server started.",
-                (clock.millis() - startMillis) / 1000);
-        out.append(transport);
-        return out.toString();
+    void request(String method, String route, int status, long nanos) {
+        String m = method.toUpperCase(Locale.ROOT);
+        requests.withTags("method", METHODS.contains(m) ? m : "other", "route", route,
+                "status", Integer.toString(status)).record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    private static void counter(StringBuilder out, String name, String help, long value) {
-        header(out, name, "counter", help);
-        out.append(name).append(' ').append(value).append('\n');
+    /** One HTTP error response, by its problem code. */
+    void error(String code) {
+        errors.withTags("code", code).increment();
     }
 
-    private static void gauge(StringBuilder out, String name, String help, long value) {
-        header(out, name, "gauge", help);
-        out.append(name).append(' ').append(value).append('\n');
+    /** Every meter in the Prometheus text format 0.0.4. */
+    String scrape() {
+        return registry.scrape();
     }
 
-    private static void header(StringBuilder out, String name, String type, String help) {
-        out.append("# HELP ").append(name).append(' ').append(help).append('\n');
-        out.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-    }
-
-    private static String format(double value) {
-        return String.format(java.util.Locale.ROOT, "%.3f", value);
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
     }
 }

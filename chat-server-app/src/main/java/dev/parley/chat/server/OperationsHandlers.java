@@ -30,6 +30,11 @@ final class OperationsHandlers {
         }
 
         @Override
+        String route(Request request) {
+            return "/health/live";
+        }
+
+        @Override
         void handle(Request request, Response response) throws IOException {
             requireGet(request);
             writeOk(response);
@@ -56,6 +61,11 @@ final class OperationsHandlers {
         }
 
         @Override
+        String route(Request request) {
+            return "/health".equals(request.getRequestURI()) ? "/health" : "/health/ready";
+        }
+
+        @Override
         void handle(Request request, Response response) throws IOException {
             requireGet(request);
             chat.checkHealth();
@@ -72,20 +82,21 @@ final class OperationsHandlers {
         ParleyHandler.writeJson(response, 200, JsonBodies.JSON.createObjectBuilder().add("status", "ok").build());
     }
 
-    /** The Prometheus text exposition format. */
+    /** Every meter of the server's registry, in the Prometheus text exposition format. */
     static final class Prometheus extends ParleyHandler {
-        private final Supplier<String> transport;
-
-        Prometheus(Context context, Supplier<String> transport) {
+        Prometheus(Context context) {
             super(context);
-            this.transport = transport;
+        }
+
+        @Override
+        String route(Request request) {
+            return "/metrics";
         }
 
         @Override
         void handle(Request request, Response response) throws IOException {
             requireGet(request);
-            byte[] text = context.metrics.render(transport.get())
-                    .getBytes(StandardCharsets.UTF_8);
+            byte[] text = context.metrics.scrape().getBytes(StandardCharsets.UTF_8);
             response.setHeader("Cache-Control", "no-store");
             writeBytes(response, 200, "text/plain;version=0.0.4;charset=utf-8", text);
         }
@@ -105,6 +116,11 @@ final class OperationsHandlers {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
+        }
+
+        @Override
+        String route(Request request) {
+            return "/openapi.yaml";
         }
 
         @Override

@@ -17,6 +17,8 @@ import org.glassfish.grizzly.http.server.Response;
  */
 abstract class ParleyHandler extends HttpHandler {
     private static final System.Logger LOG = System.getLogger(ParleyHandler.class.getName());
+    /** The request attribute that names the route template that answered (see {@link #route}). */
+    static final String ROUTE = "parley.route";
 
     /** Shared by all handlers of one server. */
     static final class Context {
@@ -54,8 +56,18 @@ abstract class ParleyHandler extends HttpHandler {
     /** Handles one request; may throw {@link HttpError} or {@link ChatException}. */
     abstract void handle(Request request, Response response) throws IOException;
 
+    /**
+     * The route template that answered, for the request timer's {@code route} tag: never the raw path, whose values
+     * are unbounded. A handler that serves several routes sets {@link #ROUTE} on the request; the default is
+     * {@code /**}.
+     */
+    String route(Request request) {
+        return request.getAttribute(ROUTE) instanceof String route ? route : "/**";
+    }
+
     @Override
     public final void service(Request request, Response response) throws Exception {
+        long start = System.nanoTime();
         context.inFlight.enter();
         try {
             if (request.getAttribute(HttpGuard.REFUSAL) instanceof HttpError refusal) {
@@ -80,7 +92,8 @@ abstract class ParleyHandler extends HttpHandler {
             fail(response, 500, ErrorCode.INTERNAL_ERROR.code(), () -> Problems.write(response, 500,
                     ErrorCode.INTERNAL_ERROR.code(), "Internal error.", Map.of()));
         } finally {
-            context.metrics.request(response.getStatus());
+            context.metrics.request(request.getMethod().getMethodString(), route(request), response.getStatus(),
+                    System.nanoTime() - start);
             context.inFlight.exit();
         }
     }

@@ -1,20 +1,28 @@
 package dev.parley.chat.server;
 
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.parley.chat.core.ChatService;
 import dev.parley.chat.core.ChatSettings;
 import dev.parley.chat.core.spi.Fanout;
+import dev.parley.chat.micrometer.ChatServiceMetrics;
+import dev.parley.chat.micrometer.ClusterFanoutMetrics;
+import dev.parley.chat.micrometer.WebSocketMetrics;
 import dev.parley.chat.password4j.Argon2idPasswordHasher;
 import dev.parley.chat.store.jooq.JooqChatStorage;
 import dev.parley.chat.transport.websocket.ChatWebSocket;
+import dev.parley.chat.transport.websocket.grizzly.WebSocketMount;
 import jakarta.websocket.DeploymentException;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
@@ -57,6 +65,7 @@ public final class ParleyServer implements AutoCloseable {
 
     private boolean started;
     private boolean closed;
+    private SqliteLock sqliteLock;
     private JooqChatStorage storage;
     private Fanout fanout;
     private ClusterWiring cluster;
@@ -84,7 +93,7 @@ public final class ParleyServer implements AutoCloseable {
     public ParleyServer(ServerConfig config, Clock clock) {
         this.config = Objects.requireNonNull(config, "config == null");
         this.clock = Objects.requireNonNull(clock, "clock == null");
-        this.metrics = new Metrics(clock);
+        this.metrics = new Metrics();
     }
 
     /**
@@ -92,7 +101,8 @@ public final class ParleyServer implements AutoCloseable {
      * HTTP listener. On failure everything already started is closed again.
      *
      * @return this
-     * @throws IOException if the port cannot be bound
+     * @throws IOException if the port cannot be bound (a {@link BindException} naming the address and the settings to
+     *     change), or if another server holds the SQLite database's lock ({@link SqliteLock})
      * @throws IllegalStateException if already started or closed
      * @throws dev.parley.chat.core.UnavailableException if the database cannot be opened
      */
@@ -104,12 +114,18 @@ public final class ParleyServer implements AutoCloseable {
         try {
             storage = openStorage();
             cluster = ClusterWiring.open(config, storage);
-            fanout = new CountingFanout(cluster.fanout(), metrics);
+            fanout = cluster.fanout();
+            ChatServiceMetrics chatMetrics = new ChatServiceMetrics();
+            chatMetrics.bindTo(metrics.registry());
+            if (cluster.cluster() != null) {
+                new ClusterFanoutMetrics(cluster.cluster()).bindTo(metrics.registry());
+            }
             ChatService.Builder builder = ChatService.builder()
                     .storage(storage)
                     .fanout(fanout)
                     .passwordHasher(Argon2idPasswordHasher.owasp())
                     .clock(clock)
+                    .observer(chatMetrics)
                     .settings(ChatSettings.builder()
                             .maxMessageLength(config.maxMessageLength())
                             .sessionIdleTimeout(config.sessionIdleTimeout())
@@ -130,12 +146,17 @@ public final class ParleyServer implements AutoCloseable {
                     .outboundQueueLimit(config.wsOutboundQueue())
                     .clock(clock)
                     .build();
+            new WebSocketMetrics(webSocket).bindTo(metrics.registry());
             http = new HttpServer();
             listener = new NetworkListener(LISTENER, config.bind(), config.port());
             configureListener(listener);
             http.addListener(listener);
             registerHandlers(http.getServerConfiguration());
-            http.start();
+            try {
+                http.start();
+            } catch (BindException e) {
+                throw cannotListen(e);
+            }
         } catch (IOException | RuntimeException e) {
             closeQuietly(e);
             throw e;
@@ -146,14 +167,24 @@ public final class ParleyServer implements AutoCloseable {
         return this;
     }
 
-    private JooqChatStorage openStorage() {
+    private BindException cannotListen(BindException e) {
+        BindException named = new BindException("cannot listen on port " + config.port() + " of " + config.bind()
+                + " (" + e.getMessage() + "): set " + ServerConfig.PORT + " to a free port, or " + ServerConfig.BIND
+                + " to another address of this machine");
+        named.initCause(e);
+        return named;
+    }
+
+    private JooqChatStorage openStorage() throws IOException {
         if (config.postgres()) {
             LOG.log(System.Logger.Level.INFO, "Opening PostgreSQL");
             return JooqChatStorage.postgresBuilder(config.dbUrl())
                     .connectTimeout(config.dbConnectTimeout())
                     .socketTimeout(config.dbSocketTimeout())
+                    .poolMetrics(new MicrometerMetricsTrackerFactory(metrics.registry()))
                     .open();
         }
+        sqliteLock = SqliteLock.acquire(config.sqliteFile());
         LOG.log(System.Logger.Level.INFO, "Opening SQLite database " + config.sqliteFile().toAbsolutePath().normalize());
         return JooqChatStorage.sqliteBuilder(config.sqliteFile()).synchronous(config.sqliteSynchronous()).open();
     }
@@ -190,10 +221,7 @@ public final class ParleyServer implements AutoCloseable {
         // One call: Grizzly keys registrations by handler, so a second call would replace the first path.
         sc.addHttpHandler(new OperationsHandlers.Readiness(context, chat, cluster::busProblem), pattern("/health/ready"),
                 pattern("/health"));
-        ClusterWiring c = cluster;
-        sc.addHttpHandler(new OperationsHandlers.Prometheus(context,
-                () -> ws.metrics().toPrometheusText() + BusMetrics.render(c.cluster())),
-                pattern("/metrics"));
+        sc.addHttpHandler(new OperationsHandlers.Prometheus(context), pattern("/metrics"));
         sc.addHttpHandler(new OperationsHandlers.OpenApi(context, loader), pattern("/openapi.yaml"));
         sc.addHttpHandler(new StaticHandler(context, loader), pattern("/"));
     }
@@ -272,6 +300,9 @@ public final class ParleyServer implements AutoCloseable {
         if (storage != null) {
             run(failure, "close the storage", storage::close);
         }
+        if (sqliteLock != null) {
+            sqliteLock.close();
+        }
         if (http != null) {
             run(failure, "stop the HTTP server", () -> {
                 try {
@@ -286,6 +317,7 @@ public final class ParleyServer implements AutoCloseable {
         if (webSocketMount != null) {
             run(failure, "stop the WebSocket container", webSocketMount::close);
         }
+        run(failure, "close the metrics", metrics::close);
     }
 
     private static void run(Throwable failure, String what, Runnable step) {
@@ -312,30 +344,22 @@ public final class ParleyServer implements AutoCloseable {
      * @param args ignored
      */
     public static void main(String[] args) {
-        // Quiet defaults for a console; each can be overridden with -D or a logging configuration file.
-        setDefault("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT %4$s %3$s: %5$s%6$s%n");
-        setDefault("org.jooq.no-logo", "true");
-        setDefault("org.jooq.no-tips", "true");
-        setDefault("org.slf4j.simpleLogger.log.org.jooq", "warn");
-        // HikariCP logs each connection a database outage breaks, with a stack trace; the storage's own warning
-        // ("Storage unavailable: the database is unreachable", at most every 30 s) says it once.
-        setDefault("org.slf4j.simpleLogger.log.com.zaxxer.hikari.pool", "error");
-        java.util.logging.Logger liquibase = java.util.logging.Logger.getLogger("liquibase");
-        // Grizzly announces every graceful stop as a WARNING (GRIZZLY0030); it is routine here.
-        java.util.logging.Logger shutdown =
-                java.util.logging.Logger.getLogger("org.glassfish.grizzly.nio.GracefulShutdownRunner");
-        if (System.getProperty("java.util.logging.config.file") == null) {
-            liquibase.setLevel(java.util.logging.Level.WARNING);
-            shutdown.setLevel(java.util.logging.Level.SEVERE);
+        OptionalInt exit = CommandLine.handle(args, System.out, System.err);
+        if (exit.isPresent()) {
+            System.exit(exit.getAsInt());
+            return;
         }
+        Logging.quietDefaults();
         ServerConfig config;
         try {
             config = ServerConfig.load();
         } catch (IllegalArgumentException e) {
             System.err.println("Invalid configuration: " + e.getMessage());
-            System.exit(2);
+            System.exit(CommandLine.EXIT_USAGE);
             return;
         }
+        Logging.apply(config.logFormat(), java.util.logging.Logger.getLogger(""));
+        Consumer<String> say = Logging.announcer(config.logFormat(), ParleyServer.class.getName());
         if (!config.unknownKeys().isEmpty()) {
             LOG.log(System.Logger.Level.WARNING, "Ignoring unknown settings: " + config.unknownKeys());
         }
@@ -343,33 +367,24 @@ public final class ParleyServer implements AutoCloseable {
         try {
             server.start();
         } catch (IOException | RuntimeException e) {
-            System.err.println("Parley could not start: " + e);
+            System.err.println("Parley could not start: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
             server.close();
             System.exit(1);
             return;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("Parley is shutting down");
+            say.accept("Parley is shutting down");
             server.close();
-            System.out.println("Parley stopped");
+            say.accept("Parley stopped");
             stopped.countDown();
         }, "parley-shutdown"));
-        System.out.println("Parley is running at " + server.uri());
+        say.accept("Parley is running at " + server.uri());
         // Grizzly's threads are daemons: keep the JVM alive until it is asked to stop.
         try {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-        // keeps the configured loggers reachable (java.util.logging holds them weakly) while running
-        liquibase.setLevel(liquibase.getLevel());
-        shutdown.setLevel(shutdown.getLevel());
-    }
-
-    private static void setDefault(String property, String value) {
-        if (System.getProperty(property) == null) {
-            System.setProperty(property, value);
         }
     }
 }

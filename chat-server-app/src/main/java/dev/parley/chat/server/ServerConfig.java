@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -26,8 +25,9 @@ import java.util.TreeSet;
  * whose message starts with the key, for example {@code PARLEY_PORT: expected an integer from 0 to 65535, got
  * "abc"}.
  *
- * <p>The keys, their defaults and their meaning are listed in {@code .env.example} at the repository root and in
- * the constants of this class.
+ * <p>The keys, their defaults and their meaning are listed in {@code .env.example} at the repository root, by
+ * {@code java -jar parley-server.jar --help}, and in the constants of this class; the defaults live in one table
+ * here, which the other two are checked against.
  */
 public final class ServerConfig {
     /** The TCP port; {@code 0} picks a free one. Default {@code 8080}. */
@@ -103,10 +103,51 @@ public final class ServerConfig {
      */
     public static final String PRESENCE_TTL = "PARLEY_PRESENCE_TTL";
 
-    private static final Set<String> KEYS = Set.of(PORT, BIND, DB_URL, BUS, BUS_CHANNEL, PRESENCE_TTL, ALLOWED_ORIGINS, MAX_MESSAGE_LENGTH,
-            SESSION_IDLE_TIMEOUT, SESSION_LIFETIME, MAX_BODY_BYTES, WS_MAX_FRAME_BYTES, WS_RATE_PER_SECOND,
-            WS_MAX_CONNECTIONS_PER_ADDRESS, WS_OUTBOUND_QUEUE, LOGIN_MAX_FAILURES, LOGIN_FAILURE_WINDOW,
-            DB_CONNECT_TIMEOUT, DB_SOCKET_TIMEOUT, SQLITE_SYNCHRONOUS);
+    /** {@code text} (the default) or {@code json}: one JSON object per log line, for log shippers. */
+    public static final String LOG_FORMAT = "PARLEY_LOG_FORMAT";
+
+    /**
+     * One setting: its key, its default exactly as {@code .env.example} writes it (empty: not set), and one line of
+     * meaning for {@code --help}.
+     */
+    record Setting(String key, String defaultValue, String meaning) {
+    }
+
+    /**
+     * Every setting, in the order of {@code .env.example}. The reader takes its defaults from here, {@code --help}
+     * prints this table, and a test holds {@code .env.example} to it, so the three cannot drift apart.
+     */
+    static final List<Setting> SETTINGS = List.of(
+            new Setting(PORT, "8080", "TCP port for the page, /api, /ws, /health and /metrics; 0 picks a free one"),
+            new Setting(BIND, "127.0.0.1", "address to listen on; 0.0.0.0 for every interface"),
+            new Setting(DB_URL, "jdbc:sqlite:./data/parley.db",
+                    "jdbc:sqlite:<file> or jdbc:postgresql://host:port/db?user=...&password=..."),
+            new Setting(DB_CONNECT_TIMEOUT, "PT5S",
+                    "PostgreSQL: longest wait for a connection before 503 (PT0.25S to PT5M)"),
+            new Setting(DB_SOCKET_TIMEOUT, "PT30S",
+                    "PostgreSQL: longest wait for an answer on an open connection before 503 (PT1S to PT1H)"),
+            new Setting(BUS, "inprocess", "fan-out between nodes: inprocess, postgres, a jdbc:postgresql: URL or "
+                    + "redis[s]://[[user]:password@]host:port[/db]"),
+            new Setting(BUS_CHANNEL, "parley", "NOTIFY channel or Redis key prefix shared by one cluster's nodes"),
+            new Setting(PRESENCE_TTL, "PT15S",
+                    "how long a node's presence outlives its last heartbeat (PT1S to PT10M)"),
+            new Setting(SQLITE_SYNCHRONOUS, "normal", "SQLite: normal or full (PRAGMA synchronous)"),
+            new Setting(ALLOWED_ORIGINS, "",
+                    "comma-separated browser origins allowed to open /ws; empty: the server's own origin only"),
+            new Setting(MAX_MESSAGE_LENGTH, "4000", "longest message body, in code points"),
+            new Setting(SESSION_IDLE_TIMEOUT, "P7D", "a session unused this long expires (ISO-8601 duration)"),
+            new Setting(SESSION_LIFETIME, "P30D", "a session expires this long after login (ISO-8601 duration)"),
+            new Setting(MAX_BODY_BYTES, "65536", "largest REST request body, in bytes"),
+            new Setting(WS_MAX_FRAME_BYTES, "65536", "largest WebSocket message, in bytes"),
+            new Setting(WS_RATE_PER_SECOND, "20", "frames per second per WebSocket (bursts of twice that)"),
+            new Setting(WS_MAX_CONNECTIONS_PER_ADDRESS, "64", "open WebSockets per client address"),
+            new Setting(WS_OUTBOUND_QUEUE, "1024", "frames queued for one slow WebSocket reader before it is dropped"),
+            new Setting(LOGIN_MAX_FAILURES, "5",
+                    "failed logins to one account from one address before further attempts must wait"),
+            new Setting(LOGIN_FAILURE_WINDOW, "PT15M", "longest such wait, and how long failures are remembered"),
+            new Setting(LOG_FORMAT, "text", "text, or json: one JSON object per log line"));
+
+    private static final Map<String, String> DEFAULTS = defaults();
 
     private static final String SQLITE_PREFIX = "jdbc:sqlite:";
     private static final String POSTGRES_PREFIX = "jdbc:postgresql:";
@@ -130,42 +171,52 @@ public final class ServerConfig {
     private final int wsOutboundQueue;
     private final int loginMaxFailures;
     private final Duration loginFailureWindow;
+    private final LogFormat logFormat;
     private final List<String> unknownKeys;
 
     private ServerConfig(Map<String, String> env) {
         Reader r = new Reader(env);
-        port = r.integer(PORT, 8080, 0, 65_535);
-        bind = r.bindAddress(BIND, "127.0.0.1");
-        dbUrl = r.dbUrl(DB_URL, "jdbc:sqlite:./data/parley.db");
+        port = r.integer(PORT, 0, 65_535);
+        bind = r.bindAddress(BIND);
+        dbUrl = r.dbUrl(DB_URL);
         bus = r.bus(BUS, r.channel(BUS_CHANNEL));
-        presenceTtl = r.duration(PRESENCE_TTL, Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofMinutes(10));
+        presenceTtl = r.duration(PRESENCE_TTL, Duration.ofSeconds(1), Duration.ofMinutes(10));
         if (bus.kind() != BusChoice.Kind.INPROCESS && !dbUrl.startsWith(POSTGRES_PREFIX)) {
             throw new IllegalArgumentException(BUS + ": a cross-node bus (" + bus.kind().name().toLowerCase(Locale.ROOT)
                     + ") needs PostgreSQL as PARLEY_DB_URL; SQLite stays single-node: use inprocess");
         }
-        dbConnectTimeout = r.duration(DB_CONNECT_TIMEOUT, Duration.ofSeconds(5), Duration.ofMillis(250),
-                Duration.ofMinutes(5));
-        dbSocketTimeout = r.duration(DB_SOCKET_TIMEOUT, Duration.ofSeconds(30), Duration.ofSeconds(1),
-                Duration.ofHours(1));
-        sqliteSynchronous = r.choice(SQLITE_SYNCHRONOUS, SqliteSynchronous.NORMAL, SqliteSynchronous.class);
+        dbConnectTimeout = r.duration(DB_CONNECT_TIMEOUT, Duration.ofMillis(250), Duration.ofMinutes(5));
+        dbSocketTimeout = r.duration(DB_SOCKET_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1));
+        sqliteSynchronous = r.choice(SQLITE_SYNCHRONOUS, SqliteSynchronous.class);
         allowedOrigins = r.origins(ALLOWED_ORIGINS);
-        maxMessageLength = r.integer(MAX_MESSAGE_LENGTH, 4000, 1, 1_000_000);
-        sessionIdleTimeout = r.duration(SESSION_IDLE_TIMEOUT, Duration.ofDays(7));
-        sessionLifetime = r.duration(SESSION_LIFETIME, Duration.ofDays(30));
-        maxBodyBytes = r.integer(MAX_BODY_BYTES, 65_536, 1024, 16 * 1024 * 1024);
-        wsMaxFrameBytes = r.integer(WS_MAX_FRAME_BYTES, 65_536, 1024, 16 * 1024 * 1024);
-        wsRatePerSecond = r.integer(WS_RATE_PER_SECOND, 20, 1, 10_000);
-        wsMaxConnectionsPerAddress = r.integer(WS_MAX_CONNECTIONS_PER_ADDRESS, 64, 1, 1_000_000);
-        wsOutboundQueue = r.integer(WS_OUTBOUND_QUEUE, 1024, 1, 1_000_000);
-        loginMaxFailures = r.integer(LOGIN_MAX_FAILURES, 5, 1, 1000);
-        loginFailureWindow = r.duration(LOGIN_FAILURE_WINDOW, Duration.ofMinutes(15));
+        maxMessageLength = r.integer(MAX_MESSAGE_LENGTH, 1, 1_000_000);
+        sessionIdleTimeout = r.duration(SESSION_IDLE_TIMEOUT);
+        sessionLifetime = r.duration(SESSION_LIFETIME);
+        maxBodyBytes = r.integer(MAX_BODY_BYTES, 1024, 16 * 1024 * 1024);
+        wsMaxFrameBytes = r.integer(WS_MAX_FRAME_BYTES, 1024, 16 * 1024 * 1024);
+        wsRatePerSecond = r.integer(WS_RATE_PER_SECOND, 1, 10_000);
+        wsMaxConnectionsPerAddress = r.integer(WS_MAX_CONNECTIONS_PER_ADDRESS, 1, 1_000_000);
+        wsOutboundQueue = r.integer(WS_OUTBOUND_QUEUE, 1, 1_000_000);
+        loginMaxFailures = r.integer(LOGIN_MAX_FAILURES, 1, 1000);
+        loginFailureWindow = r.duration(LOGIN_FAILURE_WINDOW);
+        logFormat = r.choice(LOG_FORMAT, LogFormat.class);
         TreeSet<String> unknown = new TreeSet<>();
         for (String key : env.keySet()) {
-            if (key.startsWith("PARLEY_") && !KEYS.contains(key)) {
+            if (key.startsWith("PARLEY_") && !DEFAULTS.containsKey(key)) {
                 unknown.add(key);
             }
         }
         unknownKeys = List.copyOf(unknown);
+    }
+
+    private static Map<String, String> defaults() {
+        Map<String, String> defaults = new LinkedHashMap<>();
+        for (Setting setting : SETTINGS) {
+            if (defaults.put(setting.key(), setting.defaultValue()) != null) {
+                throw new IllegalStateException("listed twice: " + setting.key());
+            }
+        }
+        return Collections.unmodifiableMap(defaults);
     }
 
     /**
@@ -347,6 +398,19 @@ public final class ServerConfig {
         return loginFailureWindow;
     }
 
+    /** How log lines are written. */
+    public LogFormat logFormat() {
+        return logFormat;
+    }
+
+    /** {@link #LOG_FORMAT}: how the server writes its log lines. */
+    public enum LogFormat {
+        /** One human-readable line per record (the default). */
+        TEXT,
+        /** One JSON object per line: {@code ts}, {@code level}, {@code logger}, {@code message}, {@code thread}. */
+        JSON
+    }
+
     /** {@code PARLEY_*} keys that were set but are not known (probably typos); reported as a warning. */
     public List<String> unknownKeys() {
         return unknownKeys;
@@ -363,7 +427,7 @@ public final class ServerConfig {
                 + wsMaxConnectionsPerAddress + ", wsOutboundQueue=" + wsOutboundQueue + ", loginMaxFailures="
                 + loginMaxFailures + ", loginFailureWindow=" + loginFailureWindow + ", dbConnectTimeout="
                 + dbConnectTimeout + ", dbSocketTimeout=" + dbSocketTimeout + ", sqliteSynchronous="
-                + sqliteSynchronous + "]";
+                + sqliteSynchronous + ", logFormat=" + logFormat + "]";
     }
 
     /** Parses single keys, each failure naming its key. */
@@ -379,15 +443,25 @@ public final class ServerConfig {
             return value == null || value.isBlank() ? null : value.strip();
         }
 
+        /** The set value, else the table's default; {@code null} if neither. */
+        private String value(String key) {
+            String value = raw(key);
+            if (value != null) {
+                return value;
+            }
+            String defaultValue = DEFAULTS.get(key);
+            if (defaultValue == null) {
+                throw new IllegalStateException("not in SETTINGS: " + key);
+            }
+            return defaultValue.isEmpty() ? null : defaultValue;
+        }
+
         private static IllegalArgumentException bad(String key, String expected, String value) {
             return new IllegalArgumentException(key + ": expected " + expected + ", got \"" + value + "\"");
         }
 
-        int integer(String key, int defaultValue, int min, int max) {
-            String value = raw(key);
-            if (value == null) {
-                return defaultValue;
-            }
+        int integer(String key, int min, int max) {
+            String value = value(key);
             String expected = "an integer from " + min + " to " + max;
             int parsed;
             try {
@@ -401,11 +475,8 @@ public final class ServerConfig {
             return parsed;
         }
 
-        Duration duration(String key, Duration defaultValue) {
-            String value = raw(key);
-            if (value == null) {
-                return defaultValue;
-            }
+        Duration duration(String key) {
+            String value = value(key);
             String expected = "a positive ISO-8601 duration such as PT15M, PT24H or P30D";
             Duration parsed;
             try {
@@ -419,20 +490,17 @@ public final class ServerConfig {
             return parsed;
         }
 
-        Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
-            Duration parsed = duration(key, defaultValue);
+        Duration duration(String key, Duration min, Duration max) {
+            Duration parsed = duration(key);
             if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
-                throw bad(key, "an ISO-8601 duration from " + min + " to " + max, raw(key));
+                throw bad(key, "an ISO-8601 duration from " + min + " to " + max, value(key));
             }
             return parsed;
         }
 
         /** One of an enum's constants, by name in any case. */
-        <E extends Enum<E>> E choice(String key, E defaultValue, Class<E> type) {
-            String value = raw(key);
-            if (value == null) {
-                return defaultValue;
-            }
+        <E extends Enum<E>> E choice(String key, Class<E> type) {
+            String value = value(key);
             for (E constant : type.getEnumConstants()) {
                 if (constant.name().equalsIgnoreCase(value)) {
                     return constant;
@@ -445,22 +513,16 @@ public final class ServerConfig {
             throw bad(key, "one of " + String.join(", ", names), value);
         }
 
-        String bindAddress(String key, String defaultValue) {
-            String value = raw(key);
-            if (value == null) {
-                return defaultValue;
-            }
+        String bindAddress(String key) {
+            String value = value(key);
             if (!value.matches("[A-Za-z0-9.:\\-\\[\\]]{1,253}")) {
                 throw bad(key, "an IP address or host name such as 127.0.0.1 or 0.0.0.0", value);
             }
             return value;
         }
 
-        String dbUrl(String key, String defaultValue) {
-            String value = raw(key);
-            if (value == null) {
-                return defaultValue;
-            }
+        String dbUrl(String key) {
+            String value = value(key);
             if (value.startsWith(SQLITE_PREFIX)) {
                 String file = value.substring(SQLITE_PREFIX.length());
                 if (file.isEmpty() || file.startsWith(":") || file.startsWith("file:") || file.contains("?")) {
@@ -477,10 +539,7 @@ public final class ServerConfig {
         }
 
         String channel(String key) {
-            String value = raw(key);
-            if (value == null) {
-                return "parley";
-            }
+            String value = value(key);
             if (!value.matches("[a-z][a-z0-9_]{0,39}")) {
                 throw bad(key, "a lower-case name of up to 40 letters, digits and underscores", value);
             }
@@ -488,8 +547,8 @@ public final class ServerConfig {
         }
 
         BusChoice bus(String key, String channel) {
-            String value = raw(key);
-            if (value == null || value.equalsIgnoreCase("inprocess")) {
+            String value = value(key);
+            if (value.equalsIgnoreCase("inprocess")) {
                 return new BusChoice(BusChoice.Kind.INPROCESS, null, channel);
             }
             if (value.equalsIgnoreCase("postgres")) {
@@ -517,7 +576,7 @@ public final class ServerConfig {
         }
 
         List<String> origins(String key) {
-            String value = raw(key);
+            String value = value(key);
             if (value == null) {
                 return List.of();
             }

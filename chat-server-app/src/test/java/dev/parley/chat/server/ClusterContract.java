@@ -392,6 +392,23 @@ abstract class ClusterContract {
         guest.close();
     }
 
+    @Test
+    void eachNodeShowsItsBusAndPoolMetrics() {
+        String room = name("metered");
+        String owner = room(room);
+        send(1, owner, room, 1, "metered");
+        String metrics = client(0).get("/metrics", null).body();
+        assertThat(MetricsEndpointTest.sample(metrics, "parley_bus_connected")).isEqualTo(1);
+        assertThat(MetricsEndpointTest.sample(metrics, "parley_bus_received_total")).isPositive();
+        assertThat(metrics).contains("parley_bus_queued ").contains("parley_bus_overflows_total ")
+                .contains("parley_bus_resyncs_total ").contains("parley_bus_disconnects_total ")
+                .contains("parley_bus_deaf_probes_total ").contains("parley_bus_publish_failures_total ")
+                .contains("parley_send_commit_seconds_count ").contains("jvm_memory_used_bytes");
+        // the PostgreSQL store's pool (HikariCP), through the store's poolMetrics hook
+        assertThat(MetricsEndpointTest.sample(metrics, "hikaricp_connections_max{pool=\"parley-postgres\"}"))
+                .isPositive();
+    }
+
     private static boolean isPresence(JsonObject f, String username, String state) {
         return "presence".equals(f.getString("type")) && state.equals(f.getString("state", ""))
                 && username.equals(f.getJsonObject("user").getString("username"));

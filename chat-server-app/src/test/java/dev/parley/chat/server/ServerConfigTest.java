@@ -185,27 +185,49 @@ class ServerConfigTest {
 
     @Test
     void everyKeyIsDocumentedInEnvExample() throws Exception {
-        Path example = Path.of("..", ".env.example");
-        String text = Files.readString(example);
-        for (String key : List.of(ServerConfig.PORT, ServerConfig.BIND, ServerConfig.DB_URL,
-                ServerConfig.ALLOWED_ORIGINS, ServerConfig.MAX_MESSAGE_LENGTH, ServerConfig.SESSION_IDLE_TIMEOUT,
-                ServerConfig.SESSION_LIFETIME, ServerConfig.MAX_BODY_BYTES, ServerConfig.WS_MAX_FRAME_BYTES,
-                ServerConfig.WS_RATE_PER_SECOND, ServerConfig.WS_MAX_CONNECTIONS_PER_ADDRESS,
-                ServerConfig.WS_OUTBOUND_QUEUE, ServerConfig.LOGIN_MAX_FAILURES,
-                ServerConfig.LOGIN_FAILURE_WINDOW, ServerConfig.DB_CONNECT_TIMEOUT, ServerConfig.DB_SOCKET_TIMEOUT,
-                ServerConfig.SQLITE_SYNCHRONOUS, ServerConfig.BUS, ServerConfig.BUS_CHANNEL,
-                ServerConfig.PRESENCE_TTL)) {
-            assertThat(text).as(key).containsPattern("(?m)^" + key + "=");
-        }
-        // and the documented values are the defaults
-        Map<String, String> documented = new java.util.HashMap<>();
+        String text = Files.readString(Path.of("..", ".env.example"));
+        // .env.example lists exactly the table's keys, in its order, each with the table's default
+        java.util.LinkedHashMap<String, String> documented = new java.util.LinkedHashMap<>();
         for (String line : text.split("\n")) {
             if (line.startsWith("PARLEY_")) {
                 String[] kv = line.split("=", 2);
-                documented.put(kv[0], kv[1]);
+                assertThat(documented.put(kv[0], kv[1])).as("%s twice", kv[0]).isNull();
             }
         }
+        java.util.LinkedHashMap<String, String> table = new java.util.LinkedHashMap<>();
+        for (ServerConfig.Setting setting : ServerConfig.SETTINGS) {
+            table.put(setting.key(), setting.defaultValue());
+        }
+        assertThat(documented).containsExactlyEntriesOf(table);
+        // and the documented values are the defaults the reader applies
         assertThat(ServerConfig.fromEnvironment(documented).toString())
                 .isEqualTo(ServerConfig.fromEnvironment(Map.of()).toString());
+    }
+
+    @Test
+    void everyKeyConstantIsInTheTableWithAOneLineMeaning() throws Exception {
+        List<String> constants = new java.util.ArrayList<>();
+        for (java.lang.reflect.Field field : ServerConfig.class.getFields()) {
+            if (java.lang.reflect.Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                String value = (String) field.get(null);
+                if (value.startsWith("PARLEY_")) {
+                    constants.add(value);
+                }
+            }
+        }
+        assertThat(ServerConfig.SETTINGS).extracting(ServerConfig.Setting::key)
+                .containsExactlyInAnyOrderElementsOf(constants);
+        for (ServerConfig.Setting setting : ServerConfig.SETTINGS) {
+            assertThat(setting.meaning()).as(setting.key()).isNotBlank().doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void theLogFormatIsTextOrJson() {
+        assertThat(ServerConfig.fromEnvironment(Map.of()).logFormat()).isEqualTo(ServerConfig.LogFormat.TEXT);
+        assertThat(ServerConfig.fromEnvironment(Map.of("PARLEY_LOG_FORMAT", "JSON")).logFormat())
+                .isEqualTo(ServerConfig.LogFormat.JSON);
+        assertThatThrownBy(() -> ServerConfig.fromEnvironment(Map.of("PARLEY_LOG_FORMAT", "xml")))
+                .hasMessage("PARLEY_LOG_FORMAT: expected one of text, json, got \"xml\"");
     }
 }

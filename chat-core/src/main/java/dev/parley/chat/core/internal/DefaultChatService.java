@@ -4,6 +4,7 @@ import dev.parley.chat.core.AuthenticationException;
 import dev.parley.chat.core.ChatEvent;
 import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.ChatListener;
+import dev.parley.chat.core.ChatObserver;
 import dev.parley.chat.core.ChangePage;
 import dev.parley.chat.core.ChatService;
 import dev.parley.chat.core.ChatSettings;
@@ -94,6 +95,8 @@ public final class DefaultChatService implements ChatService {
     private final ChangeReader changeReader;
     private final ScheduledThreadPoolExecutor catchUp;
     private final AtomicLong publishFailures = new AtomicLong();
+    private final ChatObserver observer;
+    private final AtomicBoolean observerFailed = new AtomicBoolean();
     private final Duration touchInterval;
     // Rooms are never renamed or deleted, so a name always maps to the same room.
     private final ConcurrentHashMap<String, Room> roomsByName = new ConcurrentHashMap<>();
@@ -111,9 +114,10 @@ public final class DefaultChatService implements ChatService {
      * @param presenceRegistry where presence is shared between nodes
      * @param clock the clock
      * @param settings the settings
+     * @param observer what observes the service (see {@link ChatObserver})
      */
     public DefaultChatService(ChatStorage storage, PasswordHasher hasher, Fanout fanout, boolean ownsFanout,
-            PresenceRegistry presenceRegistry, Clock clock, ChatSettings settings) {
+            PresenceRegistry presenceRegistry, Clock clock, ChatSettings settings, ChatObserver observer) {
         this.storage = Objects.requireNonNull(storage, "storage == null");
         this.users = Objects.requireNonNull(storage.users(), "storage.users() == null");
         this.sessions = Objects.requireNonNull(storage.sessions(), "storage.sessions() == null");
@@ -124,6 +128,7 @@ public final class DefaultChatService implements ChatService {
         this.ownsFanout = ownsFanout;
         this.clock = Objects.requireNonNull(clock, "clock == null");
         this.settings = Objects.requireNonNull(settings, "settings == null");
+        this.observer = Objects.requireNonNull(observer, "observer == null");
         Duration halfIdle = settings.sessionIdleTimeout().dividedBy(2);
         this.touchInterval = halfIdle.compareTo(Duration.ofMinutes(1)) < 0 ? halfIdle : Duration.ofMinutes(1);
         this.hashPool = newHashPool(settings.hashingThreads(), settings.hashingQueue());
@@ -258,6 +263,25 @@ public final class DefaultChatService implements ChatService {
     public LoginResult login(String username, String password) {
         Objects.requireNonNull(username, "username == null");
         Objects.requireNonNull(password, "password == null");
+        long start = System.nanoTime();
+        ChatObserver.LoginOutcome outcome = ChatObserver.LoginOutcome.FAILED;
+        try {
+            LoginResult result = checkedLogin(username, password);
+            outcome = ChatObserver.LoginOutcome.SUCCEEDED;
+            return result;
+        } catch (AuthenticationException e) {
+            if (e.code() == ErrorCode.INVALID_CREDENTIALS) {
+                outcome = ChatObserver.LoginOutcome.INVALID_CREDENTIALS;
+            }
+            throw e;
+        } finally {
+            ChatObserver.LoginOutcome o = outcome;
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            observe(() -> observer.loginFinished(o, took));
+        }
+    }
+
+    private LoginResult checkedLogin(String username, String password) {
         ensureOpen();
         String canonical = Names.canonicalUsernameOrNull(username, settings.minUsernameLength(),
                 settings.maxUsernameLength());
@@ -483,14 +507,27 @@ public final class DefaultChatService implements ChatService {
      * Publishes a committed change. The commit is the truth: a fan-out that throws is logged and counted and the
      * caller's call still succeeds; this node's feed of the room then reads the change from the store.
      */
-    private void publish(ChatEvent event) {
+    private boolean publish(ChatEvent event) {
         try {
             fanout.publish(event);
+            return true;
         } catch (RuntimeException e) {
             long n = publishFailures.incrementAndGet();
             LOG.log(Level.WARNING, "fan-out failed to publish a change of room " + event.roomId() + " (" + n
                     + " failures so far); local subscribers catch up from the store", e);
+            observe(() -> observer.publishFailed(event, e));
             feeds.recheck(event.roomId());
+            return false;
+        }
+    }
+
+    /** Calls the observer; one that throws is logged (a warning the first time) and never fails the call observed. */
+    private void observe(Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.log(observerFailed.compareAndSet(false, true) ? Level.WARNING : Level.DEBUG,
+                    "the ChatObserver threw; ignored", e);
         }
     }
 
@@ -514,16 +551,22 @@ public final class DefaultChatService implements ChatService {
 
     @Override
     public Message send(User actor, String room, String body, String clientMsgId) {
+        long start = System.nanoTime();
         Objects.requireNonNull(body, "body == null");
         Texts.requireValidBody(body, settings.maxMessageLength());
         Texts.requireValidClientMsgId(clientMsgId);
         Room r = memberRoom(actor, room).room;
         AppendResult result = messages.append(
                 new NewMessage(r.id(), r.name(), actor.id(), actor.username(), body, clientMsgId, now()));
+        long committed = System.nanoTime();
+        Message message = result.message();
+        observe(() -> observer.messageCommitted(message, result.created(), Duration.ofNanos(committed - start)));
         // Also on an idempotent retry: if this node died between commit and publish the first time, this is the
         // message's only announcement; subscribers drop it if they have it.
-        publish(new ChatEvent.MessagePosted(result.message()));
-        return result.message();
+        boolean published = publish(new ChatEvent.MessagePosted(message));
+        Duration toFanout = Duration.ofNanos(System.nanoTime() - committed);
+        observe(() -> observer.messagePublished(message, published, toFanout));
+        return message;
     }
 
     @Override

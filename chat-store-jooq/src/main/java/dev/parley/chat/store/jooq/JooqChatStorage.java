@@ -1,14 +1,18 @@
 package dev.parley.chat.store.jooq;
 
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import dev.parley.chat.core.spi.ChatStorage;
 import dev.parley.chat.core.spi.MessageStore;
 import dev.parley.chat.core.spi.PresenceRegistry;
 import dev.parley.chat.core.spi.RoomStore;
 import dev.parley.chat.core.spi.SessionStore;
 import dev.parley.chat.core.spi.UserStore;
-import dev.parley.chat.store.jooq.internal.SqliteOptions;
-import dev.parley.chat.store.jooq.internal.StorageEngine;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
@@ -40,14 +44,35 @@ import javax.sql.DataSource;
  * stay gap-free across nodes and become visible in order. Tables are referenced without a schema: the connection's
  * {@code search_path} decides (for example {@code currentSchema} in the JDBC URL).
  *
+ * <p><b>JDBC drivers</b> are the application's to add: this module declares them optional. {@link #sqlite(Path)}
+ * and {@link #sqliteBuilder(Path)} need {@code org.xerial:sqlite-jdbc}; {@link #postgres(String)} and
+ * {@link #postgresBuilder(String)} need {@code org.postgresql:postgresql}; {@link #postgres(DataSource)} uses the
+ * pool's driver. Opening a storage whose driver is missing throws {@link IllegalStateException} naming the artifact.
+ *
  * <p>{@link #close()} lets accepted writes finish, then releases threads and connections; it is idempotent. Calls
  * after it fail with {@code STORAGE_UNAVAILABLE}.
  */
 public final class JooqChatStorage implements ChatStorage {
-    private final StorageEngine engine;
+    /** HikariCP's default: a validation query that takes longer means a broken connection. */
+    private static final long VALIDATION_TIMEOUT_MILLIS = 5_000;
 
-    JooqChatStorage(StorageEngine engine) {
-        this.engine = engine;
+    private final Db db;
+    private final UserStore users;
+    private final SessionStore sessions;
+    private final RoomStore rooms;
+    private final MessageStore messages;
+    private final PresenceRegistry presence;
+    private final HealthProbe health;
+    private volatile boolean closed;
+
+    private JooqChatStorage(Db db) {
+        this.db = db;
+        this.health = new HealthProbe(db);
+        this.users = new UserStoreImpl(db);
+        this.sessions = new SessionStoreImpl(db);
+        this.rooms = new RoomStoreImpl(db);
+        this.messages = new MessageStoreImpl(db);
+        this.presence = new PresenceRegistryImpl(db);
     }
 
     /**
@@ -72,9 +97,20 @@ public final class JooqChatStorage implements ChatStorage {
         return new SqliteStorageBuilder(file);
     }
 
-    /** As {@link #sqlite(Path)} with tuning; for tests in this package. */
+    /** As {@link #sqlite(Path)} with tuning: for {@link SqliteStorageBuilder} and tests in this package. */
     static JooqChatStorage sqlite(Path file, SqliteOptions options) {
-        return new JooqChatStorage(StorageEngine.sqlite(file, options));
+        Objects.requireNonNull(file, "file == null");
+        Objects.requireNonNull(options, "options == null");
+        Drivers.requireSqlite();
+        Path absolute = file.toAbsolutePath();
+        try {
+            if (absolute.getParent() != null) {
+                Files.createDirectories(absolute.getParent());
+            }
+        } catch (IOException e) {
+            throw Errors.unavailable("could not create the database directory", e);
+        }
+        return new JooqChatStorage(SqliteDb.open("jdbc:sqlite:" + absolute, options));
     }
 
     /**
@@ -101,6 +137,43 @@ public final class JooqChatStorage implements ChatStorage {
     }
 
     /**
+     * Connects to PostgreSQL through a pool owned by the result, for {@link PostgresStorageBuilder}. The timeouts go to HikariCP (waiting for a
+     * connection) and to pgjdbc (opening one, and waiting for the server's answers); parameters in the URL win over
+     * them.
+     */
+    static JooqChatStorage postgres(String jdbcUrl, PostgresOptions options, MetricsTrackerFactory poolMetrics) {
+        Objects.requireNonNull(jdbcUrl, "jdbcUrl == null");
+        Objects.requireNonNull(options, "options == null");
+        Drivers.requirePostgres();
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setMaximumPoolSize(options.poolSize());
+        config.setPoolName("parley-postgres");
+        long connectMillis = options.connectTimeout().toMillis();
+        config.setConnectionTimeout(connectMillis);
+        // Checking a pooled connection before use must not outlast the wait for a connection.
+        config.setValidationTimeout(Math.min(connectMillis, VALIDATION_TIMEOUT_MILLIS));
+        config.addDataSourceProperty("connectTimeout", PostgresOptions.seconds(options.connectTimeout()));
+        config.addDataSourceProperty("loginTimeout", PostgresOptions.seconds(options.connectTimeout()));
+        config.addDataSourceProperty("socketTimeout", PostgresOptions.seconds(options.socketTimeout()));
+        if (poolMetrics != null) {
+            config.setMetricsTrackerFactory(poolMetrics);
+        }
+        HikariDataSource pool;
+        try {
+            pool = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw Errors.unavailable("could not connect to PostgreSQL", e);
+        }
+        try {
+            return new JooqChatStorage(PostgresDb.open(pool, pool));
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+    }
+
+    /**
      * Uses a PostgreSQL connection pool the caller owns: {@link #close()} does not close it. Its timeouts are the
      * caller's: set the pool's connection timeout and the driver's {@code socketTimeout} so that a call fails within
      * seconds when the database is unreachable.
@@ -111,27 +184,28 @@ public final class JooqChatStorage implements ChatStorage {
      * @throws dev.parley.chat.core.UnavailableException if the database cannot be reached or migrated
      */
     public static JooqChatStorage postgres(DataSource dataSource) {
-        return new JooqChatStorage(StorageEngine.postgres(dataSource));
+        Objects.requireNonNull(dataSource, "dataSource == null");
+        return new JooqChatStorage(PostgresDb.open(dataSource, null));
     }
 
     @Override
     public UserStore users() {
-        return engine.users();
+        return users;
     }
 
     @Override
     public SessionStore sessions() {
-        return engine.sessions();
+        return sessions;
     }
 
     @Override
     public RoomStore rooms() {
-        return engine.rooms();
+        return rooms;
     }
 
     @Override
     public MessageStore messages() {
-        return engine.messages();
+        return messages;
     }
 
     /**
@@ -157,7 +231,7 @@ public final class JooqChatStorage implements ChatStorage {
      * @return the registry, the same on every call
      */
     public PresenceRegistry presenceRegistry() {
-        return engine.presence();
+        return presence;
     }
 
     /**
@@ -172,7 +246,10 @@ public final class JooqChatStorage implements ChatStorage {
      */
     @Override
     public void checkHealth() {
-        engine.checkHealth();
+        if (closed) {
+            throw Errors.unavailable("storage is closed", null); // not the last probe's outcome
+        }
+        health.check();
     }
 
     /**
@@ -182,12 +259,13 @@ public final class JooqChatStorage implements ChatStorage {
      * @return the count, or {@code -1} on PostgreSQL (each write is its own transaction there)
      */
     public long commitCount() {
-        return engine.commitCount();
+        return db.commitCount();
     }
 
     /** Finishes accepted writes, then releases threads and connections. Idempotent; never throws. */
     @Override
     public void close() {
-        engine.close();
+        closed = true;
+        db.close();
     }
 }

@@ -1,7 +1,6 @@
 package dev.parley.chat.store.jooq;
 
-import dev.parley.chat.store.jooq.internal.PostgresOptions;
-import dev.parley.chat.store.jooq.internal.StorageEngine;
+import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -21,6 +20,7 @@ public final class PostgresStorageBuilder {
     private int poolSize = PostgresOptions.DEFAULTS.poolSize();
     private Duration connectTimeout = PostgresOptions.DEFAULTS.connectTimeout();
     private Duration socketTimeout = PostgresOptions.DEFAULTS.socketTimeout();
+    private MetricsTrackerFactory poolMetrics;
 
     PostgresStorageBuilder(String jdbcUrl) {
         this.jdbcUrl = Objects.requireNonNull(jdbcUrl, "jdbcUrl == null");
@@ -63,6 +63,19 @@ public final class PostgresStorageBuilder {
     }
 
     /**
+     * Where the pool (named {@code parley-postgres}) reports its metrics; default nowhere. For Micrometer, HikariCP's
+     * own {@code new MicrometerMetricsTrackerFactory(registry)} (from {@code com.zaxxer.hikari.metrics.micrometer},
+     * which needs {@code micrometer-core} at run time) gives the {@code hikaricp.connections.*} meters.
+     *
+     * @param factory HikariCP's metrics tracker factory
+     * @return this
+     */
+    public PostgresStorageBuilder poolMetrics(MetricsTrackerFactory factory) {
+        this.poolMetrics = Objects.requireNonNull(factory, "factory == null");
+        return this;
+    }
+
+    /**
      * Connects, and creates or upgrades the schema.
      *
      * @return the open storage; close it when done (that closes the pool)
@@ -71,6 +84,6 @@ public final class PostgresStorageBuilder {
      */
     public JooqChatStorage open() {
         PostgresOptions options = new PostgresOptions(poolSize, connectTimeout, socketTimeout);
-        return new JooqChatStorage(StorageEngine.postgres(jdbcUrl, options));
+        return JooqChatStorage.postgres(jdbcUrl, options, poolMetrics);
     }
 }

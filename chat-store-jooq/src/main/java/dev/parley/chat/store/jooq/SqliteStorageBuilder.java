@@ -1,7 +1,5 @@
 package dev.parley.chat.store.jooq;
 
-import dev.parley.chat.store.jooq.internal.SqliteOptions;
-import dev.parley.chat.store.jooq.internal.StorageEngine;
 import java.nio.file.Path;
 import java.util.Objects;
 
@@ -37,6 +35,6 @@ public final class SqliteStorageBuilder {
      * @throws dev.parley.chat.core.UnavailableException if the file cannot be opened or migrated
      */
     public JooqChatStorage open() {
-        return new JooqChatStorage(StorageEngine.sqlite(file, options));
+        return JooqChatStorage.sqlite(file, options);
     }
 }

@@ -11,7 +11,6 @@ import dev.parley.chat.core.spi.AppendResult;
 import dev.parley.chat.core.spi.Membership;
 import dev.parley.chat.core.spi.MembershipChange;
 import dev.parley.chat.core.spi.MessageStore;
-import dev.parley.chat.store.jooq.internal.FirstRelease;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

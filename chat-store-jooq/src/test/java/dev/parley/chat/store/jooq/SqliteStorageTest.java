@@ -11,7 +11,6 @@ import dev.parley.chat.core.UnavailableException;
 import dev.parley.chat.core.User;
 import dev.parley.chat.core.spi.AppendResult;
 import dev.parley.chat.core.spi.NewUser;
-import dev.parley.chat.store.jooq.internal.SqliteOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.parley.chat.core.ChatService;
 import dev.parley.chat.core.User;
 import dev.parley.chat.examples.support.TestSocket;
-import dev.parley.chat.server.ParleyServer;
-import dev.parley.chat.server.ServerConfig;
 import dev.parley.chat.store.jooq.JooqChatStorage;
 import dev.parley.chat.testkit.FastTestPasswordHasher;
 import jakarta.json.Json;
@@ -21,13 +19,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The bot against a real reference server (SQLite), including a server restart while it runs. */
+/** The bot against a real server (SQLite, the REST calls it makes), including a server restart while it runs. */
 class ParleyBotTest {
     private static final String BOT = "echobot";
     private final HttpClient http = HttpClient.newHttpClient();
@@ -35,10 +32,8 @@ class ParleyBotTest {
     @TempDir
     Path dir;
 
-    private ParleyServer startServer(int port) throws Exception {
-        return new ParleyServer(ServerConfig.fromEnvironment(Map.of(
-                ServerConfig.PORT, Integer.toString(port),
-                ServerConfig.DB_URL, "jdbc:sqlite:" + dir.resolve("parley.db")))).start();
+    private BotTestServer startServer(int port) throws Exception {
+        return new BotTestServer(dir.resolve("parley.db"), port);
     }
 
     private JsonObject post(URI base, String path, String token, JsonObject body) throws Exception {
@@ -85,7 +80,7 @@ class ParleyBotTest {
 
     @Test
     void answersCommandsAndAfterAServerRestartAnswersWhatItMissedExactlyOnce() throws Exception {
-        ParleyServer server = startServer(0);
+        BotTestServer server = startServer(0);
         int port = server.port();
         URI base = server.uri();
         ParleyBot bot = null;

@@ -6,10 +6,8 @@ import org.glassfish.grizzly.Connection;
 import org.glassfish.grizzly.filterchain.BaseFilter;
 import org.glassfish.grizzly.filterchain.FilterChainBuilder;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
-import org.glassfish.grizzly.filterchain.FilterChainEvent;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
-import org.glassfish.grizzly.http.HttpEvents;
 import org.glassfish.grizzly.http.HttpHeader;
 import org.glassfish.grizzly.http.HttpPacket;
 import org.glassfish.grizzly.http.HttpProbe;
@@ -34,18 +32,14 @@ import org.glassfish.grizzly.http.server.NetworkListener;
  *   <li>It stops a request whose body is broken from the start (for example an invalid chunk size): the codec has
  *       already answered 400 and closes the connection, and Grizzly's server filter would otherwise fail on it
  *       before any handler runs, logging a stack trace per request.
- *   <li>It ignores {@code Upgrade} requests for anything but WebSocket. Grizzly treats the body of any request that
- *       carries an {@code Upgrade} header as raw upgraded bytes rather than a Content-Length framed body; clients such
- *       as Java's {@code HttpClient} send {@code Upgrade: h2c} on plain-HTTP requests, so their POST bodies would
- *       never end. No protocol but WebSocket is offered here, so such requests are handled as plain HTTP/1.1.
  *   <li>It closes the connection after answering a request with a chunked body: Grizzly drops a {@code Content-Length}
  *       sent beside it without telling, and RFC 9112 §6.3 requires closing after such a request.
- *   <li>It frames the WebSocket filter's handshake refusals (for example 403 for a foreign {@code Origin}) with
- *       {@code Content-Length: 0} and {@code Connection: close}; Tyrus writes them with no framing at all, so a
- *       client would wait for the connection to time out.
  *   <li>It replaces Grizzly's error page generator (whose HTML names the Grizzly version and shows the stack trace)
  *       with {@link ErrorPages}, problem+json without either.
  * </ul>
+ *
+ * <p>Requests offering an upgrade to anything but WebSocket, and the framing of refused handshakes, are the
+ * {@code WebSocketMount}'s business: it handles them for every listener it is mounted on.
  */
 final class HttpGuard implements AddOn {
     static final Map<String, String> HEADERS = Map.of(
@@ -121,19 +115,6 @@ final class HttpGuard implements AddOn {
         }
 
         @Override
-        public NextAction handleEvent(FilterChainContext ctx, FilterChainEvent event) throws IOException {
-            if (event.type() == HttpEvents.IncomingHttpUpgradeEvent.TYPE) {
-                HttpHeader request = ((HttpEvents.IncomingHttpUpgradeEvent) event).getHttpHeader();
-                String upgrade = request.getUpgrade();
-                if (upgrade == null || !upgrade.strip().equalsIgnoreCase("websocket")) {
-                    request.setIgnoreContentModifiers(false);
-                    request.getUpgradeDC().recycle();
-                }
-            }
-            return ctx.getInvokeAction();
-        }
-
-        @Override
         public NextAction handleWrite(FilterChainContext ctx) throws IOException {
             Object message = ctx.getMessage();
             if (message instanceof HttpContent) {
@@ -142,13 +123,7 @@ final class HttpGuard implements AddOn {
                     HttpResponsePacket response = (HttpResponsePacket) header;
                     addSecurityHeaders(response);
                     HttpRequestPacket request = response.getRequest();
-                    if (response.getStatus() != 101 && request != null && request.isIgnoreContentModifiers()
-                            && response.getContentLength() < 0 && !response.containsHeader("Content-Length")
-                            && !response.isChunked()) {
-                        // a refused upgrade: nothing follows the headers
-                        response.setHeader("Content-Length", "0");
-                        response.setHeader("Connection", "close");
-                    } else if (request != null && request.isChunked()) {
+                    if (request != null && request.isChunked()) {
                         // Grizzly drops a Content-Length sent with a chunked body without telling; such a request
                         // must end its connection (RFC 9112 6.3), so that a parser in front that framed it by the
                         // Content-Length cannot have smuggled a second request into it

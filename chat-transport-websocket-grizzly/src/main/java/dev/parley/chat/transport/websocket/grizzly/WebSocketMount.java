@@ -38,6 +38,11 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
  * the endpoint, and no stack trace is logged. The guard also answers the clients' pings itself, with at most one pong
  * waiting per connection.
  *
+ * <p>The mount also keeps the listener's other handlers working: a request offering an upgrade to anything but
+ * WebSocket (Java's {@code HttpClient} offers {@code Upgrade: h2c} on every plain-HTTP request) is served as plain
+ * HTTP/1.1 with its body intact, and a refused handshake (403 for a foreign {@code Origin}) is framed so the client
+ * is not left waiting.
+ *
  * <p>Guarantees: after {@link #mount} returns, the endpoint is deployed and the listener will serve it once started;
  * no further endpoints can be added to this mount. {@link #close()} undeploys the endpoint; it does not close open
  * sockets (close the endpoint's owner, for example {@code ChatWebSocket.close()}, first) and does not stop the
@@ -104,6 +109,11 @@ public final class WebSocketMount implements AutoCloseable {
                         + "'s filter chain; refusing to serve WebSockets without the frame guard");
             }
             chain.add(at, new WebSocketFrameGuard(maxFrameBytes));
+            int codec = chain.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class);
+            if (codec < 0) {
+                throw new IllegalStateException("no HTTP codec in " + l.getName() + "'s filter chain");
+            }
+            chain.add(codec + 1, new UpgradeScreen());
         });
         return new WebSocketMount(container);
     }

@@ -21,6 +21,83 @@ import org.junit.jupiter.api.Test;
 
 /** Parley's endpoint on an application's own Grizzly listener, next to the application's own handler. */
 class WebSocketMountTest {
+    /** An application handler that answers with the request body it read. */
+    private static final class Echo extends HttpHandler {
+        @Override
+        public void service(Request request, Response response) throws Exception {
+            byte[] body = request.getInputStream().readAllBytes();
+            response.setContentType("text/plain");
+            response.getOutputStream().write(body);
+        }
+    }
+
+    private interface OnPort {
+        void run(int port) throws Exception;
+    }
+
+    /** Runs {@code test} against a started listener with the chat endpoint mounted and {@link Echo} at /echo. */
+    private static void withMountedEcho(OnPort test) throws Exception {
+        try (ChatService chat = ChatService.builder().storage(InMemoryChatStorage.create())
+                .passwordHasher(new FastTestPasswordHasher()).build();
+                ChatWebSocket ws = ChatWebSocket.builder(chat).build()) {
+            NetworkListener listener = new NetworkListener("app", "127.0.0.1", 0);
+            HttpServer http = new HttpServer();
+            http.addListener(listener);
+            http.getServerConfiguration().addHttpHandler(new Echo(), "/echo");
+            try (WebSocketMount mount = WebSocketMount.mount(listener, ws.endpointConfig(), 64 * 1024)) {
+                http.start();
+                test.run(listener.getPort());
+            } finally {
+                http.shutdownNow();
+            }
+        }
+    }
+
+    private static String headerSection(java.io.InputStream in) throws java.io.IOException {
+        StringBuilder text = new StringBuilder();
+        while (text.indexOf("\r\n\r\n") < 0) {
+            int b = in.read();
+            if (b < 0) {
+                break;
+            }
+            text.append((char) b);
+        }
+        return text.toString();
+    }
+
+    @Test
+    void handsTheApplicationThePostBodyOfARequestThatOffersAnotherUpgrade() throws Exception {
+        // Java's HttpClient offers "Upgrade: h2c" on plain HTTP; Grizzly would treat the body as upgraded bytes
+        // and the handler's read would never end.
+        withMountedEcho(port -> {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2)
+                    .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+            HttpResponse<String> echoed = client.send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + port + "/echo"))
+                    .timeout(java.time.Duration.ofSeconds(10))
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"hello\":1}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(echoed.statusCode()).isEqualTo(200);
+            assertThat(echoed.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
+            assertThat(echoed.body()).isEqualTo("{\"hello\":1}");
+        });
+    }
+
+    @Test
+    void framesARefusedHandshakeSoTheClientIsNotLeftWaiting() throws Exception {
+        withMountedEcho(port -> {
+            try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(("GET /ws HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                        + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nOrigin: http://evil.example"
+                        + "\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String answer = headerSection(socket.getInputStream());
+                assertThat(answer).startsWith("HTTP/1.1 403").containsIgnoringCase("Content-Length: 0");
+            }
+        });
+    }
+
     @Test
     void servesTheEndpointAndTheApplicationsHandlersOnOnePort() throws Exception {
         InMemoryChatStorage storage = InMemoryChatStorage.create();

@@ -1,6 +1,9 @@
-// Parley chat client: the REST API, the WebSocket protocol (docs/protocol.md) and the page's state.
-// No DOM here; app.js renders `chat.state` with Vue.
-import { reactive } from '/vendor/vue.runtime.esm-browser.prod.js';
+// The page's link to the server: the REST API and the WebSocket protocol (docs/protocol.md). The only module that
+// talks to the server; it fills state.js's state and offers the actions the components call (`actions`).
+import {
+  contiguousSeq, insert, isReading, notify, shows, state, view,
+} from './state.js';
+import { describeError } from './errors.js';
 
 const SESSION_KEY = 'parley.session';
 const PENDING_KEY = 'parley.pending';
@@ -59,28 +62,11 @@ function randomId(length) {
   return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
 }
 
-/** A room's name as shown: `general`, or the other person's name for direct rooms. */
-export function roomLabel(state, name) {
-  const room = state.rooms[name];
-  if (room && room.type === 'direct') return state.dmNames[name] || 'direct conversation';
-  return name;
-}
-
 export class ChatClient {
   constructor() {
-    this.state = reactive({
-      session: load(SESSION_KEY),  // {token, user: {id, username}}
-      authNotice: null,            // why the login screen is shown again
-      conn: 'offline',             // offline | connecting | live | reconnecting | no-network
-      retryAt: 0,                  // when the next connection attempt starts (ms since epoch)
-      rooms: {},                   // name -> RoomSummary (+ subscribed, lastChange, replay: see subscribed())
-      roomsLoaded: false,
-      views: {},                   // name -> the loaded part of a room (see view())
-      dmNames: {},                 // direct room name -> the other user's name
-      current: null,               // the open room
-      pending: load(PENDING_KEY) || [], // own messages not yet acknowledged, in sending order
-      notice: null,                // a passing problem to show
-    });
+    this.state = state;
+    state.session = load(SESSION_KEY);
+    state.pending = load(PENDING_KEY) || [];
     this.ws = null;
     this.attempt = 0;
     this.everLive = false;
@@ -324,26 +310,7 @@ export class ChatClient {
   // ---- the open room ---------------------------------------------------------------------------------------
 
   view(name) {
-    let view = this.state.views[name];
-    if (!view) {
-      view = {
-        messages: [],          // loaded messages, ascending by seq, each once
-        loaded: false,         // the newest page has been loaded
-        loading: false,
-        buffer: [],            // messages that arrived while the first page was loading
-        hasOlder: false,
-        loadingOlder: false,
-        error: null,
-        online: [],            // usernames online in the room (from subscribed + presence)
-        members: null,         // from REST, when loaded
-        typing: {},            // username -> until (ms)
-        unreadMarker: 0,       // a "new messages" line goes above the first message after this seq
-        atBottom: true,        // the message list is scrolled to the end (set by the page)
-      };
-      this.state.views[name] = view;
-      view = this.state.views[name];
-    }
-    return view;
+    return view(name);
   }
 
   open(name) {
@@ -442,51 +409,26 @@ export class ChatClient {
   }
 
   /** Adds or replaces a message in a view, keeping seq order; never twice. */
-  insert(view, message) {
-    const list = view.messages;
-    let lo = 0;
-    let hi = list.length;
-    if (hi > 0 && list[hi - 1].seq < message.seq) {
-      lo = hi;
-    } else {
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (list[mid].seq < message.seq) lo = mid + 1;
-        else hi = mid;
-      }
-    }
-    if (lo < list.length && list[lo].seq === message.seq) {
-      // the same message again (its ack and its event, a replay, an edit): keep its newest state
-      if (message.change > list[lo].change) list[lo] = message;
-      return false;
-    }
-    list.splice(lo, 0, message);
-    return true;
+  insert(v, message) {
+    return insert(v, message);
   }
 
   /**
    * Whether a message belongs among the loaded ones: not above the loaded pages while older ones are still to be
    * paged in (a change to such a message shows when its page is loaded, in its current state).
    */
-  shows(view, seq) {
-    return !view.hasOlder || view.messages.length === 0 || seq >= view.messages[0].seq;
+  shows(v, seq) {
+    return shows(v, seq);
   }
 
   /** The newest loaded seq that every older loaded message leads up to without a gap. */
-  contiguousSeq(view) {
-    const list = view.messages;
-    if (list.length === 0) return 0;
-    for (let i = 1; i < list.length; i++) {
-      if (list[i].seq !== list[i - 1].seq + 1) return list[i - 1].seq;
-    }
-    return list[list.length - 1].seq;
+  contiguousSeq(v) {
+    return contiguousSeq(v);
   }
 
   /** Whether the person is looking at the newest messages of this room right now. */
   isReading(name) {
-    const view = this.state.views[name];
-    return this.state.current === name && document.visibilityState === 'visible' && !!view && view.loaded
-      && view.atBottom;
+    return isReading(name);
   }
 
   /** Sends the read position soon, if the person is reading the room. */
@@ -960,26 +902,10 @@ export class ChatClient {
   }
 
   notify(text) {
-    this.state.notice = { text, at: Date.now() };
-    const at = this.state.notice.at;
-    setTimeout(() => {
-      if (this.state.notice && this.state.notice.at === at) this.state.notice = null;
-    }, 6000);
+    notify(text);
   }
 }
 
-/** A short explanation of an error code for people. */
-export function describeError(code, fallback) {
-  switch (code) {
-    case 'message_too_long': return 'The message is too long.';
-    case 'message_empty': return 'The message is empty.';
-    case 'message_invalid': return 'The message contains characters that cannot be sent.';
-    case 'not_a_member': return 'You are not a member of this room.';
-    case 'not_message_owner': return 'You can only change your own messages.';
-    case 'message_deleted': return 'That message was deleted.';
-    case 'message_not_found': return 'That message no longer exists.';
-    case 'rate_limited': return 'Slow down a little and try again.';
-    case 'network': return 'Cannot reach the server. Check your connection and try again.';
-    default: return fallback || code;
-  }
-}
+/** The page's client. For tests and for the curious it is reachable from the console as window.parley. */
+export const actions = new ChatClient();
+window.parley = actions;

@@ -67,3 +67,56 @@ export async function live(client) {
   if (ready) await ready;
   return client;
 }
+
+/**
+ * A WebSocket class for `options.WebSocket` that lets a test see and tamper with traffic: `filter(frame, socket)`
+ * sees every inbound frame (parsed) and returns false to drop it; `socket.sever()` makes the client see a lost
+ * connection (close 1006) at once; `sent` collects every outbound frame of every socket.
+ */
+export function tappedWebSocket({ filter = () => true } = {}) {
+  const sent = [];
+  const sockets = [];
+  class Tapped {
+    constructor(url) {
+      this.ws = new WebSocket(url);
+      this.onopen = this.onmessage = this.onclose = this.onerror = null;
+      this.severed = false;
+      sockets.push(this);
+      this.ws.onopen = (e) => this.onopen && this.onopen(e);
+      this.ws.onerror = (e) => this.onerror && this.onerror(e);
+      this.ws.onclose = (e) => !this.severed && this.onclose && this.onclose(e);
+      this.ws.onmessage = (e) => {
+        if (this.severed) return;
+        if (filter(JSON.parse(e.data), this) === false) return;
+        if (this.onmessage) this.onmessage(e);
+      };
+    }
+
+    get readyState() {
+      return this.severed ? 3 : this.ws.readyState;
+    }
+
+    send(data) {
+      sent.push(JSON.parse(data));
+      this.ws.send(data);
+    }
+
+    close(code, reason) {
+      this.ws.close(code, reason);
+    }
+
+    /** The connection is "lost": nothing more arrives, the client gets close 1006 now. */
+    sever() {
+      if (this.severed) return;
+      this.severed = true;
+      try {
+        this.ws.close();
+      } catch {
+        // closing already
+      }
+      const onclose = this.onclose;
+      queueMicrotask(() => onclose && onclose({ code: 1006, reason: '' }));
+    }
+  }
+  return { WebSocket: Tapped, sent, sockets };
+}

@@ -3,6 +3,7 @@
 // (docs/protocol.md "Change numbers", "Ordering and delivery guarantees", "Resuming").
 
 import { ParleyError, RESYNC_CODES } from './errors.js';
+import { backoffDelay } from './backoff.js';
 
 const STREAM_TYPES = new Set(['message', 'edited', 'deleted', 'presence']);
 const GONE_CODES = new Set(['not_a_member', 'room_not_found', 'permission_denied']);
@@ -175,8 +176,7 @@ export class Rooms {
     } else if (code === 'rate_limited' || code === 'timeout' || code === 'server_busy'
       || code === 'storage_unavailable' || code === 'service_closed' || code === 'internal_error') {
       r.attempt = (r.attempt || 0) + 1;
-      const delay = Math.max(this.backoff.firstMs, Math.round(Math.random() * Math.min(this.backoff.maxMs,
-        this.backoff.firstMs * 2 ** Math.min(r.attempt, 20))));
+      const delay = Math.max(this.backoff.firstMs, backoffDelay(r.attempt, this.backoff));
       r.retryTimer = setTimeout(() => this.subscribe(r), delay);
     } else {
       for (const w of r.waiters.splice(0)) w.reject(e);

@@ -1,22 +1,10 @@
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ParleyClient, ParleyError } from '../src/index.js';
-import { TestServer } from './server.js';
-import { loggedIn, live, next, username, PASSWORD, FAST, until } from './helpers.js';
+import { loggedIn, live, next, username, PASSWORD, FAST, until, serverForThisFile } from './helpers.js';
 
-let server;
-const clients = [];
-const track = (c) => { clients.push(c); return c; };
-
-before(async () => {
-  server = new TestServer();
-  await server.start();
-});
-
-after(async () => {
-  for (const c of clients) c.disconnect();
-  await server.close();
-});
+const ctx = serverForThisFile();
+const track = (c) => ctx.track(c);
 
 test('register, login and logout', async () => {
   const storage = new Map();
@@ -25,7 +13,7 @@ test('register, login and logout', async () => {
     setItem: (k, v) => storage.set(k, v),
     removeItem: (k) => storage.delete(k),
   };
-  const client = track(new ParleyClient({ baseUrl: server.url, storage: webStorage, ...FAST }));
+  const client = track(new ParleyClient({ baseUrl: ctx.server.url, storage: webStorage, ...FAST }));
   const name = username('reg');
   const user = await client.register(name, PASSWORD);
   assert.equal(user.username, name);
@@ -42,7 +30,7 @@ test('register, login and logout', async () => {
   assert.deepEqual(JSON.parse(storage.get('parley.session')).user, session.user);
 
   // a second client on the same storage picks the session up
-  const again = track(new ParleyClient({ baseUrl: server.url, storage: webStorage, ...FAST }));
+  const again = track(new ParleyClient({ baseUrl: ctx.server.url, storage: webStorage, ...FAST }));
   assert.equal(again.session.token, session.token);
 
   await live(client);
@@ -62,8 +50,8 @@ test('register, login and logout', async () => {
 });
 
 test('live delivery between two clients, each change once', async () => {
-  const a = track(await loggedIn(server));
-  const b = track(await loggedIn(server));
+  const a = track(await loggedIn(ctx.server));
+  const b = track(await loggedIn(ctx.server));
   await live(a);
   await live(b);
   await a.join('general');
@@ -106,7 +94,7 @@ test('live delivery between two clients, each change once', async () => {
 });
 
 test('a rejected send carries the server code and leaves the outbox', async () => {
-  const a = track(await loggedIn(server));
+  const a = track(await loggedIn(ctx.server));
   await live(a);
   await a.join('general');
   const error = await a.send('general', 'x'.repeat(4001)).catch((e) => e);
@@ -121,10 +109,10 @@ test('a rejected send carries the server code and leaves the outbox', async () =
 });
 
 test('session_ended when another client logs the session out', async () => {
-  const a = track(await loggedIn(server));
+  const a = track(await loggedIn(ctx.server));
   await live(a);
   await a.join('general');
-  const other = track(new ParleyClient({ baseUrl: server.url, token: a.session.token, ...FAST }));
+  const other = track(new ParleyClient({ baseUrl: ctx.server.url, token: a.session.token, ...FAST }));
   const ended = next(a, 'session_ended');
   const stopped = next(a, 'state', (d) => d.state === 'offline');
   await other.logout();

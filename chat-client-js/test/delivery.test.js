@@ -1,24 +1,12 @@
 // The delivery guarantees against a real server that is restarted, crashed and restored from a backup.
 // The tests run in order and share one server; the last two share its history (see each).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { TestServer } from './server.js';
-import { loggedIn, live, next, record, username, until, tappedWebSocket } from './helpers.js';
+import { loggedIn, live, next, record, username, until, tappedWebSocket, serverForThisFile } from './helpers.js';
 
-let server;
-const clients = [];
-const track = (c) => { clients.push(c); return c; };
-
-before(async () => {
-  server = new TestServer();
-  await server.start();
-});
-
-after(async () => {
-  for (const c of clients) c.disconnect();
-  await server.close();
-});
+const ctx = serverForThisFile();
+const track = (c) => ctx.track(c);
 
 /** A new public room joined live by the given clients. */
 async function sharedRoom(...members) {
@@ -34,8 +22,8 @@ async function storedWith(client, room, clientMsgId) {
 }
 
 test('resume after a missed edit and delete: each change once, lastChange correct', async () => {
-  const a = track(await loggedIn(server));
-  const b = track(await loggedIn(server));
+  const a = track(await loggedIn(ctx.server));
+  const b = track(await loggedIn(ctx.server));
   await live(a);
   await live(b);
   const room = await sharedRoom(a, b);
@@ -91,8 +79,8 @@ test('a lost ack: the outbox sends again with the same clientMsgId and the messa
       return !mentions; // the stream's copy of the message is lost as well
     },
   });
-  const a = track(await loggedIn(server, { WebSocket: tap.WebSocket }));
-  const b = track(await loggedIn(server));
+  const a = track(await loggedIn(ctx.server, { WebSocket: tap.WebSocket }));
+  const b = track(await loggedIn(ctx.server));
   await live(a);
   await live(b);
   const room = await sharedRoom(a, b);
@@ -126,8 +114,8 @@ test('a gap in the live stream is repaired from the changes feed', async () => {
       return true;
     },
   });
-  const a = track(await loggedIn(server));
-  const b = track(await loggedIn(server, { WebSocket: tap.WebSocket }));
+  const a = track(await loggedIn(ctx.server));
+  const b = track(await loggedIn(ctx.server, { WebSocket: tap.WebSocket }));
   await live(a);
   await live(b);
   const room = await sharedRoom(a, b);
@@ -144,26 +132,26 @@ test('a gap in the live stream is repaired from the changes feed', async () => {
 let crashed; // {client, room}
 
 test('sends survive a crash and an outage: the outbox delivers each exactly once after a restart', async () => {
-  const a = track(await loggedIn(server));
+  const a = track(await loggedIn(ctx.server));
   await live(a);
   const room = await sharedRoom(a);
   await a.send(room, 'before the crash');
   const outboxes = record(a, ['outbox']);
 
   // frozen: the frame is written to the socket, but the server never reads it before it dies
-  server.freeze();
+  ctx.server.freeze();
   const inFlightId = 'crash-' + username();
   const inFlight = a.send(room, 'in flight', { clientMsgId: inFlightId });
   await until(() => a.pending.some((p) => p.clientMsgId === inFlightId && p.state === 'sending'), 'the send to go out');
   const lost = next(a, 'state', (d) => d.state === 'reconnecting');
-  await server.stop('SIGKILL');
+  await ctx.server.stop('SIGKILL');
   await lost;
 
   const whileDownId = 'down-' + username();
   const whileDown = a.send(room, 'while down', { clientMsgId: whileDownId });
   assert.deepEqual(a.pending.map((p) => [p.clientMsgId, p.state]), [[inFlightId, 'waiting'], [whileDownId, 'waiting']]);
-  server.snapshot('backup'); // for the next test: the room as it was before these two messages
-  await server.start();
+  ctx.server.snapshot('backup'); // for the next test: the room as it was before these two messages
+  await ctx.server.start();
 
   const [m1, m2] = await Promise.all([inFlight, whileDown]);
   assert.equal(m1.clientMsgId, inFlightId);
@@ -181,11 +169,11 @@ test('resync_required after a restore from backup: resync, join again, keep work
   await until(() => a.lastChange(room) >= crashed.lastChange, 'a to be at the newest change');
   const before = a.lastChange(room);
 
-  await server.stop();
-  server.restore('backup'); // the room's newest change is now below the client's position
+  await ctx.server.stop();
+  ctx.server.restore('backup'); // the room's newest change is now below the client's position
   const resync = next(a, 'resync', (d) => d.room === room, 120_000);
   const rejoined = next(a, 'subscribed', (d) => d.room === room, 120_000);
-  await server.start();
+  await ctx.server.start();
 
   const r = await resync;
   assert.equal(r.reason, 'resync_required');

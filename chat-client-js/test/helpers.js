@@ -1,6 +1,8 @@
 // Test helpers: waiting for events with a deadline (never sleeping as an assertion), and fresh users.
 
+import { before, after } from 'node:test';
 import { ParleyClient } from '../src/index.js';
+import { TestServer } from './server.js';
 
 let counter = 0;
 const RUN = Math.random().toString(36).slice(2, 7);
@@ -119,4 +121,28 @@ export function tappedWebSocket({ filter = () => true } = {}) {
     }
   }
   return { WebSocket: Tapped, sent, sockets };
+}
+
+/**
+ * One server for the calling test file: started before its tests, killed after them (with every client the tests
+ * passed to `track`, disconnected). Use `ctx.server` inside tests.
+ */
+export function serverForThisFile() {
+  const ctx = {
+    server: null,
+    clients: [],
+    track(client) {
+      ctx.clients.push(client);
+      return client;
+    },
+  };
+  before(async () => {
+    ctx.server = new TestServer();
+    await ctx.server.start();
+  });
+  after(async () => {
+    for (const c of ctx.clients) c.disconnect();
+    if (ctx.server) await ctx.server.close();
+  });
+  return ctx;
 }

@@ -1,911 +1,548 @@
-// The page's link to the server: the REST API and the WebSocket protocol (docs/protocol.md). The only module that
-// talks to the server; it fills state.js's state and offers the actions the components call (`actions`).
+// The page's link to the server, through @parley/client (chat-client-js, served at /client/). The only module that
+// talks to the client: it turns the client's events into state.js's state and offers the actions the components
+// call (`actions`). The wire protocol (socket, resume positions, outbox, heartbeats) is the client's business.
+import { newClientMsgId, ParleyClient } from '/client/index.js';
 import {
-  contiguousSeq, insert, isReading, notify, shows, state, view,
+  contiguousSeq, insert, isReading, myName, notify, shows, state, view,
 } from './state.js';
 import { describeError } from './errors.js';
 
-const SESSION_KEY = 'parley.session';
-const PENDING_KEY = 'parley.pending';
-const ROOM_KEY = 'parley.room';
-
+const ROOM_KEY = 'parley.room';     // the last open room (per tab, like the client's session)
 const PAGE = 50;                    // messages per history page
-const BACKOFF_FIRST_MS = 500;       // first reconnect delay (before jitter)
-const BACKOFF_MAX_MS = 15_000;      // reconnect delay cap
-const READY_TIMEOUT_MS = 15_000;    // an opened socket must be ready by then
-const HEARTBEAT_MS = 20_000;        // application ping while live
-const PONG_TIMEOUT_MS = 10_000;     // no pong by then: the connection is dead
+const GAP_PAGE = 200;               // messages per page when filling a hole
 const ROOMS_REFRESH_MS = 60_000;    // rooms list: public rooms others created (new memberships arrive as room_added)
-const TYPING_SEND_MS = 2_500;       // at most one `typing` frame per room this often
 const TYPING_SHOW_MS = 3_500;       // how long "X is typing…" stays without a new `typing`
 
-/** Close reasons after which the token is useless: back to the login screen. */
+/** Why the login screen is shown again, by the client's `session_ended` reason. */
 const SESSION_ENDED = {
   invalid_token: 'Your session is no longer valid. Please sign in again.',
   token_expired: 'Your session has expired. Please sign in again.',
   logged_out: 'You were signed out.',
 };
-/** `send` errors worth retrying with the same clientMsgId. */
-const RETRYABLE = new Set(['storage_unavailable', 'server_busy', 'rate_limited', 'service_closed', 'internal_error']);
 
-/** A failed REST call: `code` is the problem's code, or `network` if the server could not be reached. */
-export class ApiError extends Error {
-  constructor(status, code, detail, retryAfter) {
-    super(detail || code);
-    this.status = status;
-    this.code = code;
-    this.retryAfter = retryAfter;
+function tabStorage() {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined; // storage disabled: the client keeps the session in memory
   }
 }
 
-function load(key) {
+function remember(key, value) {
   try {
-    const raw = sessionStorage.getItem(key);
-    return raw ? JSON.parse(raw) : null;
+    if (value === null) sessionStorage.removeItem(key);
+    else sessionStorage.setItem(key, JSON.stringify(value));
+  } catch {
+    // the page still works, it just forgets on reload
+  }
+}
+
+function recall(key) {
+  try {
+    return JSON.parse(sessionStorage.getItem(key));
   } catch {
     return null;
   }
 }
 
-function store(key, value) {
+const client = new ParleyClient({ baseUrl: location.origin, storage: tabStorage() });
+
+const followed = new Set();         // rooms handed to client.join(): the client resumes them after reconnects
+const failed = [];                  // own messages the server refused (the client drops those from its outbox)
+const readTimers = new Map();
+const membersTimers = new Map();
+let roomsTimer = 0;
+let signingOut = false;
+let everLive = false;               // this session has been live: a new attempt is a reconnection
+
+state.session = client.session;
+showPending();
+
+// ---- the client's events -----------------------------------------------------------------------------------------
+
+client.addEventListener('state', (e) => {
+  const { state: conn, retryAt } = e.detail;
+  if (conn === 'live') everLive = true;
+  if (conn === 'offline' && state.session && navigator.onLine === false) state.conn = 'no-network';
+  else if (conn === 'connecting' && everLive) state.conn = 'reconnecting'; // after reconnectNow()
+  else state.conn = conn;
+  if (retryAt) state.retryAt = retryAt;
+  if (conn === 'live') becameLive();
+  if (conn !== 'live') {
+    for (const v of Object.values(state.views)) {
+      v.online = [];
+      v.typing = {};
+    }
+  }
+});
+
+client.addEventListener('session_ended', (e) => {
+  if (!signingOut) endSession(SESSION_ENDED[e.detail.reason] || 'Please sign in again.');
+});
+
+client.addEventListener('outbox', showPending);
+
+client.addEventListener('subscribed', (e) => {
+  const { room: name, online, resumed } = e.detail;
+  const v = state.views[name];
+  if (!v) return;
+  v.online = online || [];
+  // a first join replays nothing: what was posted between the history page and the join is fetched here
+  if (!resumed && v.loaded) fillGap(name, contiguousSeq(v));
+  else if (!resumed && v.loading) v.refill = true;
+});
+
+client.addEventListener('message', (e) => received(e.detail.message, true));
+client.addEventListener('edited', (e) => received(e.detail.message, false));
+client.addEventListener('deleted', (e) => received(e.detail.message, false));
+client.addEventListener('member', (e) => membersChanged(e.detail.room));
+
+client.addEventListener('presence', (e) => {
+  const { room, user, state: presence } = e.detail;
+  const v = state.views[room];
+  if (!v || !user) return;
+  const name = user.username;
+  if (presence === 'online' && !v.online.includes(name)) v.online.push(name);
+  if (presence === 'offline') v.online = v.online.filter((n) => n !== name);
+});
+
+client.addEventListener('typing', (e) => {
+  const v = state.views[e.detail.room];
+  if (!v || !e.detail.user) return;
+  const who = e.detail.user.username;
+  v.typing[who] = Date.now() + TYPING_SHOW_MS;
+  setTimeout(() => {
+    if (v.typing[who] && v.typing[who] <= Date.now()) delete v.typing[who];
+  }, TYPING_SHOW_MS + 50);
+});
+
+client.addEventListener('left', (e) => {
+  forgetRoom(e.detail.room);
+  refreshRooms().catch(() => {});
+});
+
+client.addEventListener('room_added', () => refreshRooms().catch(() => {}));
+
+client.addEventListener('resync', (e) => {
+  // the client has joined the room again: its history is reloaded (live messages meanwhile are buffered)
+  const name = e.detail.room;
+  if (state.views[name]) loadLatest(name);
+  membersChanged(name);
+  refreshRooms().catch(() => {});
+});
+
+// ---- the browser ---------------------------------------------------------------------------------------------------
+
+window.addEventListener('online', () => reconnectNow());
+window.addEventListener('offline', () => {
+  if (!state.session) return;
+  client.disconnect(); // a dead network is noticed now, not at the next missing pong
+  state.conn = 'no-network';
+});
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState !== 'visible' || !state.session) return;
+  if (client.state === 'offline' || (client.state !== 'live' && state.retryAt > Date.now())) reconnectNow();
+  if (state.conn === 'live') refreshRooms().catch(() => {});
+  if (state.current) scheduleRead(state.current);
+});
+
+// ---- accounts ------------------------------------------------------------------------------------------------------
+
+async function register(username, password) {
+  await client.register(username, password);
+  await login(username, password);
+}
+
+async function login(username, password) {
+  await client.login(username, password);
+  state.authNotice = null;
+  state.session = client.session;
+  start();
+}
+
+async function logout() {
+  endSession(null);
+  signingOut = true;
   try {
-    if (value === null || value === undefined) sessionStorage.removeItem(key);
-    else sessionStorage.setItem(key, JSON.stringify(value));
-  } catch {
-    // storage full or disabled: the page still works, it just forgets on reload
+    await client.logout();
+  } finally {
+    signingOut = false;
   }
 }
 
-function randomId(length) {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
-  const bytes = crypto.getRandomValues(new Uint8Array(length));
-  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+function endSession(notice) {
+  clearInterval(roomsTimer);
+  if (client.session) client.disconnect();
+  followed.clear();
+  failed.length = 0;
+  everLive = false;
+  Object.assign(state, {
+    session: null, authNotice: notice, rooms: {}, views: {}, roomsLoaded: false, current: null, pending: [],
+    conn: 'offline',
+  });
+  remember(ROOM_KEY, null);
 }
 
-export class ChatClient {
-  constructor() {
-    this.state = state;
-    state.session = load(SESSION_KEY);
-    state.pending = load(PENDING_KEY) || [];
-    this.ws = null;
-    this.attempt = 0;
-    this.everLive = false;
-    this.refs = new Map();         // ref -> what the frame was, for its reply
-    this.nextRef = 1;
-    this.retryTimer = 0;
-    this.readyTimer = 0;
-    this.heartbeatTimer = 0;
-    this.pongTimer = 0;
-    this.roomsTimer = 0;
-    this.readTimers = new Map();
-    this.typingSentAt = new Map();
-    this.membersTimers = new Map();
-    this.msgPrefix = 'web-' + randomId(10) + '-';
-    this.msgCounter = 0;
-    // A test or embedding page may watch this; never read by the app itself.
-    this.onFrame = null;
-
-    window.addEventListener('online', () => this.reconnectNow());
-    window.addEventListener('offline', () => {
-      if (this.ws) this.dropSocket();
-      if (this.state.session) this.state.conn = 'no-network';
-    });
-    document.addEventListener('visibilitychange', () => {
-      if (document.visibilityState === 'visible') {
-        if (this.state.session && !this.ws) this.reconnectNow();
-        if (this.state.conn === 'live') this.refreshRooms().catch(() => {});
-        if (this.state.current) this.scheduleRead(this.state.current);
-      }
-    });
+/** Starts the signed-in page: rooms, the connection, the last open room. */
+function start() {
+  if (!state.session) return;
+  refreshRooms().then(() => {
+    const wanted = recall(ROOM_KEY);
+    const rooms = state.rooms;
+    const first = [wanted, 'general', ...Object.keys(rooms).sort()]
+      .find((name) => name && rooms[name] && rooms[name].member);
+    if (first && !state.current) open(first);
+  }).catch(() => {});
+  clearInterval(roomsTimer);
+  roomsTimer = setInterval(() => {
+    if (state.conn === 'live') refreshRooms().catch(() => {});
+  }, ROOMS_REFRESH_MS);
+  if (navigator.onLine === false) {
+    state.conn = 'no-network'; // the `online` event connects
+    return;
   }
+  client.connect();
+}
 
-  get me() {
-    return this.state.session ? this.state.session.user : null;
+/** Skips the wait before the next attempt (the network came back, the tab became visible, or the person asked). */
+function reconnectNow() {
+  if (!state.session || client.state === 'live') return;
+  if (navigator.onLine === false) {
+    state.conn = 'no-network'; // the `online` event comes back here
+    return;
   }
+  client.disconnect(); // the client has no public "retry now": stopping and starting again skips the wait
+  client.connect();
+}
 
-  // ---- REST ------------------------------------------------------------------------------------------------
-
-  async api(method, path, body) {
-    const headers = { Accept: 'application/json' };
-    const session = this.state.session;
-    if (session) headers.Authorization = 'Bearer ' + session.token;
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    let response;
-    try {
-      response = await fetch(path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        cache: 'no-store',
-      });
-    } catch {
-      throw new ApiError(0, 'network', 'Cannot reach the server. Check your connection and try again.');
-    }
-    if (response.status === 204) return null;
-    let data = null;
-    try {
-      data = await response.json();
-    } catch {
-      data = null;
-    }
-    if (!response.ok) {
-      const code = (data && data.code) || 'http_' + response.status;
-      const error = new ApiError(response.status, code, data && data.detail,
-        Number(response.headers.get('Retry-After')) || 0);
-      if (response.status === 401 && session && this.state.session === session
-          && (code === 'invalid_token' || code === 'token_expired')) {
-        // the socket's close reason (e.g. logged_out) explains it better, and usually follows at once
-        setTimeout(() => {
-          if (this.state.session === session) this.sessionEnded(code);
-        }, this.ws ? 1000 : 0);
-      }
-      throw error;
-    }
-    return data;
+function becameLive() {
+  refreshRooms().catch(() => {});
+  for (const [name, v] of Object.entries(state.views)) {
+    if (v.members) loadMembers(name);
   }
+  if (state.current) scheduleRead(state.current);
+}
 
-  // ---- accounts --------------------------------------------------------------------------------------------
+// ---- rooms ---------------------------------------------------------------------------------------------------------
 
-  async register(username, password) {
-    await this.api('POST', '/api/register', { username, password });
-    await this.login(username, password);
-  }
-
-  async login(username, password) {
-    const result = await this.api('POST', '/api/login', { username, password });
-    this.state.authNotice = null;
-    this.state.session = { token: result.token, user: result.user };
-    store(SESSION_KEY, this.state.session);
-    this.start();
-  }
-
-  async logout() {
-    const session = this.state.session;
-    this.endSession(null);
-    if (session) {
-      try {
-        await fetch('/api/logout', { method: 'POST', headers: { Authorization: 'Bearer ' + session.token } });
-      } catch {
-        // the token expires on its own
-      }
-    }
-  }
-
-  sessionEnded(reason) {
-    this.endSession(SESSION_ENDED[reason] || 'Please sign in again.');
-  }
-
-  endSession(notice) {
-    this.stopConnection();
-    clearInterval(this.roomsTimer);
-    this.state.session = null;
-    this.state.authNotice = notice;
-    this.state.rooms = {};
-    this.state.views = {};
-    this.state.roomsLoaded = false;
-    this.state.current = null;
-    this.state.pending = [];
-    this.state.conn = 'offline';
-    store(SESSION_KEY, null);
-    store(PENDING_KEY, null);
-    store(ROOM_KEY, null);
-  }
-
-  /** Starts the signed-in page: rooms, the socket, the last open room. */
-  start() {
-    if (!this.state.session) return;
-    this.refreshRooms().then(() => {
-      const wanted = load(ROOM_KEY);
-      const rooms = this.state.rooms;
-      const first = [wanted, 'general', ...Object.keys(rooms).sort()]
-        .find((name) => name && rooms[name] && rooms[name].member);
-      if (first && !this.state.current) this.open(first);
-    }).catch(() => {});
-    clearInterval(this.roomsTimer);
-    this.roomsTimer = setInterval(() => {
-      if (this.state.conn === 'live') this.refreshRooms().catch(() => {});
-    }, ROOMS_REFRESH_MS);
-    this.connect();
-  }
-
-  // ---- rooms -----------------------------------------------------------------------------------------------
-
-  /** Reloads the rooms list; subscribes the socket to member rooms it does not follow yet. */
-  async refreshRooms() {
-    const { rooms } = await this.api('GET', '/api/rooms');
-    const known = this.state.rooms;
-    const seen = new Set();
-    for (const summary of rooms) {
-      seen.add(summary.name);
-      const local = known[summary.name];
-      if (!local) {
-        known[summary.name] = { ...summary, subscribed: false, lastChange: null, replay: null };
-      } else {
-        local.type = summary.type;
-        local.member = summary.member;
-        if (summary.lastSeq >= local.lastSeq) {
-          // nothing newer arrived over the socket since the server counted
-          local.lastSeq = summary.lastSeq;
-          local.lastReadSeq = Math.max(local.lastReadSeq, summary.lastReadSeq);
-          local.unread = summary.unread;
-        }
-      }
-      if (summary.type === 'direct' && !this.state.dmNames[summary.name]) this.loadDmName(summary.name);
-    }
-    for (const name of Object.keys(known)) {
-      if (!seen.has(name)) delete known[name];
-    }
-    this.state.roomsLoaded = true;
-    if (this.state.conn === 'live') {
-      for (const room of Object.values(known)) {
-        if (room.member && !room.subscribed) this.subscribe(room.name);
-      }
-    }
-    if (this.state.current) this.scheduleRead(this.state.current);
-  }
-
-  async loadDmName(name) {
-    try {
-      const { members } = await this.api('GET', '/api/rooms/' + encodeURIComponent(name) + '/members');
-      const me = this.me;
-      const other = members.find((m) => !me || m.id !== me.id);
-      if (other) this.state.dmNames[name] = other.username;
-    } catch {
-      // shown as "direct conversation" until the next refresh
-    }
-  }
-
-  async createRoom(name, isPrivate) {
-    const room = await this.api('POST', '/api/rooms', { name, private: isPrivate });
-    await this.afterJoining(room.name);
-  }
-
-  async joinRoom(name) {
-    const room = await this.api('POST', '/api/rooms/' + encodeURIComponent(name) + '/join');
-    await this.afterJoining(room.name);
-  }
-
-  async openDirect(username) {
-    const room = await this.api('POST', '/api/direct', { username });
-    await this.afterJoining(room.name);
-  }
-
-  async afterJoining(name) {
-    await this.refreshRooms();
-    this.open(name);
-  }
-
-  async leaveRoom(name) {
-    await this.api('POST', '/api/rooms/' + encodeURIComponent(name) + '/leave');
-    this.forgetRoom(name);
-    await this.refreshRooms().catch(() => {});
-  }
-
-  async addMember(name, username) {
-    await this.api('POST', '/api/rooms/' + encodeURIComponent(name) + '/members', { username });
-    await this.loadMembers(name);
-  }
-
-  /** Not a member any more: drop what is loaded; leave the room if it is open. */
-  forgetRoom(name) {
-    const room = this.state.rooms[name];
-    if (room) {
-      room.member = false;
-      room.subscribed = false;
-      room.lastChange = null; // a later membership starts from its own position
-      room.replay = null;
-      room.unread = 0;
-      if (room.type !== 'public') delete this.state.rooms[name];
-    }
-    delete this.state.views[name];
-    this.state.pending = this.state.pending.filter((p) => p.room !== name);
-    this.savePending();
-    if (this.state.current === name) {
-      this.state.current = null;
-      const next = Object.values(this.state.rooms).find((r) => r.member);
-      if (next) this.open(next.name);
-    }
-  }
-
-  // ---- the open room ---------------------------------------------------------------------------------------
-
-  view(name) {
-    return view(name);
-  }
-
-  open(name) {
-    const room = this.state.rooms[name];
-    if (!room || !room.member) return;
-    this.state.current = name;
-    store(ROOM_KEY, name);
-    const view = this.view(name);
-    view.unreadMarker = room.unread > 0 ? room.lastReadSeq : 0;
-    view.atBottom = true;
-    if (!view.loaded && !view.loading) this.loadLatest(name);
-    this.loadMembers(name);
-    this.scheduleRead(name);
-  }
-
-  async loadLatest(name) {
-    const view = this.view(name);
-    view.loading = true;
-    view.error = null;
-    view.buffer = [];
-    try {
-      const page = await this.api('GET', '/api/messages?room=' + encodeURIComponent(name) + '&limit=' + PAGE);
-      if (this.state.views[name] !== view) return;
-      view.messages = [];
-      view.hasOlder = page.hasMore;
-      for (const m of page.messages) this.insert(view, m);
-      for (const m of view.buffer) {
-        if (this.shows(view, m.seq)) this.insert(view, m);
-      }
-      view.buffer = [];
-      view.loaded = true;
-      this.scheduleRead(name);
-    } catch (e) {
-      view.error = e.message;
-    } finally {
-      view.loading = false;
-    }
-  }
-
-  async loadOlder(name) {
-    const view = this.state.views[name];
-    if (!view || !view.loaded || view.loadingOlder || !view.hasOlder || view.messages.length === 0) return;
-    view.loadingOlder = true;
-    try {
-      const before = view.messages[0].seq;
-      const page = await this.api('GET', '/api/messages?room=' + encodeURIComponent(name)
-        + '&before=' + before + '&limit=' + PAGE);
-      if (this.state.views[name] !== view) return;
-      for (const m of page.messages) this.insert(view, m);
-      view.hasOlder = page.hasMore;
-    } catch (e) {
-      this.notify('Could not load older messages: ' + e.message);
-    } finally {
-      view.loadingOlder = false;
-    }
-  }
-
-  /** Fills a hole in a loaded view (should not happen: subscriptions are gap-free; cheap insurance). */
-  async fillGap(name, afterSeq) {
-    const view = this.state.views[name];
-    if (!view || view.fillingGap) return;
-    view.fillingGap = true;
-    try {
-      let after = afterSeq;
-      for (;;) {
-        const page = await this.api('GET', '/api/messages?room=' + encodeURIComponent(name)
-          + '&after=' + after + '&limit=200');
-        for (const m of page.messages) this.insert(view, m);
-        if (!page.hasMore || page.messages.length === 0) break;
-        after = page.messages[page.messages.length - 1].seq;
-      }
-    } catch {
-      // the next reconnect resumes from the last contiguous message
-    } finally {
-      view.fillingGap = false;
-    }
-  }
-
-  async loadMembers(name) {
-    try {
-      const { members } = await this.api('GET', '/api/rooms/' + encodeURIComponent(name) + '/members');
-      const view = this.state.views[name];
-      if (view) view.members = members;
-    } catch {
-      // keep what is shown
-    }
-  }
-
-  /** Reloads the member list soon (several presence events usually come together). */
-  membersChanged(name) {
-    if (!this.state.views[name] || this.membersTimers.has(name)) return;
-    this.membersTimers.set(name, setTimeout(() => {
-      this.membersTimers.delete(name);
-      this.loadMembers(name);
-    }, 300));
-  }
-
-  /** Adds or replaces a message in a view, keeping seq order; never twice. */
-  insert(v, message) {
-    return insert(v, message);
-  }
-
-  /**
-   * Whether a message belongs among the loaded ones: not above the loaded pages while older ones are still to be
-   * paged in (a change to such a message shows when its page is loaded, in its current state).
-   */
-  shows(v, seq) {
-    return shows(v, seq);
-  }
-
-  /** The newest loaded seq that every older loaded message leads up to without a gap. */
-  contiguousSeq(v) {
-    return contiguousSeq(v);
-  }
-
-  /** Whether the person is looking at the newest messages of this room right now. */
-  isReading(name) {
-    return isReading(name);
-  }
-
-  /** Sends the read position soon, if the person is reading the room. */
-  scheduleRead(name) {
-    if (this.readTimers.has(name)) return;
-    this.readTimers.set(name, setTimeout(() => {
-      this.readTimers.delete(name);
-      this.sendRead(name);
-    }, 200));
-  }
-
-  sendRead(name) {
-    const room = this.state.rooms[name];
-    const view = this.state.views[name];
-    if (!room || !view || !this.isReading(name) || this.state.conn !== 'live') return;
-    const seq = view.messages.length ? view.messages[view.messages.length - 1].seq : 0;
-    if (seq > room.lastReadSeq || room.unread > 0) {
-      room.lastReadSeq = Math.max(room.lastReadSeq, seq);
-      room.unread = 0;
-      this.frame({ type: 'read', room: name, seq: room.lastReadSeq }, { kind: 'read' });
-    }
-  }
-
-  // ---- messages --------------------------------------------------------------------------------------------
-
-  /** Shows the message at once as pending; it is confirmed by its `ack` (or its `message` event). */
-  send(name, body) {
-    const pending = {
-      clientMsgId: this.msgPrefix + (++this.msgCounter),
-      room: name,
-      body,
-      status: 'sending',
-      error: null,
-      at: new Date().toISOString(),
-    };
-    this.state.pending.push(pending);
-    this.savePending();
-    const view = this.state.views[name];
-    if (view) view.unreadMarker = 0;
-    this.typingSentAt.delete(name);
-    this.trySend(pending.clientMsgId);
-  }
-
-  trySend(clientMsgId) {
-    const p = this.state.pending.find((x) => x.clientMsgId === clientMsgId);
-    if (!p || this.state.conn !== 'live') return; // sent again after the next `ready`
-    p.status = 'sending';
-    p.error = null;
-    this.frame({ type: 'send', room: p.room, body: p.body, clientMsgId: p.clientMsgId },
-      { kind: 'send', clientMsgId: p.clientMsgId });
-  }
-
-  retry(clientMsgId) {
-    this.trySend(clientMsgId);
-  }
-
-  discard(clientMsgId) {
-    this.state.pending = this.state.pending.filter((p) => p.clientMsgId !== clientMsgId);
-    this.savePending();
-  }
-
-  confirm(clientMsgId) {
-    if (!clientMsgId) return;
-    const before = this.state.pending.length;
-    this.state.pending = this.state.pending.filter((p) => p.clientMsgId !== clientMsgId);
-    if (this.state.pending.length !== before) this.savePending();
-  }
-
-  savePending() {
-    store(PENDING_KEY, this.state.pending.map(({ clientMsgId, room, body, at }) =>
-      ({ clientMsgId, room, body, at, status: 'sending', error: null })));
-  }
-
-  edit(id, body) {
-    this.frame({ type: 'edit', id, body }, { kind: 'edit' });
-  }
-
-  remove(id) {
-    this.frame({ type: 'delete', id }, { kind: 'delete' });
-  }
-
-  typing(name) {
-    const now = Date.now();
-    if (this.state.conn !== 'live' || now - (this.typingSentAt.get(name) || 0) < TYPING_SEND_MS) return;
-    this.typingSentAt.set(name, now);
-    this.frame({ type: 'typing', room: name });
-  }
-
-  /**
-   * A message from the socket, posted, edited or deleted (live, replayed or a reply): added, or updated by id if it
-   * is already shown. `posted` is false for edits and deletions.
-   */
-  received(message, posted = true) {
-    const name = message.room;
-    const room = this.state.rooms[name];
-    const me = this.me;
-    const own = !!me && message.sender === me.username;
-    if (own) this.confirm(message.clientMsgId);
-    if (room && message.seq > room.lastSeq) {
-      room.lastSeq = message.seq;
-      if (own) {
-        room.lastReadSeq = Math.max(room.lastReadSeq, message.seq); // sending moves the read position
-      } else if (!message.deleted && !this.isReading(name)) {
-        room.unread += 1;
-      }
-    }
-    const view = this.state.views[name];
-    if (view) {
-      if (posted) delete view.typing[message.sender];
-      if (view.loading) {
-        view.buffer.push(message);
-      } else if (view.loaded && this.shows(view, message.seq)) {
-        const before = this.contiguousSeq(view);
-        this.insert(view, message);
-        if (view.messages.length && message.seq > before + 1 && before > 0 && this.contiguousSeq(view) === before) {
-          this.fillGap(name, before);
-        }
-      }
-    }
-    if (this.state.current === name) this.scheduleRead(name);
-  }
-
-  // ---- the socket ------------------------------------------------------------------------------------------
-
-  connect() {
-    clearTimeout(this.retryTimer);
-    if (!this.state.session || this.ws) return;
-    if (navigator.onLine === false) {
-      this.state.conn = 'no-network'; // the `online` event reconnects
-      return;
-    }
-    this.state.conn = this.everLive ? 'reconnecting' : 'connecting';
-    const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws';
-    let ws;
-    try {
-      ws = new WebSocket(url);
-    } catch {
-      this.scheduleReconnect();
-      return;
-    }
-    this.ws = ws;
-    const token = this.state.session.token;
-    ws.onopen = () => {
-      if (this.ws === ws) this.raw({ type: 'auth', token, ref: 'auth' });
-    };
-    ws.onmessage = (event) => {
-      if (this.ws !== ws) return;
-      let frame;
-      try {
-        frame = JSON.parse(event.data);
-      } catch {
-        return;
-      }
-      this.handle(frame);
-    };
-    ws.onclose = (event) => {
-      if (this.ws === ws) this.closed(event.code, event.reason);
-    };
-    this.readyTimer = setTimeout(() => {
-      if (this.ws === ws && this.state.conn !== 'live') this.dropSocket();
-    }, READY_TIMEOUT_MS);
-  }
-
-  /** Stops using the socket now (dead network, no pong): a closing handshake may never finish. */
-  dropSocket() {
-    const ws = this.ws;
-    if (!ws) return;
-    ws.onopen = ws.onmessage = ws.onclose = null;
-    try {
-      ws.close(4000, 'client_reconnect');
-    } catch {
-      // already closed
-    }
-    this.closed(1006, '');
-  }
-
-  closed(code, reason) {
-    this.ws = null;
-    this.lastClose = { code, reason };
-    clearTimeout(this.readyTimer);
-    clearInterval(this.heartbeatTimer);
-    clearTimeout(this.pongTimer);
-    this.refs.clear();
-    for (const room of Object.values(this.state.rooms)) room.subscribed = false;
-    for (const view of Object.values(this.state.views)) {
-      view.online = [];
-      view.typing = {};
-    }
-    if (SESSION_ENDED[reason]) {
-      this.sessionEnded(reason);
-      return;
-    }
-    if (this.state.session) this.scheduleReconnect();
-  }
-
-  /** Reconnects after a jittered, capped, growing delay. */
-  scheduleReconnect() {
-    clearTimeout(this.retryTimer);
-    if (navigator.onLine === false) {
-      this.state.conn = 'no-network';
-      return;
-    }
-    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** Math.min(this.attempt, 10));
-    const delay = Math.round(base / 2 + Math.random() * base / 2);
-    this.attempt += 1;
-    this.state.conn = this.everLive ? 'reconnecting' : 'connecting';
-    this.state.retryAt = Date.now() + delay;
-    this.retryTimer = setTimeout(() => this.connect(), delay);
-  }
-
-  /** Skips the wait (the network came back, the tab became visible, or the person asked). */
-  reconnectNow() {
-    if (!this.state.session || this.ws) return;
-    this.attempt = 0;
-    this.connect();
-  }
-
-  stopConnection() {
-    clearTimeout(this.retryTimer);
-    const ws = this.ws;
-    this.ws = null;
-    if (ws) {
-      ws.onopen = ws.onmessage = ws.onclose = null;
-      try {
-        ws.close(1000, 'bye');
-      } catch {
-        // ignore
-      }
-    }
-    clearTimeout(this.readyTimer);
-    clearInterval(this.heartbeatTimer);
-    clearTimeout(this.pongTimer);
-    this.refs.clear();
-  }
-
-  raw(frame) {
-    if (!this.ws || this.ws.readyState !== WebSocket.OPEN) return false;
-    this.ws.send(JSON.stringify(frame));
-    return true;
-  }
-
-  /** Sends a frame with a fresh ref, remembering what it was for its reply. */
-  frame(frame, about) {
-    if (about) {
-      frame.ref = String(this.nextRef++);
-      this.refs.set(frame.ref, about);
-    }
-    return this.raw(frame);
-  }
-
-  /**
-   * Follows a member room on this socket. Once the room's change position is known, `resume` replays every change
-   * since it (messages posted, edited and deleted, joins and leaves), so nothing is missed however long the page was
-   * away. Before that (the first subscription of the page), it resumes after the messages it has.
-   */
-  subscribe(name) {
-    const room = this.state.rooms[name];
-    if (!room || !room.member) return;
-    const frame = { type: 'resume', room: name };
-    if (room.lastChange !== null) {
-      frame.afterChange = room.lastChange;
+/** Reloads the rooms list; has the client follow member rooms it does not follow yet. */
+async function refreshRooms() {
+  const rooms = await client.rooms();
+  const known = state.rooms;
+  const seen = new Set();
+  for (const summary of rooms) {
+    seen.add(summary.name);
+    const local = known[summary.name];
+    if (!local) {
+      known[summary.name] = { ...summary };
     } else {
-      const view = this.state.views[name];
-      // a loaded view resumes after its last message, so nothing is missed; otherwise only counts matter
-      frame.afterSeq = view && view.loaded ? this.contiguousSeq(view) : room.lastSeq;
-    }
-    room.subscribed = true;
-    room.replay = null;
-    this.frame(frame, { kind: 'resume', room: name, afterChange: frame.afterChange, afterSeq: frame.afterSeq });
-  }
-
-  /**
-   * Starts a room over: the server cannot continue its stream from our position (`resync_required`: the position
-   * lies beyond the room's end, or the server could not keep the stream complete; or `replay_too_large`), and
-   * nothing is subscribed. Joins it live again; its `subscribed` reloads the latest history (see subscribed()).
-   */
-  restart(name) {
-    const room = this.state.rooms[name];
-    if (!room || !room.member) return;
-    room.lastChange = null;
-    room.replay = null;
-    room.subscribed = true;
-    this.frame({ type: 'join', room: name }, { kind: 'join', room: name, restart: true });
-  }
-
-  /**
-   * A subscription started at the position `frame.lastChange`, after replaying what was asked for. The room's
-   * resume position becomes that position only once the replay has arrived: were the socket to drop halfway
-   * through, resuming from the end of the replay would skip the rest of it. A replay after a change advances the
-   * position frame by frame (see advance()); one after a seq is waited for.
-   */
-  subscribed(frame, about) {
-    const name = frame.room;
-    const view = this.state.views[name];
-    if (view) view.online = frame.online || [];
-    const room = this.state.rooms[name];
-    if (room && typeof frame.lastChange === 'number') {
-      const resumed = !!about && about.kind === 'resume';
-      room.replay = null;
-      if (resumed && about.afterSeq !== undefined && about.afterSeq < frame.lastSeq) {
-        room.replay = { change: frame.lastChange, seq: frame.lastSeq };
-      } else if (!resumed || about.afterChange === undefined || about.afterChange >= frame.lastChange) {
-        room.lastChange = frame.lastChange; // nothing replayed
+      local.type = summary.type;
+      local.member = summary.member;
+      if (summary.lastSeq >= local.lastSeq) {
+        // nothing newer arrived over the socket since the server counted
+        local.lastSeq = summary.lastSeq;
+        local.lastReadSeq = Math.max(local.lastReadSeq, summary.lastReadSeq);
+        local.unread = isReading(summary.name) ? 0 : summary.unread;
       }
     }
-    if (about && about.restart) {
-      if (view) this.loadLatest(name); // live messages arriving meanwhile are kept (view.buffer)
-      this.membersChanged(name);
-      this.refreshRooms().catch(() => {});
-    }
+    if (summary.type === 'direct' && !state.dmNames[summary.name]) loadDmName(summary.name);
+    if (summary.member) follow(summary.name);
   }
-
-  /**
-   * Moves a room's resume position past a stream frame (`message`, `edited`, `deleted`, `presence` join/leave):
-   * never past a reply, which carries a `ref` and no top-level `change` (docs/protocol.md, "Change numbers").
-   */
-  advance(frame) {
-    const room = this.state.rooms[frame.room];
-    if (!room || frame.ref !== undefined || typeof frame.change !== 'number') return;
-    const replay = room.replay;
-    if (replay) {
-      // a replay after a seq comes in seq order, not in change order, and holds messages only: the position is
-      // known once its last message has arrived, or a live frame (a newer message, or a join or leave) follows it
-      const seq = frame.message ? frame.message.seq : Infinity;
-      if (seq < replay.seq) return;
-      room.replay = null;
-      room.lastChange = seq === replay.seq ? replay.change : Math.max(replay.change, frame.change);
-      return;
-    }
-    // a replay after a change, and the live stream, come in change order: each frame is a safe position
-    room.lastChange = Math.max(room.lastChange || 0, frame.change);
+  for (const name of Object.keys(known)) {
+    if (!seen.has(name)) delete known[name];
   }
+  state.roomsLoaded = true;
+  if (state.current) scheduleRead(state.current);
+}
 
-  async ready() {
-    clearTimeout(this.readyTimer);
-    this.attempt = 0;
-    this.everLive = true;
-    this.state.conn = 'live';
-    this.startHeartbeat();
-    try {
-      await this.refreshRooms(); // fresh counts first; subscribes every member room
-    } catch {
-      for (const room of Object.values(this.state.rooms)) {
-        if (room.member && !room.subscribed) this.subscribe(room.name);
-      }
-    }
-    if (this.state.conn !== 'live') return;
-    for (const p of this.state.pending) this.trySend(p.clientMsgId);
-    for (const [name, view] of Object.entries(this.state.views)) {
-      if (view.members) this.loadMembers(name);
-    }
-  }
+/** Has the client follow a member room: joined when live, resumed after every reconnect. */
+function follow(name) {
+  if (followed.has(name)) return;
+  followed.add(name);
+  client.join(name).catch((e) => {
+    // not_connected: the client still follows it and joins at the next connect; anything else: not followed
+    if (e.code !== 'not_connected') followed.delete(name);
+  });
+}
 
-  startHeartbeat() {
-    clearInterval(this.heartbeatTimer);
-    this.heartbeatTimer = setInterval(() => {
-      if (this.frame({ type: 'ping' }, { kind: 'ping' })) {
-        clearTimeout(this.pongTimer);
-        this.pongTimer = setTimeout(() => this.dropSocket(), PONG_TIMEOUT_MS);
-      }
-    }, HEARTBEAT_MS);
-  }
-
-  handle(frame) {
-    if (this.onFrame) this.onFrame(frame);
-    const about = frame.ref !== undefined ? this.refs.get(frame.ref) : undefined;
-    if (frame.ref !== undefined) this.refs.delete(frame.ref);
-    switch (frame.type) {
-      case 'ready':
-        this.ready();
-        break;
-      case 'subscribed':
-        this.subscribed(frame, about);
-        break;
-      case 'message':
-        this.received(frame.message);
-        this.advance(frame);
-        break;
-      case 'ack':
-        this.confirm(frame.clientMsgId);
-        this.received(frame.message);
-        break;
-      case 'edited':
-      case 'deleted':
-        this.received(frame.message, false);
-        this.advance(frame);
-        break;
-      case 'presence':
-        this.presence(frame);
-        this.advance(frame);
-        break;
-      case 'room_added': // joined elsewhere, added by someone, or a new direct conversation: on any node
-        this.refreshRooms().catch(() => {});
-        break;
-      case 'typing': {
-        const view = this.state.views[frame.room];
-        if (view && frame.user) {
-          const who = frame.user.username;
-          view.typing[who] = Date.now() + TYPING_SHOW_MS;
-          setTimeout(() => {
-            if (view.typing[who] && view.typing[who] <= Date.now()) delete view.typing[who];
-          }, TYPING_SHOW_MS + 50);
-        }
-        break;
-      }
-      case 'unread': {
-        const room = this.state.rooms[frame.room];
-        if (room) {
-          room.lastReadSeq = Math.max(room.lastReadSeq, frame.lastReadSeq);
-          room.unread = this.isReading(frame.room) ? 0 : frame.unread;
-        }
-        break;
-      }
-      case 'left':
-        this.forgetRoom(frame.room);
-        this.refreshRooms().catch(() => {});
-        break;
-      case 'pong':
-        clearTimeout(this.pongTimer);
-        break;
-      case 'error':
-        this.failed(frame, about);
-        break;
-      default:
-        break; // unknown frames are ignored (protocol rule)
-    }
-  }
-
-  presence(frame) {
-    const view = this.state.views[frame.room];
-    if (!view || !frame.user) return;
-    const name = frame.user.username;
-    if (frame.state === 'online' && !view.online.includes(name)) view.online.push(name);
-    if (frame.state === 'offline') view.online = view.online.filter((n) => n !== name);
-    if (frame.state === 'join' || frame.state === 'leave') this.membersChanged(frame.room);
-  }
-
-  failed(frame, about) {
-    const code = frame.code;
-    if (about && about.kind === 'send') {
-      const p = this.state.pending.find((x) => x.clientMsgId === about.clientMsgId);
-      if (!p) return;
-      if (RETRYABLE.has(code)) {
-        setTimeout(() => this.trySend(p.clientMsgId), 2000 + Math.random() * 1000);
-      } else {
-        p.status = 'failed';
-        p.error = describeError(code, frame.message);
-      }
-      return;
-    }
-    if (code === 'resync_required' && (frame.room || (about && about.room))) {
-      // with a ref it answers a resume; without, the server ended the room's stream
-      this.restart(frame.room || about.room);
-      return;
-    }
-    if (about && (about.kind === 'resume' || about.kind === 'join')) {
-      const room = this.state.rooms[about.room];
-      if (code === 'replay_too_large') {
-        this.restart(about.room); // too much missed: the newest page, then live
-      } else if (code === 'not_a_member' || code === 'room_not_found') {
-        this.forgetRoom(about.room);
-      } else if (code === 'rate_limited' && room) {
-        room.subscribed = false;
-        setTimeout(() => (about.restart ? this.restart(about.room) : this.subscribe(about.room)), 1000);
-      }
-      return;
-    }
-    if (about && (about.kind === 'edit' || about.kind === 'delete')) {
-      this.notify(describeError(code, frame.message));
-    }
-  }
-
-  notify(text) {
-    notify(text);
+async function loadDmName(name) {
+  try {
+    const members = await client.members(name);
+    const me = state.session && state.session.user;
+    const other = members.find((m) => !me || m.id !== me.id);
+    if (other) state.dmNames[name] = other.username;
+  } catch {
+    // shown as "direct conversation" until the next refresh
   }
 }
 
-/** The page's client. For tests and for the curious it is reachable from the console as window.parley. */
-export const actions = new ChatClient();
-window.parley = actions;
+async function createRoom(name, isPrivate) {
+  const room = await client.createRoom(name, { type: isPrivate ? 'private' : 'public' });
+  await afterJoining(room.name);
+}
+
+async function joinRoom(name) {
+  const joined = await client.join(name); // a public room: joining it over the socket makes one a member
+  followed.add(joined.room);
+  await afterJoining(joined.room);
+}
+
+async function openDirect(username) {
+  const room = await client.openDirect(username);
+  await afterJoining(room.name);
+}
+
+async function afterJoining(name) {
+  await refreshRooms();
+  open(name);
+}
+
+async function leaveRoom(name) {
+  await client.leave(name);
+  forgetRoom(name);
+  await refreshRooms().catch(() => {});
+}
+
+async function addMember(name, username) {
+  await client.addMember(name, username);
+  await loadMembers(name);
+}
+
+/** Not a member any more: drop what is loaded; leave the room if it is open. */
+function forgetRoom(name) {
+  followed.delete(name);
+  const room = state.rooms[name];
+  if (room) {
+    room.member = false;
+    room.unread = 0;
+    if (room.type !== 'public') delete state.rooms[name];
+  }
+  delete state.views[name];
+  for (const p of client.pending) if (p.room === name) client.discard(p.clientMsgId);
+  for (let i = failed.length - 1; i >= 0; i--) if (failed[i].room === name) failed.splice(i, 1);
+  showPending();
+  if (state.current === name) {
+    state.current = null;
+    const next = Object.values(state.rooms).find((r) => r.member);
+    if (next) open(next.name);
+  }
+}
+
+// ---- the open room ---------------------------------------------------------------------------------------------
+
+function open(name) {
+  const room = state.rooms[name];
+  if (!room || !room.member) return;
+  state.current = name;
+  remember(ROOM_KEY, name);
+  const v = view(name);
+  v.unreadMarker = room.unread > 0 ? room.lastReadSeq : 0;
+  v.atBottom = true;
+  if (!v.loaded && !v.loading) loadLatest(name);
+  loadMembers(name);
+  scheduleRead(name);
+}
+
+async function loadLatest(name) {
+  const v = view(name);
+  v.loading = true;
+  v.error = null;
+  v.buffer = [];
+  try {
+    const page = await client.history(name, { limit: PAGE });
+    if (state.views[name] !== v) return;
+    v.messages = [];
+    v.hasOlder = page.hasMore;
+    for (const m of page.messages) insert(v, m);
+    for (const m of v.buffer) {
+      if (shows(v, m.seq)) insert(v, m);
+    }
+    v.buffer = [];
+    v.loaded = true;
+    if (v.refill) {
+      v.refill = false;
+      fillGap(name, contiguousSeq(v));
+    }
+    scheduleRead(name);
+  } catch (e) {
+    v.error = e.message;
+  } finally {
+    v.loading = false;
+  }
+}
+
+async function loadOlder(name) {
+  const v = state.views[name];
+  if (!v || !v.loaded || v.loadingOlder || !v.hasOlder || v.messages.length === 0) return;
+  v.loadingOlder = true;
+  try {
+    const page = await client.history(name, { before: v.messages[0].seq, limit: PAGE });
+    if (state.views[name] !== v) return;
+    for (const m of page.messages) insert(v, m);
+    v.hasOlder = page.hasMore;
+  } catch (e) {
+    notify('Could not load older messages: ' + describeError(e.code, e.message));
+  } finally {
+    v.loadingOlder = false;
+  }
+}
+
+/** Fills a hole in a loaded view (what was posted between its history page and the room's join). */
+async function fillGap(name, afterSeq) {
+  const v = state.views[name];
+  if (!v || v.fillingGap) return;
+  v.fillingGap = true;
+  try {
+    let after = afterSeq;
+    for (;;) {
+      const page = await client.history(name, { after, limit: GAP_PAGE });
+      for (const m of page.messages) insert(v, m);
+      if (!page.hasMore || page.messages.length === 0) break;
+      after = page.messages[page.messages.length - 1].seq;
+    }
+  } catch {
+    // the next reload of the room shows them
+  } finally {
+    v.fillingGap = false;
+  }
+}
+
+async function loadMembers(name) {
+  try {
+    const members = await client.members(name);
+    const v = state.views[name];
+    if (v) v.members = members;
+  } catch {
+    // keep what is shown
+  }
+}
+
+/** Reloads the member list soon (several joins and leaves usually come together). */
+function membersChanged(name) {
+  if (!state.views[name] || membersTimers.has(name)) return;
+  membersTimers.set(name, setTimeout(() => {
+    membersTimers.delete(name);
+    loadMembers(name);
+  }, 300));
+}
+
+/** Sends the read position soon, if the person is reading the room. */
+function scheduleRead(name) {
+  if (readTimers.has(name)) return;
+  readTimers.set(name, setTimeout(() => {
+    readTimers.delete(name);
+    sendRead(name);
+  }, 200));
+}
+
+function sendRead(name) {
+  const room = state.rooms[name];
+  const v = state.views[name];
+  if (!room || !v || !isReading(name) || state.conn !== 'live') return;
+  const seq = v.messages.length ? v.messages[v.messages.length - 1].seq : 0;
+  if (seq > room.lastReadSeq || room.unread > 0) {
+    room.lastReadSeq = Math.max(room.lastReadSeq, seq);
+    room.unread = 0;
+    client.markRead(name, room.lastReadSeq).then((r) => {
+      const now = state.rooms[name];
+      if (!now) return;
+      now.lastReadSeq = Math.max(now.lastReadSeq, r.lastReadSeq);
+      now.unread = isReading(name) ? 0 : r.unread;
+    }).catch(() => {}); // sent again when the person next reads the room
+  }
+}
+
+// ---- messages --------------------------------------------------------------------------------------------------
+
+/** Shows the client's outbox, and the messages the server refused, as the page's pending messages. */
+function showPending() {
+  const rows = client.pending.map((p) => ({
+    clientMsgId: p.clientMsgId, room: p.room, body: p.body, state: p.state,
+    error: p.error ? describeError(p.error.code, p.error.message) : null,
+  }));
+  state.pending = rows.concat(failed);
+}
+
+/** Sends through the client's outbox; the message shows at once as pending. */
+function send(name, body, clientMsgId = newClientMsgId()) {
+  const v = state.views[name];
+  if (v) v.unreadMarker = 0;
+  client.send(name, body, { clientMsgId }).then((message) => received(message, true), (e) => {
+    if (e.code === 'discarded' || e.code === 'session_ended' || !state.session) return;
+    failed.push({ clientMsgId, room: name, body, state: 'failed', error: describeError(e.code, e.message) });
+    showPending();
+  });
+  showPending();
+}
+
+function retry(clientMsgId) {
+  const i = failed.findIndex((p) => p.clientMsgId === clientMsgId);
+  if (i < 0) {
+    client.retry(clientMsgId);
+    return;
+  }
+  const [p] = failed.splice(i, 1);
+  send(p.room, p.body, p.clientMsgId); // the server stored nothing under it: the same id is safe
+}
+
+function discard(clientMsgId) {
+  const i = failed.findIndex((p) => p.clientMsgId === clientMsgId);
+  if (i >= 0) failed.splice(i, 1);
+  else client.discard(clientMsgId);
+  showPending();
+}
+
+function edit(id, body) {
+  client.edit(id, body).then((m) => received(m, false), (e) => notify(describeError(e.code, e.message)));
+}
+
+function remove(id) {
+  client.delete(id).then((m) => received(m, false), (e) => notify(describeError(e.code, e.message)));
+}
+
+function typing(name) {
+  client.typing(name);
+}
+
+/**
+ * A message posted, edited or deleted (live, replayed, or the reply to one's own send, edit or delete): added, or
+ * updated if it is already shown. `posted` is false for edits and deletions.
+ */
+function received(message, posted) {
+  const name = message.room;
+  const room = state.rooms[name];
+  const own = message.sender === myName();
+  if (room && message.seq > room.lastSeq) {
+    room.lastSeq = message.seq;
+    if (own) {
+      room.lastReadSeq = Math.max(room.lastReadSeq, message.seq); // sending moves the read position
+    } else if (!message.deleted && !isReading(name)) {
+      room.unread += 1;
+    }
+  }
+  const v = state.views[name];
+  if (v) {
+    if (posted) delete v.typing[message.sender];
+    if (v.loading) {
+      v.buffer.push(message);
+    } else if (v.loaded && shows(v, message.seq)) {
+      const before = contiguousSeq(v);
+      insert(v, message);
+      if (v.messages.length && message.seq > before + 1 && before > 0 && contiguousSeq(v) === before) {
+        fillGap(name, before);
+      }
+    }
+  }
+  if (state.current === name) scheduleRead(name);
+}
+
+/** What the components may do. */
+export const actions = {
+  register, login, logout, start, reconnectNow,
+  createRoom, joinRoom, openDirect, leaveRoom, addMember,
+  open, loadLatest, loadOlder, scheduleRead,
+  send, retry, discard, edit, remove, typing,
+};
+
+// For tests and for the curious: reachable from the console as window.parley.
+window.parley = { client, state, actions };

@@ -125,7 +125,7 @@ export const PendingItem = {
       const p = props.pending;
       const me = props.me;
       const grouped = props.grouped;
-      const failed = p.status === 'failed';
+      const failed = p.state === 'failed';
       return h('article', {
         class: ['msg', 'own', 'pending', { failed, grouped }],
         'data-state': failed ? 'failed' : 'pending', 'data-client-msg-id': p.clientMsgId, 'data-sender': me,

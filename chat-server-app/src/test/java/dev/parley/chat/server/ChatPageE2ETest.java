@@ -479,6 +479,28 @@ class ChatPageE2ETest {
     }
 
     @Test
+    void aMessageTheServerRefusesStaysAsNotSentWithRetryAndDiscard() throws IOException {
+        try (ChatPage xia = ChatPage.open("xia", uri())) {
+            xia.register("xia");
+            xia.createRoom("refusals", false);
+            // the composer holds back over-long text itself; the page's send action does not, so the server refuses
+            xia.js("window.parley.actions.send('refusals', 'x'.repeat(4001));");
+            xia.await("the refusal", () -> xia.messages().stream().anyMatch(m -> m.state().equals("failed")));
+            WebElement row = xia.driver.findElement(By.cssSelector("#messages article.msg[data-state='failed']"));
+            assertThat(row.findElement(By.className("send-state")).getText())
+                    .startsWith("Not sent: The message is too long.").contains("Retry").contains("Discard");
+            row.findElement(By.xpath(".//button[text()='Retry']")).click(); // refused again, shown again
+            xia.await("the second refusal", () -> xia.messages().stream().filter(m -> m.state().equals("failed"))
+                    .count() == 1 && xia.driver.findElements(By.cssSelector("#messages article.msg")).size() == 1);
+            xia.driver.findElement(By.xpath("//article[@data-state='failed']//button[text()='Discard']")).click();
+            xia.await("the row to go", () -> xia.messages().isEmpty());
+            xia.send("a short one");
+            xia.awaitMessage("a short one");
+            assertOrderedWithoutDuplicates(xia);
+        }
+    }
+
+    @Test
     void aDirectConversationOpensByUsername() throws IOException {
         String ida = rest.signUp("ida");
         try (ChatPage jon = ChatPage.open("jon", uri())) {

@@ -64,11 +64,10 @@ export class Connection extends EventTarget {
 
   /** Closes the socket and stops reconnecting; pending requests reject with `not_connected`. */
   stop() {
-    if (!this.running && !this.ws) return;
     this.running = false;
     if (typeof globalThis.removeEventListener === 'function') globalThis.removeEventListener('online', this.onOnline);
     clearTimeout(this.retryTimer);
-    this.discard(1000, 'bye', 'not_connected');
+    if (this.ws) this.discard(1000, 'bye', 'not_connected');
     this.setState('offline');
   }
 

@@ -168,7 +168,7 @@ export class Rooms {
     if (RESYNC_CODES.includes(code)) {
       this.resync(r, code);
     } else if (GONE_CODES.has(code)) {
-      const wasFollowed = r.lastChange !== undefined;
+      const wasFollowed = r.lastChange !== undefined || r.resync !== null;
       this.forget(r.name, code, e.message);
       if (wasFollowed) this.emit('left', { room: r.name });
     } else if (code === 'network' || code === 'not_connected') {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ParleyClient, ParleyError } from '../src/index.js';
-import { loggedIn, live, next, username, PASSWORD, FAST, until, serverForThisFile } from './helpers.js';
+import { loggedIn, live, next, username, PASSWORD, FAST, until, tappedWebSocket, serverForThisFile } from './helpers.js';
 
 const ctx = serverForThisFile();
 const track = (c) => ctx.track(c);
@@ -121,4 +121,46 @@ test('session_ended when another client logs the session out', async () => {
   assert.equal(a.session, null);
   const rejected = await a.send('general', 'too late').catch((e) => e);
   assert.equal(rejected.code, 'session_ended');
+});
+
+test('the outbox persists in storage and a new client delivers it after a reload', async () => {
+  const items = new Map();
+  const storage = { getItem: (k) => items.get(k) ?? null, setItem: (k, v) => items.set(k, v), removeItem: (k) => items.delete(k) };
+  const first = track(await loggedIn(ctx.server, { storage }));
+  await live(first);
+  await first.join('general');
+  first.disconnect();
+  const clientMsgId = 'reload-' + username();
+  first.send('general', 'sent before the reload', { clientMsgId }); // never acknowledged by this client
+  assert.deepEqual(JSON.parse(items.get('parley.outbox')).map((e) => e.clientMsgId), [clientMsgId]);
+
+  const second = track(new ParleyClient({ baseUrl: ctx.server.url, storage, ...FAST }));
+  assert.equal(second.session.user.username, first.session.user.username);
+  assert.deepEqual(second.pending.map((p) => [p.clientMsgId, p.state]), [[clientMsgId, 'waiting']]);
+  const emptied = next(second, 'outbox', (d) => d.pending.length === 0);
+  await live(second);
+  await emptied;
+  assert.equal(items.has('parley.outbox'), false);
+  const { messages } = await second.history('general', { limit: 200 });
+  assert.equal(messages.filter((m) => m.clientMsgId === clientMsgId).length, 1);
+});
+
+test('a missing pong replaces the socket; typing is a no-op when not live', async () => {
+  let swallowPongs = true;
+  const tap = tappedWebSocket({ filter: (frame) => !(swallowPongs && frame.type === 'pong') });
+  const a = track(await loggedIn(ctx.server, { WebSocket: tap.WebSocket, heartbeatMs: 200, pongTimeoutMs: 300 }));
+  await live(a);
+  await a.join('general');
+  const lost = next(a, 'state', (d) => d.state === 'reconnecting');
+  await lost;
+  swallowPongs = false;
+  const back = next(a, 'subscribed', (d) => d.room === 'general' && d.resumed);
+  await back;
+  assert.equal(a.state, 'live');
+  assert.ok(tap.sockets.length >= 2);
+
+  a.disconnect();
+  const before = tap.sent.length;
+  a.typing('general');
+  assert.equal(tap.sent.length, before);
 });

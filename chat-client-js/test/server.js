@@ -73,7 +73,7 @@ export class TestServer {
   async stop(signal = 'SIGTERM') {
     const proc = this.proc;
     if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
-    if (signal === 'SIGKILL') proc.kill('SIGCONT'); // a stopped (SIGSTOP) process must run to die cleanly
+    // SIGKILL ends a frozen (SIGSTOP) process without letting it run again: what it had not read is never read
     proc.kill(signal);
     await this.exited;
     this.proc = null;

@@ -339,6 +339,10 @@ function open(name) {
   v.unreadMarker = room.unread > 0 ? room.lastReadSeq : 0;
   v.atBottom = true;
   if (!v.loaded && !v.loading) loadLatest(name);
+  // who is online: the client's list (its `subscribed` may have come before this view existed), then presence events
+  client.join(name).then((info) => {
+    if (state.views[name] === v) v.online = info.online;
+  }, () => {});
   loadMembers(name);
   scheduleRead(name);
 }

@@ -435,7 +435,8 @@ class RestApiTest {
         assertThat(index.body()).contains("<div id=\"app\">").contains("<script type=\"module\" src=\"/app.js\">")
                 .doesNotContain("<script>").doesNotContain("style=").doesNotContain("<style");
         assertThat(client.get("/index.html", null).body()).isEqualTo(index.body());
-        for (String asset : List.of("/app.js", "/client.js")) {
+        for (String asset : List.of("/app.js", "/state.js", "/connection.js", "/format.js", "/errors.js",
+                "/components/Shell.js", "/components/MessageList.js", "/components/MessageItem.js")) {
             Reply js = client.get(asset, null);
             assertThat(js.status()).as(asset).isEqualTo(200);
             assertThat(js.contentType()).as(asset).isEqualToIgnoringCase("text/javascript;charset=utf-8");

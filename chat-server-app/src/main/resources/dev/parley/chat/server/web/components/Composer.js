@@ -1,0 +1,52 @@
+// The message box of the open room.
+import { h, onMounted, ref } from '/vendor/vue.runtime.esm-browser.prod.js';
+import { actions } from '../connection.js';
+import { drafts, roomLabel, state, wide } from '../state.js';
+import { icon } from './icons.js';
+
+const LIMIT = 4000; // characters (code points) per message
+
+export const Composer = {
+  props: { name: { type: String, required: true } },
+  setup(props) {
+    const box = ref(null);
+    function submit() {
+      const text = drafts[props.name] || '';
+      if (!text.trim() || Array.from(text).length > LIMIT) return;
+      actions.send(props.name, text);
+      drafts[props.name] = '';
+      const el = box.value;
+      if (el) el.focus();
+    }
+    onMounted(() => {
+      if (wide() && box.value) box.value.focus();
+    });
+    return () => {
+      const text = drafts[props.name] || '';
+      const length = Array.from(text).length;
+      const label = 'Message ' + (state.rooms[props.name] && state.rooms[props.name].type === 'direct'
+        ? roomLabel(props.name) : '#' + props.name);
+      return h('form', { class: 'composer', onSubmit: (e) => { e.preventDefault(); submit(); } }, [
+        h('label', { class: 'sr-only', for: 'composer-input' }, label),
+        h('textarea', {
+          id: 'composer-input', ref: box, rows: 1, value: text, placeholder: label, 'aria-describedby': 'composer-hint',
+          onInput: (e) => {
+            drafts[props.name] = e.target.value;
+            if (e.target.value.trim()) actions.typing(props.name);
+          },
+          onKeydown: (e) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              submit();
+            }
+          },
+        }),
+        h('button', { type: 'submit', class: 'primary send', id: 'send', disabled: !text.trim() || length > LIMIT,
+          'aria-label': 'Send' }, [icon('send'), h('span', { class: 'send-label' }, 'Send')]),
+        h('p', { class: ['composer-hint', { error: length > LIMIT }], id: 'composer-hint' },
+          length > LIMIT ? (length - LIMIT) + ' characters over the limit of ' + LIMIT + '.'
+            : 'Enter to send · Shift+Enter for a new line'),
+      ]);
+    };
+  },
+};

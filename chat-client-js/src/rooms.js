@@ -225,6 +225,7 @@ export class Rooms {
     r.maxSeq = 0;
     r.subscribed = false;
     r.buffer = [];
+    r.repairing = false; // a repair under way stops at its next page: its position is void
     r.resync = reason;
     this.subscribe(r);
   }
@@ -327,9 +328,9 @@ export class Rooms {
         if (!page.hasMore || page.changes.length === 0) break;
       }
     } catch (e) {
+      if (this.rooms.get(r.name) !== r || !r.repairing) return;
       r.repairing = false;
       r.buffer = [];
-      if (this.rooms.get(r.name) !== r) return;
       if (e.code === 'resync_required') this.resync(r, e.code);
       else this.subscribe(r);
       return;

@@ -148,7 +148,7 @@ test('the outbox persists in storage and a new client delivers it after a reload
 test('a missing pong replaces the socket; typing is a no-op when not live', async () => {
   let swallowPongs = true;
   const tap = tappedWebSocket({ filter: (frame) => !(swallowPongs && frame.type === 'pong') });
-  const a = track(await loggedIn(ctx.server, { WebSocket: tap.WebSocket, heartbeatMs: 200, pongTimeoutMs: 300 }));
+  const a = track(await loggedIn(ctx.server, { WebSocket: tap.WebSocket, heartbeatMs: 300, pongTimeoutMs: 1500 }));
   await live(a);
   await a.join('general');
   const lost = next(a, 'state', (d) => d.state === 'reconnecting');

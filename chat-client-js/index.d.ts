@@ -228,8 +228,11 @@ export class ParleyClient extends EventTarget {
 
   /**
    * Follows a room over the socket (`join`: also joins a public room as a member). Waits until live. Resolves at
-   * the server's `subscribed`; from then on the room is resumed after every reconnect. Rejects with the server's
-   * code (`room_not_found`, `permission_denied`, …), `not_connected` on disconnect(), `session_ended`.
+   * the server's `subscribed`; from then on the room is resumed after every reconnect. The stream starts at
+   * `lastChange`: load history yourself for what came before. Direct rooms (`dm:…`), which the server does not
+   * let anyone `join`, are followed by a `resume` after their newest message instead, to the same effect.
+   * Rejects with the server's code (`room_not_found`, `not_a_member`, …), `not_connected` on disconnect(),
+   * `session_ended`. Room names are normalised by the server (`General` is `general`): events use its name.
    */
   join(room: string): Promise<JoinResult>;
   /** Leaves the room (socket when live, else REST) and stops following it; emits `left`. */

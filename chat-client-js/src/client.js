@@ -187,6 +187,7 @@ export class ParleyClient extends EventTarget {
   /**
    * Follows a room over the socket (`join`, which also makes the user a member of a public room). Waits until
    * live. Resolves with {room, lastSeq, lastChange, online}; from then on the room is resumed after every reconnect.
+   * Direct rooms, which cannot be joined, are subscribed by a resume after their newest message (see rooms.js).
    */
   join(room) {
     if (!this._session) return Promise.reject(new ParleyError('session_ended', 'not logged in'));

@@ -49,6 +49,7 @@ export class Rooms {
         resync: null,          // why the room is being joined again (emitted as `resync` once joined)
         waiters: [],           // join() calls waiting for `subscribed`
         retryTimer: null,
+        noJoin: false,         // joined by a seq resume instead of `join` (direct rooms)
       };
       this.rooms.set(name, r);
     }
@@ -117,14 +118,41 @@ export class Rooms {
     clearTimeout(r.retryTimer);
     if (!this.conn.live || this.rooms.get(r.name) !== r) return;
     const resumed = r.lastChange !== undefined;
-    const frame = resumed
-      ? { type: 'resume', room: r.name, afterChange: r.lastChange }
-      : { type: 'join', room: r.name };
     r.subscribing = true;
     r.subscribed = false;
     r.buffer = [];
+    if (!resumed && (r.name.startsWith('dm:') || r.noJoin)) {
+      this.subscribeWithoutJoin(r);
+      return;
+    }
+    const frame = resumed
+      ? { type: 'resume', room: r.name, afterChange: r.lastChange }
+      : { type: 'join', room: r.name };
     this.conn.request(frame, { onReply: (sub) => this.subscribed(r, sub, resumed) })
-      .catch((e) => this.subscribeFailed(r, e));
+      .catch((e) => this.subscribeFailed(r, e, frame.type));
+  }
+
+  /**
+   * A direct room cannot be `join`ed, not even by its members (`permission_denied`): its first subscription is a
+   * `resume` after the newest message's seq, read over REST just before. That starts the stream where a `join`
+   * would (at `subscribed.lastChange`); the few messages a seq-replay may bring first lie at or before that
+   * position and are dropped, as for a join: loading history is the consumer's part.
+   */
+  async subscribeWithoutJoin(r) {
+    let afterSeq;
+    try {
+      const page = await this.rest.history(r.name, { limit: 1 });
+      afterSeq = page.messages.length ? page.messages[page.messages.length - 1].seq : 0;
+    } catch (e) {
+      this.subscribeFailed(r, e, 'history');
+      return;
+    }
+    if (!this.conn.live || this.rooms.get(r.name) !== r || r.subscribed) {
+      r.subscribing = false;
+      return;
+    }
+    this.conn.request({ type: 'resume', room: r.name, afterSeq }, { onReply: (sub) => this.subscribed(r, sub, false) })
+      .catch((e) => this.subscribeFailed(r, e, 'resume'));
   }
 
   /** Applies a `subscribed` reply, synchronously before the replayed frames that follow it. */
@@ -161,19 +189,22 @@ export class Rooms {
     return info;
   }
 
-  subscribeFailed(r, e) {
+  subscribeFailed(r, e, what) {
     if (this.rooms.get(r.name) !== r) return;
     r.subscribing = false;
     const code = e.code;
     if (RESYNC_CODES.includes(code)) {
       this.resync(r, code);
+    } else if (code === 'permission_denied' && what === 'join' && !r.noJoin) {
+      r.noJoin = true; // a direct room under a name we did not recognise
+      this.subscribe(r);
     } else if (GONE_CODES.has(code)) {
       const wasFollowed = r.lastChange !== undefined || r.resync !== null;
       this.forget(r.name, code, e.message);
       if (wasFollowed) this.emit('left', { room: r.name });
-    } else if (code === 'network' || code === 'not_connected') {
-      // the next `ready` subscribes again
-    } else if (code === 'rate_limited' || code === 'timeout' || code === 'server_busy'
+    } else if ((code === 'network' && what !== 'history') || code === 'not_connected') {
+      // the socket is gone: the next `ready` subscribes again
+    } else if (code === 'network' || code === 'rate_limited' || code === 'timeout' || code === 'server_busy'
       || code === 'storage_unavailable' || code === 'service_closed' || code === 'internal_error') {
       r.attempt = (r.attempt || 0) + 1;
       const delay = Math.max(this.backoff.firstMs, backoffDelay(r.attempt, this.backoff));
@@ -194,6 +225,7 @@ export class Rooms {
     r.maxSeq = 0;
     r.subscribed = false;
     r.buffer = [];
+    r.repairing = false; // a repair under way stops at its next page: its position is void
     r.resync = reason;
     this.subscribe(r);
   }
@@ -296,9 +328,9 @@ export class Rooms {
         if (!page.hasMore || page.changes.length === 0) break;
       }
     } catch (e) {
+      if (this.rooms.get(r.name) !== r || !r.repairing) return;
       r.repairing = false;
       r.buffer = [];
-      if (this.rooms.get(r.name) !== r) return;
       if (e.code === 'resync_required') this.resync(r, e.code);
       else this.subscribe(r);
       return;

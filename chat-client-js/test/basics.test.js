@@ -148,7 +148,7 @@ test('the outbox persists in storage and a new client delivers it after a reload
 test('a missing pong replaces the socket; typing is a no-op when not live', async () => {
   let swallowPongs = true;
   const tap = tappedWebSocket({ filter: (frame) => !(swallowPongs && frame.type === 'pong') });
-  const a = track(await loggedIn(ctx.server, { WebSocket: tap.WebSocket, heartbeatMs: 200, pongTimeoutMs: 300 }));
+  const a = track(await loggedIn(ctx.server, { WebSocket: tap.WebSocket, heartbeatMs: 300, pongTimeoutMs: 1500 }));
   await live(a);
   await a.join('general');
   const lost = next(a, 'state', (d) => d.state === 'reconnecting');
@@ -163,4 +163,24 @@ test('a missing pong replaces the socket; typing is a no-op when not live', asyn
   const before = tap.sent.length;
   a.typing('general');
   assert.equal(tap.sent.length, before);
+});
+
+test('a direct room is followed without a join (which the server refuses for direct rooms)', async () => {
+  const a = track(await loggedIn(ctx.server));
+  const b = track(await loggedIn(ctx.server));
+  await live(a);
+  await live(b);
+  const dm = await a.openDirect(b.session.user.username);
+  assert.equal(dm.type, 'direct');
+  const first = await a.send(dm.name, 'before b follows it');
+  const joinedA = await a.join(dm.name);
+  const joinedB = await b.join(dm.name);
+  assert.equal(joinedA.room, dm.name);
+  assert.equal(joinedB.lastSeq, first.seq);
+  assert.equal(b.lastChange(dm.name), joinedB.lastChange);
+  const atB = next(b, 'message', (d) => d.room === dm.name);
+  const sent = await a.send(dm.name, 'hello in private');
+  const got = await atB;
+  assert.equal(got.message.id, sent.id, 'the message sent before the join is history, not an event');
+  assert.equal(got.replayed, false);
 });

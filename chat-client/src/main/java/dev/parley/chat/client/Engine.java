@@ -63,7 +63,7 @@ final class Engine {
     static final class RoomState {
         String name;
         RoomListener listener;
-        final CompletableFuture<Subscribed> joined = new CompletableFuture<>();
+        CompletableFuture<Subscribed> joined = new CompletableFuture<>();
         /** The highest change delivered; -1 until the first {@code subscribed}. */
         long lastChange = -1;
         long lastSeq = -1;
@@ -161,6 +161,9 @@ final class Engine {
             RoomState r = find(room);
             if (r != null) {
                 r.listener = listener;
+                if (r.joined.isCompletedExceptionally()) { // the session ended before it was subscribed
+                    r.joined = new CompletableFuture<>();
+                }
             } else {
                 r = new RoomState(room, listener);
                 rooms.add(r);

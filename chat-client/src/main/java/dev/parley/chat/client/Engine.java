@@ -216,11 +216,15 @@ final class Engine {
     }
 
     void typing(String room) {
-        loop.execute(() -> {
-            if (state == ConnectionState.CONNECTED) {
-                write(Json.createObjectBuilder().add("type", "typing").add("room", room).build());
-            }
-        });
+        try {
+            loop.execute(() -> {
+                if (state == ConnectionState.CONNECTED) {
+                    write(Json.createObjectBuilder().add("type", "typing").add("room", room).build());
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: typing is best effort
+        }
     }
 
     ConnectionState state() {

@@ -165,7 +165,11 @@ public final class ParleyClient implements AutoCloseable {
         rest.call("POST", "api/logout", null, t);
         token = null;
         session = null;
-        loop.execute(() -> engine.sessionEnded("logged_out"));
+        try {
+            loop.execute(() -> engine.sessionEnded("logged_out"));
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closed: nothing to stop
+        }
     }
 
     /**

@@ -267,7 +267,10 @@ class ParleyClientTest {
         await(j.send("general", "bye soon"));
         CompletableFuture<Message> pending = j.send("nowhere-yet", "x");
 
+        long start = System.nanoTime();
         j.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("close() returns promptly")
+                .isLessThan(Duration.ofSeconds(3));
         jon.await("state CLOSED");
         assertThat(pending).isCompletedExceptionally();
         Set<String> clientThreads = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)

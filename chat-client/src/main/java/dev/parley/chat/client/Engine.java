@@ -294,7 +294,7 @@ final class Engine {
         }
         setState(ConnectionState.CONNECTING);
         http.newWebSocketBuilder().connectTimeout(connectTimeout).buildAsync(wsUri, new Receiver())
-                .whenComplete((ws, error) -> loop.execute(() -> {
+                .whenComplete((ws, error) -> handOrAbort(ws, () -> {
                     if (error != null) {
                         LOG.log(System.Logger.Level.DEBUG, "cannot open " + wsUri + ": " + error);
                         lost();
@@ -309,6 +309,17 @@ final class Engine {
                     lastFrameAt = clock.millis();
                     write(Json.createObjectBuilder().add("type", "auth").add("token", t).build());
                 }));
+    }
+
+    /** Runs the task on the loop; if the client closed meanwhile, drops a socket that just opened. */
+    private void handOrAbort(WebSocket ws, Runnable task) {
+        try {
+            loop.execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (ws != null) {
+                ws.abort();
+            }
+        }
     }
 
     private void onClosed(WebSocket ws, int code, String reason) {
@@ -539,7 +550,11 @@ final class Engine {
             if (code.equals("resync_required") || code.equals("replay_too_large")) {
                 resync(r);
             } else if (RETRYABLE.contains(code)) {
-                retryLater(op, () -> subscribe(r));
+                retryLater(op, () -> {
+                    if (rooms.contains(r) && !r.subscribed) {
+                        subscribe(r);
+                    }
+                });
             } else {
                 rooms.remove(r);
                 ParleyClientException e = new ParleyClientException(code, 0, message, null);

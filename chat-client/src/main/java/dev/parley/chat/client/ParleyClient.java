@@ -69,6 +69,7 @@ public final class ParleyClient implements AutoCloseable {
     private final Engine engine;
     private final ScheduledExecutorService loop;
     private final ExecutorService ownCallbackThread;
+    private final String loopThreadName;
     private final SecureRandom random = new SecureRandom();
     private volatile String token;
     private volatile Session session;
@@ -81,7 +82,8 @@ public final class ParleyClient implements AutoCloseable {
         this.rest = new RestApi(baseUrl, http, b.requestTimeout);
         this.token = b.token;
         int n = INSTANCES.incrementAndGet();
-        ScheduledThreadPoolExecutor loopExecutor = new ScheduledThreadPoolExecutor(1, daemon("parley-client-" + n));
+        this.loopThreadName = "parley-client-" + n;
+        ScheduledThreadPoolExecutor loopExecutor = new ScheduledThreadPoolExecutor(1, daemon(loopThreadName));
         loopExecutor.setRemoveOnCancelPolicy(true);
         this.loop = loopExecutor;
         Executor callbacks;
@@ -387,7 +389,11 @@ public final class ParleyClient implements AutoCloseable {
     @Override
     public void close() {
         try {
-            loop.submit(engine::close).get(5, TimeUnit.SECONDS);
+            if (Thread.currentThread().getName().equals(loopThreadName)) {
+                engine.close(); // from a future's dependent action: already on the loop
+            } else {
+                loop.submit(engine::close).get(5, TimeUnit.SECONDS);
+            }
         } catch (java.util.concurrent.RejectedExecutionException e) {
             return; // closed already
         } catch (InterruptedException e) {

@@ -1,5 +1,7 @@
 package dev.parley.chat.bench;
 
+import dev.parley.chat.client.ParleyClient;
+import dev.parley.chat.client.ParleyClientException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -14,7 +16,9 @@ import java.util.regex.Pattern;
 /**
  * A small client of the reference server's REST API (docs/openapi.yaml) on the JDK's {@link HttpClient}, HTTP/1.1
  * with keep-alive (the server offers no HTTP/2; the JDK's default would add an {@code Upgrade: h2c} header to every
- * request). Also the few bits of JSON the benchmarks need, read with patterns rather than a parser.
+ * request). Also the few bits of JSON the benchmarks need, read with patterns rather than a parser. The set-up calls
+ * (registering, logging in, creating and joining rooms) go through the Java client ({@code chat-client}); the
+ * requests a benchmark measures are built here.
  */
 public final class Rest {
     public static final Duration TIMEOUT = Duration.ofSeconds(30);
@@ -73,25 +77,53 @@ public final class Rest {
         return client.send(request, HttpResponse.BodyHandlers.ofString());
     }
 
-    /** Registers a user; fails unless 201. */
+    /** Registers a user (set-up, through the Java client); an IOException if the server refuses. */
     public void register(String username, String password) throws IOException, InterruptedException {
-        expect(send(post("api/register", credentials(username, password), null)), 201, "register " + username);
-    }
-
-    /** Logs in; returns the token. */
-    public String login(String username, String password) throws IOException, InterruptedException {
-        HttpResponse<String> response = send(post("api/login", credentials(username, password), null));
-        expect(response, 200, "login " + username);
-        String token = stringField(response.body(), "token");
-        if (token == null) {
-            throw new IOException("login answered without a token: " + abbreviate(response.body()));
+        try (ParleyClient c = setUpClient(null)) {
+            c.register(username, password);
+        } catch (ParleyClientException e) {
+            throw new IOException("register " + username + ": " + e.getMessage(), e);
         }
-        return token;
     }
 
-    /** Joins a public room. */
+    /** Logs in (set-up, through the Java client); returns the token. */
+    public String login(String username, String password) throws IOException, InterruptedException {
+        try (ParleyClient c = setUpClient(null)) {
+            return c.login(username, password).token();
+        } catch (ParleyClientException e) {
+            throw new IOException("login " + username + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Joins a public room (set-up, through the Java client). */
     public void join(String room, String token) throws IOException, InterruptedException {
-        expect(send(post("api/rooms/" + encode(room) + "/join", "", token)), 200, "join " + room);
+        try (ParleyClient c = setUpClient(token)) {
+            c.joinRoom(room);
+        } catch (ParleyClientException e) {
+            throw new IOException("join " + room + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Creates a public room (set-up, through the Java client); the token's user becomes its first member. */
+    public void createRoom(String room, String token) throws IOException, InterruptedException {
+        try (ParleyClient c = setUpClient(token)) {
+            c.createRoom(room, false);
+        } catch (ParleyClientException e) {
+            throw new IOException("create room " + room + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A Java client for one set-up call on this HTTP client, its callbacks run inline (it opens no socket); the
+     * measured requests do not go through it.
+     */
+    private ParleyClient setUpClient(String token) {
+        ParleyClient.Builder b = ParleyClient.builder(base).httpClient(client).executor(Runnable::run)
+                .requestTimeout(TIMEOUT);
+        if (token != null) {
+            b.token(token);
+        }
+        return b.build();
     }
 
     public static String credentials(String username, String password) {

@@ -24,8 +24,7 @@ public final class ParleySetup {
             rest.register("bench" + i, PASSWORD);
             tokens.add(rest.login("bench" + i, PASSWORD));
         }
-        Rest.expect(rest.send(rest.post("api/rooms", "{\"name\":" + Rest.quote(room) + "}", tokens.get(0))), 201,
-                "create room " + room);
+        rest.createRoom(room, tokens.get(0));
         for (int i = 1; i < users; i++) {
             rest.join(room, tokens.get(i));
         }

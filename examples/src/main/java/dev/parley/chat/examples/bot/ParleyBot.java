@@ -1,15 +1,12 @@
 package dev.parley.chat.examples.bot;
 
-import jakarta.json.Json;
-import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
-import java.io.IOException;
-import java.io.StringReader;
+import dev.parley.chat.client.ConnectionListener;
+import dev.parley.chat.client.ConnectionState;
+import dev.parley.chat.client.Message;
+import dev.parley.chat.client.ParleyClient;
+import dev.parley.chat.client.ParleyClientException;
+import dev.parley.chat.client.RoomListener;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,20 +14,18 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A bot that talks to a Parley server the way any client does: it logs in over REST, opens the WebSocket, joins a
- * room and answers {@code /echo <text>} and {@code /time}. It survives server restarts: it reconnects with
- * exponential backoff and {@code resume}s from the last sequence number it saw, so messages sent while it was away
- * are answered, each exactly once (answered message ids are remembered, and each reply carries a client message id
- * derived from the question's id, so a reply re-sent after a lost connection is stored only once).
+ * A bot on the Java client ({@code chat-client}): it logs in, joins a room and answers {@code /echo <text>} and
+ * {@code /time}. It survives server restarts: the client reconnects with backoff and resumes the room from the last
+ * change it delivered, so messages sent while the bot was away are answered, each exactly once (answered message ids
+ * are remembered, and each reply carries a client message id derived from the question's id, so a reply re-sent from
+ * the client's outbox after a lost connection is stored only once).
  *
  * <p>Start the reference server first (see the README), then:
  *
@@ -42,12 +37,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@code PARLEY_BOT_PASSWORD}, {@code echo bot password}), room ({@code PARLEY_BOT_ROOM}, {@code general}). The
  * account is registered on first use.
  *
- * <p>Threads: all state lives on one thread, the bot's event loop; socket callbacks only hand frames to it.
+ * <p>Threads: the client calls the listener on its callback thread, one event at a time; logging in (again) runs on
+ * the bot's own thread.
  */
 public final class ParleyBot implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ParleyBot.class.getName());
     private static final Duration MIN_BACKOFF = Duration.ofMillis(200);
-    private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     /**
      * What the bot connects to.
@@ -71,45 +66,54 @@ public final class ParleyBot implements AutoCloseable {
     }
 
     private final Config config;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-    private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+    private final ParleyClient client;
+    private final ScheduledExecutorService logins = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "parley-bot");
         t.setDaemon(true);
         return t;
     });
     private final AtomicInteger answers = new AtomicInteger();
-
-    // ---- state, confined to the loop thread ----
-    private String token;
-    private WebSocket socket;
-    private boolean closed;
-    private Duration backoff = MIN_BACKOFF;
-    /** The highest sequence seen in the room; -1 before the first join. */
-    private long lastSeq = -1;
-    /** Ids of the messages already answered (the most recent 10,000). */
+    private volatile boolean connected;
+    private volatile boolean joined;
+    private volatile boolean closed;
+    /** Ids of the messages already answered (the most recent 10,000); touched on the callback thread only. */
     private final Set<Long> answered = Collections.newSetFromMap(new LinkedHashMap<>(16, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
             return size() > 10_000;
         }
     });
-    /** Replies sent but not yet acknowledged, by client message id: re-sent after a reconnect. */
-    private final Map<String, JsonObject> outbox = new LinkedHashMap<>();
-    private volatile boolean subscribed;
 
     public ParleyBot(Config config) {
         this.config = config;
+        this.client = ParleyClient.builder(config.server()).backoff(MIN_BACKOFF, config.maxBackoff())
+                .connectionListener(new ConnectionListener() {
+                    @Override
+                    public void onStateChanged(ConnectionState state) {
+                        connected = state == ConnectionState.CONNECTED;
+                        if (state != ConnectionState.CONNECTED) {
+                            LOG.log(System.Logger.Level.INFO, "Connection: " + state);
+                        }
+                    }
+
+                    @Override
+                    public void onSessionEnded(String reason) {
+                        LOG.log(System.Logger.Level.INFO, "Session ended (" + reason + "): logging in again");
+                        logins.execute(() -> start(0));
+                    }
+                })
+                .build();
     }
 
     /** Connects in the background; the bot keeps reconnecting until {@link #close()}. */
     public ParleyBot start() {
-        loop.execute(this::connect);
+        logins.execute(() -> start(0));
         return this;
     }
 
     /** Whether the bot is connected and subscribed to its room right now. */
     public boolean isSubscribed() {
-        return subscribed;
+        return connected && joined;
     }
 
     /** How many messages the bot has answered. */
@@ -128,195 +132,61 @@ public final class ParleyBot implements AutoCloseable {
         return null;
     }
 
-    // ---- connecting ------------------------------------------------------------------------------------------
-
-    private void connect() {
+    /** Logs in (registering the account on first use), connects and joins; retries with backoff on failure. */
+    private void start(int attempt) {
         if (closed) {
             return;
         }
         try {
-            if (token == null) {
-                token = login();
-            }
-            URI ws = URI.create(config.server().toString().replaceFirst("^http", "ws")).resolve("/ws");
-            socket = http.newWebSocketBuilder().connectTimeout(TIMEOUT).buildAsync(ws, new Listener())
-                    .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            send(Json.createObjectBuilder().add("type", "auth").add("token", token).build());
-        } catch (Exception e) {
-            LOG.log(System.Logger.Level.INFO, "Cannot connect to " + config.server() + " (" + e + ")");
-            reconnectLater();
-        }
-    }
-
-    /** Logs in over REST, registering the account on first use; returns the session token. */
-    private String login() throws IOException, InterruptedException {
-        JsonObject credentials = Json.createObjectBuilder()
-                .add("username", config.username()).add("password", config.password()).build();
-        HttpResponse<String> r = post("/api/login", credentials);
-        if (r.statusCode() == 401) {
-            HttpResponse<String> registered = post("/api/register", credentials);
-            if (registered.statusCode() != 201) {
-                throw new IOException("cannot register " + config.username() + ": " + registered.body());
-            }
-            r = post("/api/login", credentials);
-        }
-        if (r.statusCode() != 200) {
-            throw new IOException("login failed: " + r.statusCode() + " " + r.body());
-        }
-        return parse(r.body()).getString("token");
-    }
-
-    private HttpResponse<String> post(String path, JsonObject body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(config.server().resolve(path)).timeout(TIMEOUT)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private void reconnectLater() {
-        socket = null;
-        subscribed = false;
-        if (closed) {
-            return;
-        }
-        long millis = backoff.toMillis();
-        long delay = millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1); // jitter: 50-100 %
-        backoff = backoff.multipliedBy(2).compareTo(config.maxBackoff()) > 0 ? config.maxBackoff()
-                : backoff.multipliedBy(2);
-        loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
-    }
-
-    // ---- frames ----------------------------------------------------------------------------------------------
-
-    private void onFrame(WebSocket from, JsonObject frame) {
-        if (from != socket) {
-            return; // from a socket given up on
-        }
-        String room = config.room();
-        switch (frame.getString("type", "")) {
-            case "ready" -> {
-                backoff = MIN_BACKOFF;
-                if (lastSeq < 0) { // first time: live from now on
-                    send(Json.createObjectBuilder().add("type", "join").add("room", room).build());
-                } else { // again: everything after the last message seen, then live
-                    send(Json.createObjectBuilder().add("type", "resume").add("room", room)
-                            .add("afterSeq", lastSeq).build());
+            try {
+                client.login(config.username(), config.password());
+            } catch (ParleyClientException e) {
+                if (!e.code().equals("invalid_credentials")) {
+                    throw e;
                 }
+                client.register(config.username(), config.password());
+                client.login(config.username(), config.password());
             }
-            case "subscribed" -> {
-                if (lastSeq < 0) {
-                    lastSeq = frame.getJsonNumber("lastSeq").longValue();
+            client.connect().join();
+            client.join(config.room(), new Answerer()).join();
+            joined = true;
+            LOG.log(System.Logger.Level.INFO, "Answering in " + config.room());
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.INFO, "Cannot start on " + config.server() + " (" + e + ")");
+            long delay = Math.min(config.maxBackoff().toMillis(), MIN_BACKOFF.toMillis() << Math.min(attempt, 10));
+            logins.schedule(() -> start(attempt + 1), delay, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** Answers commands; the client delivers each message once, live or replayed after a reconnect. */
+    private final class Answerer implements RoomListener {
+        @Override
+        public void onMessage(Message m, boolean replayed) {
+            String reply = answer(m.body());
+            if (reply == null || m.sender().equalsIgnoreCase(config.username()) || !answered.add(m.id())) {
+                return; // not a command, our own message, or answered already
+            }
+            answers.incrementAndGet();
+            client.send(config.room(), reply, "bot-reply-" + m.id()).whenComplete((sent, error) -> {
+                if (error != null) {
+                    LOG.log(System.Logger.Level.WARNING, "Reply to " + m.id() + " refused: " + error);
                 }
-                subscribed = true;
-                LOG.log(System.Logger.Level.INFO, "Answering in " + room + " from seq " + (lastSeq + 1));
-                outbox.values().forEach(this::send); // replies whose ack was lost: stored once, thanks to clientMsgId
-            }
-            case "message" -> onMessage(frame.getJsonObject("message"));
-            case "ack" -> outbox.remove(frame.getString("clientMsgId", ""));
-            case "error" -> LOG.log(System.Logger.Level.WARNING, "Server says: " + frame);
-            default -> { } // presence, typing, ...: not for bots
-        }
-    }
-
-    private void onMessage(JsonObject m) {
-        long seq = m.getJsonNumber("seq").longValue();
-        if (!m.getString("room").equals(config.room()) || seq <= lastSeq) {
-            return;
-        }
-        lastSeq = seq;
-        String reply = answer(m.getString("body"));
-        long id = m.getJsonNumber("id").longValue();
-        if (reply == null || m.getString("sender").equalsIgnoreCase(config.username()) || !answered.add(id)) {
-            return; // not a command, our own message, or answered already
-        }
-        String clientMsgId = "bot-reply-" + id;
-        JsonObject frame = Json.createObjectBuilder().add("type", "send").add("room", config.room())
-                .add("body", reply).add("clientMsgId", clientMsgId).build();
-        outbox.put(clientMsgId, frame);
-        answers.incrementAndGet();
-        send(frame);
-    }
-
-    private void onClosed(WebSocket from, int code, String reason) {
-        if (from != socket) {
-            return;
-        }
-        LOG.log(System.Logger.Level.INFO, "Disconnected: " + code + " " + reason);
-        if (code == 1008 && Set.of("invalid_token", "token_expired", "logged_out").contains(reason)) {
-            token = null; // log in again
-        }
-        reconnectLater();
-    }
-
-    private void send(JsonObject frame) {
-        WebSocket ws = socket;
-        if (ws == null) {
-            return;
-        }
-        try { // one send at a time: the JDK WebSocket allows no overlapping sends
-            ws.sendText(frame.toString(), true).get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (Exception e) {
-            ws.abort();
-            onClosed(ws, 1006, "send failed: " + e);
-        }
-    }
-
-    private static JsonObject parse(String json) {
-        try (JsonReader r = Json.createReader(new StringReader(json))) {
-            return r.readObject();
-        }
-    }
-
-    /** Receives frames on the HTTP client's threads and hands them to the loop. */
-    private final class Listener implements WebSocket.Listener {
-        private final StringBuilder text = new StringBuilder();
-
-        @Override
-        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-                JsonObject frame = parse(text.toString());
-                text.setLength(0);
-                loop.execute(() -> onFrame(ws, frame));
-            }
-            ws.request(1);
-            return null;
+            });
         }
 
         @Override
-        public CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
-            loop.execute(() -> onClosed(ws, code, reason));
-            return null;
-        }
-
-        @Override
-        public void onError(WebSocket ws, Throwable error) {
-            loop.execute(() -> onClosed(ws, 1006, String.valueOf(error)));
+        public void onResync(String room) {
+            LOG.log(System.Logger.Level.INFO, "Room " + room + " was reset on the server; answering from now on");
         }
     }
 
     /** Closes the connection and stops reconnecting. */
     @Override
     public void close() {
-        CountDownLatch done = new CountDownLatch(1);
-        try {
-            loop.execute(() -> {
-                closed = true;
-                subscribed = false;
-                if (socket != null) {
-                    socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye");
-                    socket.abort();
-                    socket = null;
-                }
-                done.countDown();
-            });
-            done.await(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // already closed
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        loop.shutdownNow();
+        closed = true;
+        joined = false;
+        logins.shutdownNow();
+        client.close();
     }
 
     /** Runs the bot until Ctrl-C. */

@@ -4,6 +4,7 @@ import dev.parley.chat.core.AuthenticationException;
 import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.ChatService;
 import dev.parley.chat.core.HistoryQuery;
+import dev.parley.chat.core.LoginResult;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.User;
 import dev.parley.chat.store.jooq.JooqChatStorage;
@@ -74,13 +75,18 @@ final class BotTestServer implements AutoCloseable {
                 switch (route) {
                     case "POST /api/register" -> {
                         JsonObject body = body(request);
-                        chat.register(body.getString("username"), body.getString("password"));
-                        reply(response, 201, Json.createObjectBuilder().build());
+                        User user = chat.register(body.getString("username"), body.getString("password"));
+                        reply(response, 201, Json.createObjectBuilder().add("id", user.id())
+                                .add("username", user.username()).build());
                     }
                     case "POST /api/login" -> {
                         JsonObject body = body(request);
-                        String token = chat.login(body.getString("username"), body.getString("password")).token();
-                        reply(response, 200, Json.createObjectBuilder().add("token", token).build());
+                        LoginResult login = chat.login(body.getString("username"), body.getString("password"));
+                        reply(response, 200, Json.createObjectBuilder().add("token", login.token())
+                                .add("expiresAt", login.expiresAt().toString())
+                                .add("user", Json.createObjectBuilder().add("id", login.user().id())
+                                        .add("username", login.user().username()))
+                                .build());
                     }
                     case "GET /api/messages" -> {
                         String auth = request.getHeader("Authorization");
@@ -97,10 +103,14 @@ final class BotTestServer implements AutoCloseable {
                     default -> reply(response, 404, Json.createObjectBuilder().build());
                 }
             } catch (AuthenticationException e) {
-                reply(response, 401, Json.createObjectBuilder().add("code", e.code().code()).build());
+                reply(response, 401, problem(e.code().code()));
             } catch (ChatException e) {
-                reply(response, 400, Json.createObjectBuilder().add("code", e.code().code()).build());
+                reply(response, 400, problem(e.code().code()));
             }
+        }
+
+        private static JsonObject problem(String code) {
+            return Json.createObjectBuilder().add("code", code).add("detail", code).build();
         }
 
         private static JsonObject body(Request request) throws Exception {

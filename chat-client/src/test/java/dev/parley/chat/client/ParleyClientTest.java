@@ -1,0 +1,300 @@
+package dev.parley.chat.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.parley.chat.server.ParleyServer;
+import dev.parley.chat.server.ServerConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The client against the real reference server (in this JVM, on a SQLite file), one scenario per test. */
+class ParleyClientTest {
+    private static final String PASSWORD = "correct horse battery";
+
+    @TempDir
+    Path dir;
+
+    private ParleyServer server;
+    private final List<AutoCloseable> closeAfter = new ArrayList<>();
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (AutoCloseable c : closeAfter) {
+            c.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private ParleyServer startServer(Path db, int port) throws IOException {
+        Map<String, String> env = new HashMap<>();
+        env.put("PARLEY_PORT", Integer.toString(port));
+        env.put("PARLEY_DB_URL", "jdbc:sqlite:" + db);
+        env.put("PARLEY_WS_RATE_PER_SECOND", "1000");
+        server = new ParleyServer(ServerConfig.fromEnvironment(env)).start();
+        return server;
+    }
+
+    private ParleyClient client(URI base, Recorder recorder) {
+        ParleyClient c = ParleyClient.builder(base).backoff(Duration.ofMillis(20), Duration.ofMillis(200))
+                .connectionListener(recorder).build();
+        closeAfter.add(c);
+        return c;
+    }
+
+    private static <T> T await(CompletableFuture<T> future) throws Exception {
+        return future.get(30, TimeUnit.SECONDS);
+    }
+
+    /** A client of user {@code name} (registered here), logged in, connected and following {@code room}. */
+    private ParleyClient signedIn(URI base, String name, String room, Recorder recorder) throws Exception {
+        ParleyClient c = client(base, recorder);
+        c.register(name, PASSWORD);
+        c.login(name, PASSWORD);
+        await(c.connect());
+        await(c.join(room, recorder));
+        return c;
+    }
+
+    @Test
+    void loginAndLiveDeliveryBetweenTwoClients() throws Exception {
+        URI base = startServer(dir.resolve("parley.db"), 0).uri();
+        Recorder ann = new Recorder();
+        Recorder ben = new Recorder();
+        ParleyClient a = signedIn(base, "ann", "general", ann);
+        ParleyClient b = signedIn(base, "ben", "general", ben);
+        assertThat(a.session().user().username()).isEqualTo("ann");
+
+        Message sent = await(a.send("general", "hello ben", "live-1"));
+        assertThat(sent.clientMsgId()).isEqualTo("live-1");
+        assertThat(sent.sender()).isEqualTo("ann");
+        ben.await("message " + sent.id() + " hello ben");
+        Message generated = await(a.send("general", "no id given"));
+        assertThat(generated.clientMsgId()).matches("[A-Za-z0-9._:-]{1,64}");
+        ben.await("message " + generated.id() + " no id given");
+
+        Message edited = await(a.edit(sent.id(), "hello, ben"));
+        ben.await("edited " + sent.id() + " hello, ben");
+        assertThat(edited.editedAt()).isNotNull();
+        assertThat(await(b.markRead("general", generated.seq()))).isZero();
+        assertThat(b.history("general", HistoryQuery.latest(10)).messages()).extracting(Message::body)
+                .containsExactly("hello, ben", "no id given");
+        assertThat(b.rooms()).extracting(RoomSummary::name).contains("general");
+        assertThat(ben.matching("message ")).hasSize(2);
+    }
+
+    @Test
+    void sendWhoseAckIsLostIsRetriedAndStoredExactlyOnce() throws Exception {
+        ParleyServer s = startServer(dir.resolve("parley.db"), 0);
+        GateProxy proxy = new GateProxy(s.port());
+        closeAfter.add(proxy);
+        URI throughProxy = URI.create("http://127.0.0.1:" + proxy.port() + "/");
+        Recorder cat = new Recorder();
+        ParleyClient c = signedIn(throughProxy, "cat", "general", cat);
+        ParleyClient observer = client(s.uri(), new Recorder());
+        observer.register("dan", PASSWORD);
+        observer.login("dan", PASSWORD);
+
+        proxy.holdDownstream(); // the send reaches the server; its ack does not reach the client
+        CompletableFuture<Message> sent = c.send("general", "exactly once", "ack-lost-1");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (storedWith(observer, "ack-lost-1") == 0) {
+            assertThat(System.nanoTime()).as("stored within 30 s").isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        assertThat(sent).isNotDone();
+        proxy.cut(false); // the connection goes, the ack with it; the client reconnects and sends again
+
+        Message acked = await(sent);
+        assertThat(acked.clientMsgId()).isEqualTo("ack-lost-1");
+        assertThat(storedWith(observer, "ack-lost-1")).isEqualTo(1);
+        assertThat(cat.matching("state CONNECTED")).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    private static long storedWith(ParleyClient reader, String clientMsgId) {
+        return reader.history("general", HistoryQuery.latest(200)).messages().stream()
+                .filter(m -> clientMsgId.equals(m.clientMsgId())).count();
+    }
+
+    @Test
+    void resumeDeliversAMissedEditAndDeleteEachOnce() throws Exception {
+        ParleyServer s = startServer(dir.resolve("parley.db"), 0);
+        GateProxy proxy = new GateProxy(s.port());
+        closeAfter.add(proxy);
+        Recorder eve = new Recorder();
+        Recorder fay = new Recorder();
+        ParleyClient e = client(s.uri(), eve);
+        e.register("eve", PASSWORD);
+        e.login("eve", PASSWORD);
+        e.createRoom("resumed", false);
+        await(e.connect());
+        await(e.join("resumed", eve));
+        ParleyClient f = signedIn(URI.create("http://127.0.0.1:" + proxy.port() + "/"), "fay", "resumed", fay);
+        Message one = await(e.send("resumed", "one"));
+        Message two = await(e.send("resumed", "two"));
+        fay.await("message " + two.id() + " two");
+
+        proxy.cut(true); // fay is offline and stays so
+        fay.await("state DISCONNECTED");
+        Message three = await(e.send("resumed", "three"));
+        await(e.edit(one.id(), "one, edited"));
+        await(e.edit(one.id(), "one, edited twice"));
+        await(e.delete(two.id()));
+
+        proxy.accept(true); // fay reconnects and resumes from her last change
+        fay.await("edited " + one.id() + " one, edited twice");
+        fay.await("deleted " + two.id());
+        Message four = await(e.send("resumed", "four"));
+        fay.await("message " + four.id() + " four");
+
+        assertThat(fay.matching("message ")).containsExactly("message " + one.id() + " one",
+                "message " + two.id() + " two", "message " + three.id() + " three (replayed)",
+                "message " + four.id() + " four");
+        assertThat(fay.matching("edited ")).containsExactly("edited " + one.id() + " one, edited twice");
+        assertThat(fay.matching("deleted ")).containsExactly("deleted " + two.id());
+        assertThat(f.state()).isEqualTo(ConnectionState.CONNECTED);
+    }
+
+    @Test
+    void resyncRequiredWhenTheServerWasRestoredToAnEarlierStateRejoinsAndKeepsReceiving() throws Exception {
+        Path db = dir.resolve("parley.db");
+        ParleyServer s = startServer(db, 0);
+        int port = s.port();
+        URI base = s.uri();
+        Recorder gus = new Recorder();
+        ParleyClient g = client(base, gus);
+        g.register("gus", PASSWORD);
+        g.login("gus", PASSWORD);
+        s.close(); // a backup of the database with gus's session in it
+        Path backup = Files.createDirectories(dir.resolve("backup"));
+        copyDatabase(dir, backup);
+
+        startServer(db, port);
+        await(g.connect());
+        await(g.join("general", gus));
+        for (int i = 0; i < 3; i++) {
+            await(g.send("general", "lost " + i));
+        }
+        gus.await("message " + await(g.send("general", "lost 3")).id());
+
+        server.close(); // the operator restores the backup: the room's end is before gus's position
+        copyDatabase(backup, dir);
+        startServer(db, port);
+
+        gus.await("resync general");
+        Message after = await(g.send("general", "after the restore"));
+        gus.await("message " + after.id() + " after the restore");
+        assertThat(g.history("general", HistoryQuery.latest(10)).messages()).extracting(Message::body)
+                .containsExactly("after the restore");
+    }
+
+    private static void copyDatabase(Path from, Path to) throws IOException {
+        for (String name : List.of("parley.db", "parley.db-wal", "parley.db-shm")) {
+            Path source = from.resolve(name);
+            if (Files.exists(source)) {
+                Files.copy(source, to.resolve(name), StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                Files.deleteIfExists(to.resolve(name));
+            }
+        }
+    }
+
+    @Test
+    void sendRejectedWithTheServersCode() throws Exception {
+        URI base = startServer(dir.resolve("parley.db"), 0).uri();
+        Recorder hal = new Recorder();
+        ParleyClient h = signedIn(base, "hal", "general", hal);
+
+        CompletableFuture<Message> tooLong = h.send("general", "x".repeat(4001));
+        assertThatThrownBy(() -> await(tooLong)).hasCauseInstanceOf(ParleyClientException.class)
+                .cause().satisfies(e -> assertThat(((ParleyClientException) e).code()).isEqualTo("message_too_long"));
+        CompletableFuture<Message> notThere = h.send("nowhere", "hello");
+        assertThatThrownBy(() -> await(notThere)).cause()
+                .satisfies(e -> assertThat(((ParleyClientException) e).code()).isIn("room_not_found", "not_a_member"));
+        assertThatThrownBy(() -> h.login("hal", "wrong password!"))
+                .isInstanceOfSatisfying(ParleyClientException.class, e -> {
+                    assertThat(e.code()).isEqualTo("invalid_credentials");
+                    assertThat(e.status()).isEqualTo(401);
+                });
+        assertThat(await(h.send("general", "still fine")).body()).isEqualTo("still fine"); // the outbox moved on
+    }
+
+    @Test
+    void logoutElsewhereEndsTheSessionWithoutReconnecting() throws Exception {
+        URI base = startServer(dir.resolve("parley.db"), 0).uri();
+        Recorder ivy = new Recorder();
+        ParleyClient i = signedIn(base, "ivy", "general", ivy);
+        String token = i.session().token();
+
+        try (ParleyClient elsewhere = ParleyClient.builder(base).token(token).build()) {
+            elsewhere.logout();
+        }
+        ivy.await("session ended logged_out");
+        assertThat(i.state()).isEqualTo(ConnectionState.SESSION_ENDED);
+        int eventsAtEnd = ivy.events().size();
+        // With a 20-200 ms backoff a reconnect loop would show within half a second.
+        Thread.sleep(500);
+        assertThat(ivy.events().subList(eventsAtEnd, ivy.events().size()))
+                .noneMatch(e -> e.equals("state CONNECTING"));
+        assertThatThrownBy(i::rooms).isInstanceOfSatisfying(ParleyClientException.class,
+                e -> assertThat(e.code()).isEqualTo("invalid_token"));
+    }
+
+    @Test
+    void closeReleasesThreads() throws Exception {
+        URI base = startServer(dir.resolve("parley.db"), 0).uri();
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        Recorder jon = new Recorder();
+        ParleyClient j = signedIn(base, "jon", "general", jon);
+        await(j.send("general", "bye soon"));
+        CompletableFuture<Message> pending = j.send("nowhere-yet", "x");
+
+        long start = System.nanoTime();
+        j.close();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("close() returns promptly")
+                .isLessThan(Duration.ofSeconds(3));
+        jon.await("state CLOSED");
+        assertThat(pending).isCompletedExceptionally();
+        Set<String> clientThreads = Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+                .map(Thread::getName).filter(n -> n.startsWith("parley-client")).collect(Collectors.toSet());
+        assertThat(clientThreads).isEmpty();
+        List<String> newNonDaemon = Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && !t.isDaemon() && !before.contains(t)).map(Thread::getName).toList();
+        assertThat(newNonDaemon).isEmpty();
+        assertThatThrownBy(() -> await(j.connect())).cause().isInstanceOfSatisfying(ParleyClientException.class,
+                e -> assertThat(e.code()).isEqualTo(ParleyClientException.CLIENT_CLOSED));
+        j.close(); // idempotent
+    }
+
+    @Test
+    void generatedClientMessageIdsAreUniqueAndValid() {
+        try (ParleyClient c = ParleyClient.builder(URI.create("http://127.0.0.1:1")).build()) {
+            assertThatThrownBy(() -> c.send("general", "x", "has space"))
+                    .isInstanceOf(IllegalArgumentException.class);
+            assertThatThrownBy(() -> c.rooms()).isInstanceOfSatisfying(ParleyClientException.class,
+                    e -> assertThat(e.code()).isEqualTo(ParleyClientException.NOT_LOGGED_IN));
+            CompletableFuture<User> connect = c.connect();
+            assertThatThrownBy(connect::join).isInstanceOf(CompletionException.class)
+                    .cause().isInstanceOfSatisfying(ParleyClientException.class,
+                            e -> assertThat(e.code()).isEqualTo(ParleyClientException.NOT_LOGGED_IN));
+        }
+    }
+}

@@ -223,6 +223,11 @@ export class ParleyClient extends EventTarget {
    * lastChange and re-sends the outbox after each reconnect. Throws `not_connected` without a session.
    */
   connect(): void;
+  /**
+   * Connects now rather than after the backoff wait: starts a disconnected client as connect() does, or cuts a
+   * pending retry's wait short. No-op while a socket is open or opening. Throws like connect().
+   */
+  reconnectNow(): void;
   /** Closes the socket and stops reconnecting; joined rooms and the outbox are kept for the next connect(). */
   disconnect(): void;
 

@@ -175,6 +175,16 @@ export class ParleyClient extends EventTarget {
     this.connection.start();
   }
 
+  /**
+   * Connects now rather than after the backoff wait (the network came back, the person asked): starts a
+   * disconnected client as connect() does, or cuts a pending retry's wait short. No-op while a socket is open
+   * or opening.
+   */
+  reconnectNow() {
+    if (!this.connection.running) this.connect();
+    else this.connection.reconnectNow();
+  }
+
   /** Closes the socket and stops reconnecting; rooms and the outbox are kept for the next connect(). */
   disconnect() {
     this.connection.stop();

@@ -189,3 +189,24 @@ test('close logged_out ends the session: no reconnect, pending work rejects', as
   await new Promise((r) => setTimeout(r, 30)); // longer than the backoff: a retry would have opened a socket
   assert.equal(net.sockets.length, 1);
 });
+
+test('reconnectNow cuts the backoff wait short, and starts a disconnected client', (t) => {
+  const net = fakeSockets();
+  const client = new ParleyClient({ baseUrl: 'http://fake', WebSocket: net.WebSocket, fetch: fakeFetch().fetch,
+    token: 't', backoff: { firstMs: 60_000, maxMs: 60_000 } });
+  t.after(() => client.disconnect());
+  client.connect();
+  assert.equal(net.sockets.length, 1);
+  net.latest().drop(1006);
+  assert.equal(net.sockets.length, 1, 'the next attempt waits for the backoff');
+  client.reconnectNow();
+  assert.equal(net.sockets.length, 2, 'no wait after reconnectNow');
+  client.reconnectNow();
+  assert.equal(net.sockets.length, 2, 'a socket already opening is left alone');
+
+  client.disconnect();
+  assert.equal(client.state, 'offline');
+  client.reconnectNow();
+  assert.equal(net.sockets.length, 3, 'a disconnected client connects again');
+  assert.equal(client.state, 'connecting');
+});

@@ -211,8 +211,7 @@ function reconnectNow() {
     state.conn = 'no-network'; // the `online` event comes back here
     return;
   }
-  client.disconnect(); // the client has no public "retry now": stopping and starting again skips the wait
-  client.connect();
+  client.reconnectNow();
 }
 
 function becameLive() {

@@ -93,9 +93,13 @@ final class MiniWsServer implements AutoCloseable {
             byte[] head = ("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                     + "Sec-WebSocket-Accept: " + Handshake.accept(key) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
             me = new Client(s, out);
-            me.send(TestFrames.concat(head, TestFrames.server(WsFrames.OP_PING, true,
-                    "hi".getBytes(StandardCharsets.US_ASCII))));
-            clients.add(me);
+            // Listed before the 101 goes out, under the client's lock: the driver may publish the moment it reads
+            // the 101, and a broadcast must neither miss this client nor overtake its 101.
+            synchronized (me) {
+                clients.add(me);
+                me.send(TestFrames.concat(head, TestFrames.server(WsFrames.OP_PING, true,
+                        "hi".getBytes(StandardCharsets.US_ASCII))));
+            }
             while (true) {
                 int b0 = in.readUnsignedByte();
                 int b1 = in.readUnsignedByte();

@@ -1,18 +1,25 @@
 package dev.parley.chat.client;
 
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A TCP forwarder for the client's tests that can do what {@code TcpProxy} cannot: hold back the server's bytes
  * while the client's still pass (so that a frame reaches the server and its answer does not), and refuse
- * connections for a while.
+ * connections for a while, and lose one WebSocket frame from the server in transit (the stream's frames are read
+ * one by one: server frames are unmasked, so the proxy can see their text).
  */
 final class GateProxy implements AutoCloseable {
     private final ServerSocket listener;
@@ -22,6 +29,9 @@ final class GateProxy implements AutoCloseable {
     private volatile boolean holdDownstream;
     private volatile boolean refusing;
     private volatile boolean closed;
+    /** The strings a server text frame must all contain to be dropped; null when none is to be. */
+    private final AtomicReference<List<String>> drop = new AtomicReference<>();
+    private final AtomicInteger dropped = new AtomicInteger();
 
     GateProxy(int targetPort) throws IOException {
         this.targetPort = targetPort;
@@ -45,6 +55,16 @@ final class GateProxy implements AutoCloseable {
             holdDownstream = false;
             gate.notifyAll();
         }
+    }
+
+    /** The next WebSocket text frame from the server that contains all of {@code needles} is not forwarded. */
+    void dropOnce(String... needles) {
+        drop.set(List.of(needles));
+    }
+
+    /** How many frames {@link #dropOnce} has dropped. */
+    int dropped() {
+        return dropped.get();
     }
 
     /** Closes every open connection; with {@code refuse}, new ones are closed at once until {@link #accept(boolean)}. */
@@ -84,19 +104,11 @@ final class GateProxy implements AutoCloseable {
 
     private void pump(Socket from, Socket to, boolean downstream) {
         Thread t = new Thread(() -> {
-            byte[] buffer = new byte[8192];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    if (downstream) {
-                        synchronized (gate) {
-                            while (holdDownstream && !from.isClosed()) {
-                                gate.wait(50);
-                            }
-                        }
-                    }
-                    out.write(buffer, 0, n);
-                    out.flush();
+                if (downstream) {
+                    forwardResponse(from, new DataInputStream(in), out);
+                } else {
+                    copy(from, in, out, false);
                 }
             } catch (IOException | InterruptedException e) {
                 // cut or closed
@@ -107,6 +119,91 @@ final class GateProxy implements AutoCloseable {
         }, "gate-proxy-pump");
         t.setDaemon(true);
         t.start();
+    }
+
+    /** The response head; after a {@code 101} the WebSocket frames one by one, else the bytes as they come. */
+    private void forwardResponse(Socket from, DataInputStream in, OutputStream out) throws IOException, InterruptedException {
+        ByteArrayOutputStream head = new ByteArrayOutputStream();
+        int last4 = 0;
+        while (last4 != 0x0d0a0d0a) {
+            int b = in.read();
+            if (b < 0) {
+                return;
+            }
+            head.write(b);
+            last4 = (last4 << 8) | b;
+        }
+        waitWhileHeld(from);
+        head.writeTo(out);
+        out.flush();
+        if (!head.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 101")) {
+            copy(from, in, out, true);
+            return;
+        }
+        while (true) {
+            int b0 = in.read();
+            if (b0 < 0) {
+                return;
+            }
+            int b1 = in.readUnsignedByte();
+            ByteArrayOutputStream header = new ByteArrayOutputStream();
+            header.write(b0);
+            header.write(b1);
+            long length = b1 & 0x7f;
+            int extra = length == 126 ? 2 : length == 127 ? 8 : 0;
+            if (extra > 0) {
+                length = 0;
+                for (int i = 0; i < extra; i++) {
+                    int b = in.readUnsignedByte();
+                    header.write(b);
+                    length = (length << 8) | b;
+                }
+            }
+            if ((b1 & 0x80) != 0) { // masked: not from a server, but keep the key with the frame
+                byte[] key = new byte[4];
+                in.readFully(key);
+                header.write(key);
+            }
+            byte[] payload = new byte[Math.toIntExact(length)];
+            in.readFully(payload);
+            if ((b0 & 0x0f) == 1 && dropThis(new String(payload, StandardCharsets.UTF_8))) {
+                continue;
+            }
+            waitWhileHeld(from);
+            header.writeTo(out);
+            out.write(payload);
+            out.flush();
+        }
+    }
+
+    private boolean dropThis(String text) {
+        List<String> needles = drop.get();
+        if (needles != null && needles.stream().allMatch(text::contains) && drop.compareAndSet(needles, null)) {
+            dropped.incrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    private void copy(Socket from, InputStream in, OutputStream out, boolean downstream)
+            throws IOException, InterruptedException {
+        byte[] buffer = new byte[8192];
+        int n;
+        while ((n = in.read(buffer)) >= 0) {
+            if (downstream) {
+                waitWhileHeld(from);
+            }
+            out.write(buffer, 0, n);
+            out.flush();
+        }
+    }
+
+    private void waitWhileHeld(Socket from) throws InterruptedException {
+        synchronized (gate) {
+            while (holdDownstream && !from.isClosed()) {
+                gate.wait(50);
+            }
+        }
     }
 
     private static void closeQuietly(Socket s) {

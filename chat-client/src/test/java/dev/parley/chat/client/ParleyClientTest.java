@@ -174,6 +174,35 @@ class ParleyClientTest {
     }
 
     @Test
+    void aLiveMessageLostInTransitIsReadFromTheChangesFeedInOrderAndOnce() throws Exception {
+        ParleyServer s = startServer(dir.resolve("parley.db"), 0);
+        GateProxy proxy = new GateProxy(s.port());
+        closeAfter.add(proxy);
+        Recorder kim = new Recorder();
+        Recorder lee = new Recorder();
+        ParleyClient k = signedIn(s.uri(), "kim", "general", kim);
+        ParleyClient l = signedIn(URI.create("http://127.0.0.1:" + proxy.port() + "/"), "lee", "general", lee);
+
+        proxy.dropOnce("\"type\":\"message\"", "\"body\":\"two\"");
+        Message one = await(k.send("general", "one"));
+        Message two = await(k.send("general", "two"));
+        Message three = await(k.send("general", "three"));
+        Message four = await(k.send("general", "four"));
+        lee.await("message " + four.id() + " four");
+        kim.await("message " + four.id() + " four");
+
+        assertThat(proxy.dropped()).as("the frame of two was lost").isEqualTo(1);
+        // two comes from the REST changes feed when three shows the gap, so it counts as replayed.
+        assertThat(lee.matching("message ")).containsExactly("message " + one.id() + " one",
+                "message " + two.id() + " two (replayed)", "message " + three.id() + " three",
+                "message " + four.id() + " four");
+        assertThat(lee.matching("resync ")).isEmpty();
+        long newest = await(k.lastChange("general")); // kim's stream lost nothing: the room's newest change
+        assertThat(newest).isPositive();
+        assertThat(await(l.lastChange("general"))).isEqualTo(newest);
+    }
+
+    @Test
     void resyncRequiredWhenTheServerWasRestoredToAnEarlierStateRejoinsAndKeepsReceiving() throws Exception {
         Path db = dir.resolve("parley.db");
         ParleyServer s = startServer(db, 0);

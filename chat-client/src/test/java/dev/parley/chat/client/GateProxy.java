@@ -108,7 +108,7 @@ final class GateProxy implements AutoCloseable {
                 if (downstream) {
                     forwardResponse(from, new DataInputStream(in), out);
                 } else {
-                    copy(from, in, out, false);
+                    in.transferTo(out); // the client's bytes pass as they come
                 }
             } catch (IOException | InterruptedException e) {
                 // cut or closed
@@ -121,25 +121,73 @@ final class GateProxy implements AutoCloseable {
         t.start();
     }
 
-    /** The response head; after a {@code 101} the WebSocket frames one by one, else the bytes as they come. */
-    private void forwardResponse(Socket from, DataInputStream in, OutputStream out) throws IOException, InterruptedException {
-        ByteArrayOutputStream head = new ByteArrayOutputStream();
-        int last4 = 0;
-        while (last4 != 0x0d0a0d0a) {
-            int b = in.read();
-            if (b < 0) {
+    /**
+     * HTTP responses one after another (a kept-alive connection carries several, and may end with the WebSocket
+     * upgrade); after a {@code 101}, the WebSocket frames one by one.
+     */
+    private void forwardResponse(Socket from, DataInputStream in, OutputStream out)
+            throws IOException, InterruptedException {
+        while (true) {
+            String head = readLine(in, out, from);
+            if (head == null) {
                 return;
             }
-            head.write(b);
-            last4 = (last4 << 8) | b;
+            long length = 0;
+            boolean chunked = false;
+            for (String line = head; !line.isEmpty(); line = readLine(in, out, from)) {
+                String lower = line.toLowerCase(java.util.Locale.ROOT);
+                if (lower.startsWith("content-length:")) {
+                    length = Long.parseLong(lower.substring(15).trim());
+                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
+                    chunked = true;
+                }
+            }
+            if (head.startsWith("HTTP/1.1 101")) {
+                forwardFrames(from, in, out);
+                return;
+            }
+            if (chunked) {
+                long size;
+                do {
+                    size = Long.parseLong(readLine(in, out, from).split(";")[0].trim(), 16);
+                    forwardBytes(in, out, size);
+                    readLine(in, out, from); // the CRLF after the chunk, or the end of the trailer
+                } while (size > 0);
+            } else {
+                forwardBytes(in, out, length);
+            }
+        }
+    }
+
+    /** Reads one CRLF-ended line and forwards it; returns it without the CRLF, or null at the end. */
+    private String readLine(DataInputStream in, OutputStream out, Socket from)
+            throws IOException, InterruptedException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
+        int b;
+        while ((b = in.read()) >= 0) {
+            line.write(b);
+            if (b == '\n') {
+                break;
+            }
+        }
+        if (line.size() == 0) {
+            return null;
         }
         waitWhileHeld(from);
-        head.writeTo(out);
+        line.writeTo(out);
         out.flush();
-        if (!head.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 101")) {
-            copy(from, in, out, true);
-            return;
-        }
+        return line.toString(StandardCharsets.ISO_8859_1).strip();
+    }
+
+    private static void forwardBytes(DataInputStream in, OutputStream out, long count) throws IOException {
+        byte[] bytes = new byte[Math.toIntExact(count)];
+        in.readFully(bytes);
+        out.write(bytes);
+        out.flush();
+    }
+
+    private void forwardFrames(Socket from, DataInputStream in, OutputStream out)
+            throws IOException, InterruptedException {
         while (true) {
             int b0 = in.read();
             if (b0 < 0) {
@@ -183,19 +231,6 @@ final class GateProxy implements AutoCloseable {
             return true;
         }
         return false;
-    }
-
-    private void copy(Socket from, InputStream in, OutputStream out, boolean downstream)
-            throws IOException, InterruptedException {
-        byte[] buffer = new byte[8192];
-        int n;
-        while ((n = in.read(buffer)) >= 0) {
-            if (downstream) {
-                waitWhileHeld(from);
-            }
-            out.write(buffer, 0, n);
-            out.flush();
-        }
     }
 
     private void waitWhileHeld(Socket from) throws InterruptedException {

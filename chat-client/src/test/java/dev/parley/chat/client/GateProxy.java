@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.URI;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -43,6 +44,11 @@ final class GateProxy implements AutoCloseable {
 
     int port() {
         return listener.getLocalPort();
+    }
+
+    /** The server's base URI, through this proxy. */
+    URI uri() {
+        return URI.create("http://127.0.0.1:" + port() + "/");
     }
 
     /** The server's bytes stop here (kept, not forwarded) until {@link #release()} or a cut. */

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
@@ -18,24 +17,8 @@ import org.junit.jupiter.api.Test;
 /** The outbox against a scripted connection; every call runs on a single loop thread, as in the client. */
 class OutboxTest {
     private final ScheduledThreadPoolExecutor loop = new ScheduledThreadPoolExecutor(1);
-    private final FakeLink link = new FakeLink();
+    private final RecordingLink link = new RecordingLink(null);
     private final Outbox outbox = new Outbox(loop, new Backoff(Duration.ZERO, Duration.ZERO), link);
-
-    /** A connection whose readiness the test sets; it records what is written. */
-    private static final class FakeLink implements Link {
-        Object socket;
-        final List<JsonObject> written = new ArrayList<>();
-
-        @Override
-        public Object ready() {
-            return socket;
-        }
-
-        @Override
-        public void write(JsonObject frame) {
-            written.add(frame);
-        }
-    }
 
     @AfterEach
     void stop() {

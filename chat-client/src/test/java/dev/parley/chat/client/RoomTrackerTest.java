@@ -21,18 +21,8 @@ import org.junit.jupiter.api.Test;
 class RoomTrackerTest {
     private static final Executor DIRECT = Runnable::run;
     private final ScheduledThreadPoolExecutor unusedTimers = new ScheduledThreadPoolExecutor(1);
-    private final List<JsonObject> written = new ArrayList<>();
-    private final Link link = new Link() {
-        @Override
-        public Object ready() {
-            return "socket";
-        }
-
-        @Override
-        public void write(JsonObject frame) {
-            written.add(frame);
-        }
-    };
+    private final RecordingLink link = new RecordingLink("socket");
+    private final List<JsonObject> written = link.written;
     private final Outbox outbox = new Outbox(unusedTimers, new Backoff(Duration.ZERO, Duration.ZERO), link);
     /** What each REST read asked for: the change it read after. */
     private final List<Long> readAfter = new ArrayList<>();

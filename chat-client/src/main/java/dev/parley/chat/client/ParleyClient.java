@@ -282,7 +282,7 @@ public final class ParleyClient implements AutoCloseable {
      */
     public CompletableFuture<Void> leave(String room) {
         Objects.requireNonNull(room, "room == null");
-        return engine.submit(Engine.Kind.LEAVE, Json.createObjectBuilder().add("type", "leave").add("room", room)
+        return engine.submit(Outbox.Kind.LEAVE, Json.createObjectBuilder().add("type", "leave").add("room", room)
                 .build(), () -> engine.leaveRoom(room));
     }
 
@@ -317,7 +317,7 @@ public final class ParleyClient implements AutoCloseable {
         if (!Wire.CLIENT_MSG_ID.matcher(clientMsgId).matches()) {
             throw new IllegalArgumentException("clientMsgId must be 1-64 of [A-Za-z0-9._:-]: " + clientMsgId);
         }
-        return submitChecked(Engine.Kind.SEND, Json.createObjectBuilder().add("type", "send").add("room", room)
+        return submitChecked(Outbox.Kind.SEND, Json.createObjectBuilder().add("type", "send").add("room", room)
                 .add("body", body).add("clientMsgId", clientMsgId).build());
     }
 
@@ -331,7 +331,7 @@ public final class ParleyClient implements AutoCloseable {
      */
     public CompletableFuture<Message> edit(long id, String body) {
         Objects.requireNonNull(body, "body == null");
-        return submitChecked(Engine.Kind.EDIT, Json.createObjectBuilder().add("type", "edit").add("id", id)
+        return submitChecked(Outbox.Kind.EDIT, Json.createObjectBuilder().add("type", "edit").add("id", id)
                 .add("body", body).build());
     }
 
@@ -342,7 +342,7 @@ public final class ParleyClient implements AutoCloseable {
      * @return completes with the message in its deleted state
      */
     public CompletableFuture<Message> delete(long id) {
-        return engine.submit(Engine.Kind.DELETE, Json.createObjectBuilder().add("type", "delete").add("id", id)
+        return engine.submit(Outbox.Kind.DELETE, Json.createObjectBuilder().add("type", "delete").add("id", id)
                 .build(), null);
     }
 
@@ -368,7 +368,7 @@ public final class ParleyClient implements AutoCloseable {
         if (seq < 0) {
             throw new IllegalArgumentException("seq < 0: " + seq);
         }
-        return engine.submit(Engine.Kind.READ, Json.createObjectBuilder().add("type", "read").add("room", room)
+        return engine.submit(Outbox.Kind.READ, Json.createObjectBuilder().add("type", "read").add("room", room)
                 .add("seq", seq).build(), null);
     }
 
@@ -415,12 +415,17 @@ public final class ParleyClient implements AutoCloseable {
         }
     }
 
+    /** The change the client's stream of {@code room} continues after, -1 if none (for this package's tests). */
+    CompletableFuture<Long> lastChange(String room) {
+        return engine.lastChange(room);
+    }
+
     @Override
     public String toString() {
         return "ParleyClient[" + baseUrl + "]";
     }
 
-    private <T> CompletableFuture<T> submitChecked(Engine.Kind kind, JsonObject frame) {
+    private <T> CompletableFuture<T> submitChecked(Outbox.Kind kind, JsonObject frame) {
         if (Engine.utf8Length(frame.toString()) + 64 > Engine.MAX_FRAME_BYTES) {
             return CompletableFuture.failedFuture(new ParleyClientException(ParleyClientException.FRAME_TOO_LARGE, 0,
                     "the frame is over the protocol's 64 KiB", null));

@@ -7,6 +7,7 @@ import org.glassfish.grizzly.Buffer;
 import org.glassfish.grizzly.Grizzly;
 import org.glassfish.grizzly.attributes.Attribute;
 import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChain;
 import org.glassfish.grizzly.filterchain.FilterChainContext;
 import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.HttpContent;
@@ -62,12 +63,18 @@ final class WebSocketFrameGuard extends BaseFilter {
             System.Logger.Level.WARNING, Duration.ofMinutes(1));
 
     private final int maxMessageBytes;
+    /** Where an upgraded connection's reads go from its 101 on: see {@link UpgradedStream}. Set once, at set-up. */
+    private volatile FilterChain upgraded;
 
     /**
      * @param maxMessageBytes the largest data message accepted, in payload bytes over all of its fragments
      */
     WebSocketFrameGuard(int maxMessageBytes) {
         this.maxMessageBytes = maxMessageBytes;
+    }
+
+    void upgradedChain(FilterChain chain) {
+        this.upgraded = chain;
     }
 
     /** One WebSocket connection's state here. */
@@ -100,6 +107,9 @@ final class WebSocketFrameGuard extends BaseFilter {
             boolean extensions = r.containsHeader("Sec-WebSocket-Extensions");
             SOCKET.set(ctx.getConnection(), new Socket(new WebSocketFrameScanner(maxMessageBytes, extensions),
                     new PongWriter(ctx.getConnection())));
+            if (upgraded != null) {
+                ctx.getConnection().setProcessor(upgraded); // takes effect from the connection's next read
+            }
         }
         return ctx.getInvokeAction();
     }

@@ -3,9 +3,13 @@ package dev.parley.chat.transport.websocket.grizzly;
 import jakarta.websocket.DeploymentException;
 import jakarta.websocket.server.ServerEndpointConfig;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import org.glassfish.grizzly.filterchain.Filter;
 import org.glassfish.grizzly.http.server.HttpServerFilter;
 import org.glassfish.grizzly.http.server.NetworkListener;
+import org.glassfish.grizzly.utils.IdleTimeoutFilter;
 import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
 
 /**
@@ -42,6 +46,11 @@ import org.glassfish.tyrus.container.grizzly.server.WebSocketAddOn;
  * WebSocket (Java's {@code HttpClient} offers {@code Upgrade: h2c} on every plain-HTTP request) is served as plain
  * HTTP/1.1 with its body intact, and a refused handshake (403 for a foreign {@code Origin}) is framed so the client
  * is not left waiting.
+ *
+ * <p>Once a connection's handshake has succeeded, the mount moves it off Grizzly's HTTP codec onto a chain of its
+ * own (the listener's filters in front of the codec, its idle timeout, the frame guard and Tyrus), so that the parsed
+ * upgrade request does not stay in memory for the socket's life. Filters an application put between the HTTP codec
+ * and Tyrus's filter, other than Grizzly's idle timeout, do not see an upgraded connection's later traffic.
  *
  * <p>Guarantees: after {@link #mount} returns, the endpoint is deployed and the listener will serve it once started;
  * no further endpoints can be added to this mount. {@link #close()} undeploys the endpoint; it does not close open
@@ -108,12 +117,27 @@ public final class WebSocketMount implements AutoCloseable {
                 throw new IllegalStateException("Tyrus's WebSocket filter is not where expected in " + l.getName()
                         + "'s filter chain; refusing to serve WebSockets without the frame guard");
             }
-            chain.add(at, new WebSocketFrameGuard(maxFrameBytes));
+            WebSocketFrameGuard guard = new WebSocketFrameGuard(maxFrameBytes);
+            chain.add(at, guard);
             int codec = chain.indexOfType(org.glassfish.grizzly.http.HttpServerFilter.class);
             if (codec < 0) {
                 throw new IllegalStateException("no HTTP codec in " + l.getName() + "'s filter chain");
             }
             chain.add(codec + 1, new UpgradeScreen());
+            // The upgraded chain keeps what an upgraded stream goes through besides the HTTP codec: the filters in
+            // front of the codec (transport, TLS) and the idle timeout (HttpServer puts it behind the codec; the
+            // pongs to Parley's pings keep a live socket from reaching it).
+            List<Filter> front = new ArrayList<>();
+            List<Filter> idle = new ArrayList<>();
+            for (int i = 0; i < chain.indexOf(guard); i++) {
+                Filter f = chain.get(i);
+                if (i < codec) {
+                    front.add(f);
+                } else if (f instanceof IdleTimeoutFilter) {
+                    idle.add(f);
+                }
+            }
+            guard.upgradedChain(UpgradedStream.chain(front, idle, guard, chain.get(chain.indexOf(guard) + 1)));
         });
         return new WebSocketMount(container);
     }

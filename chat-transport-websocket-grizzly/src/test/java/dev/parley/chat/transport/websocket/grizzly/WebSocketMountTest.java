@@ -12,6 +12,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.glassfish.grizzly.Connection;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.FilterChainContext;
+import org.glassfish.grizzly.filterchain.NextAction;
 import org.glassfish.grizzly.http.server.HttpHandler;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
@@ -142,5 +148,72 @@ class WebSocketMountTest {
                 http.shutdownNow();
             }
         }
+    }
+
+    /** Captures every connection that reads through the listener's filter chain (placed right after transport). */
+    private static final class ConnectionSpy extends BaseFilter {
+        final Set<Connection<?>> connections = ConcurrentHashMap.newKeySet();
+
+        @Override
+        public NextAction handleRead(FilterChainContext ctx) {
+            connections.add(ctx.getConnection());
+            return ctx.getInvokeAction();
+        }
+    }
+
+    /** A logged-in socket exchanging {@code ping}/{@code pong} with a mounted endpoint, on a listener set up here. */
+    private interface OnSocket {
+        void run(RawWebSocket socket, ConnectionSpy spy) throws Exception;
+    }
+
+    private static void withLoggedInSocket(int keepAliveIdleSeconds, OnSocket test) throws Exception {
+        try (ChatService chat = ChatService.builder().storage(InMemoryChatStorage.create())
+                .passwordHasher(new FastTestPasswordHasher()).build();
+                ChatWebSocket ws = ChatWebSocket.builder(chat).build()) {
+            chat.register("mia", "correct horse battery");
+            String token = chat.login("mia", "correct horse battery").token();
+            NetworkListener listener = new NetworkListener("app", "127.0.0.1", 0);
+            listener.getKeepAlive().setIdleTimeoutInSeconds(keepAliveIdleSeconds);
+            HttpServer http = new HttpServer();
+            http.addListener(listener);
+            ConnectionSpy spy = new ConnectionSpy();
+            try (WebSocketMount mount = WebSocketMount.mount(listener, ws.endpointConfig(), 64 * 1024)) {
+                listener.registerAddOn((l, chain) -> chain.add(1, spy));
+                http.start();
+                try (RawWebSocket socket = RawWebSocket.connect(listener.getPort(), "/ws", 64 * 1024)) {
+                    socket.sendText("{\"type\":\"auth\",\"token\":\"" + token + "\"}");
+                    assertThat(socket.readFrame().text()).startsWith("{\"type\":\"ready\"");
+                    test.run(socket, spy);
+                }
+            } finally {
+                http.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void anUpgradedConnectionLetsGoOfItsParsedUpgradeRequest() throws Exception {
+        // Grizzly's codec would keep the request (about 12 KB of header chunks) for the socket's whole life.
+        withLoggedInSocket(30, (socket, spy) -> {
+            socket.sendText("{\"type\":\"ping\",\"ref\":\"1\"}");
+            assertThat(socket.readFrame().text()).isEqualTo("{\"type\":\"pong\",\"ref\":\"1\"}");
+            assertThat(spy.connections).hasSize(1);
+            Connection<?> connection = spy.connections.iterator().next();
+            assertThat(connection.getAttributes().getAttribute("org.glassfish.grizzly.http.HttpServerFilter.HttpRequest"))
+                    .as("the HTTP codec's request in progress").isNull();
+            assertThat(connection.getAttributes().getAttribute("HttpServerFilter.KeepAliveContext")).isNull();
+        });
+    }
+
+    @Test
+    void anUpgradedConnectionInUseOutlivesTheKeepAliveIdleTimeout() throws Exception {
+        // Grizzly's idle timeout still watches upgraded sockets; traffic must keep resetting it as before.
+        withLoggedInSocket(1, (socket, spy) -> {
+            for (int i = 0; i < 12; i++) {
+                Thread.sleep(250);
+                socket.sendText("{\"type\":\"ping\",\"ref\":\"" + i + "\"}");
+                assertThat(socket.readFrame().text()).isEqualTo("{\"type\":\"pong\",\"ref\":\"" + i + "\"}");
+            }
+        });
     }
 }

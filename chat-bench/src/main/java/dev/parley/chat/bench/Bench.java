@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -151,7 +152,7 @@ public final class Bench {
                 case "-h":
                 case "--help":
                     System.out.println("usage: bench/run [--quick] [--only " + String.join(",", SCENARIOS)
-                            + "] [--repeats N] [--subjects parley,ws,socketio,one-node,postgres-bus,redis-bus]"
+                            + "] [--repeats N] [--subjects parley,ws,socketio,floor,one-node,postgres-bus,redis-bus]"
                             + " [--no-pin]");
                     return;
                 default:
@@ -338,7 +339,7 @@ public final class Bench {
                 log("%s %s: %s up, %d users registered and logged in in %.1f s", subject, rep, server,
                         PARLEY_USERS, (System.nanoTime() - t) / 1e9);
             } else {
-                protocol = subject.equals("ws") ? new WsProtocol(ROOM) : new SocketIoProtocol(ROOM);
+                protocol = subject.equals("socketio") ? new SocketIoProtocol(ROOM) : new WsProtocol(ROOM);
                 log("%s %s: %s up", subject, rep, server);
             }
             driver = new Driver(new InetSocketAddress("127.0.0.1", server.port()), protocol, MAX_HANDSHAKES);
@@ -579,6 +580,9 @@ public final class Bench {
         if (subject.equals("parley")) {
             return startParley(dir, "jdbc:sqlite:" + dir.resolve("parley.db"));
         }
+        if (subject.equals("floor")) {
+            return startFloor(repo, dir, this::pinned);
+        }
         String script = repo.resolve("bench/peers/" + (subject.equals("ws") ? "ws-server.js" : "socketio-server.js"))
                 .toString();
         if (!Files.isDirectory(repo.resolve("bench/peers/node_modules"))) {
@@ -587,6 +591,20 @@ public final class Bench {
         List<String> cmd = pinned(List.of("node", "--expose-gc", script));
         return ServerProcess.start(subject, cmd, Map.of("PORT", "0"), dir, dir.resolve("server.log"),
                 Pattern.compile("(?m)^listening (\\d+)"), 30_000);
+    }
+
+    /**
+     * The C epoll broadcaster of {@code bench/peers/epoll-floor.c}, compiled here with the system's gcc: the floor
+     * that Parley's fan-out is reported as a fraction of. It is built only when benchmarking, never by Maven.
+     */
+    static ServerProcess startFloor(Path repo, Path dir, UnaryOperator<List<String>> pinned)
+            throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Path binary = dir.resolve("epoll-floor");
+        Commands.run(List.of("gcc", "-O2", "-o", binary.toString(),
+                repo.resolve("bench/peers/epoll-floor.c").toString()), null, 120);
+        return ServerProcess.start("floor", pinned.apply(List.of(binary.toString())), Map.of("PORT", "0"), dir,
+                dir.resolve("server.log"), Pattern.compile("(?m)^listening (\\d+)"), 30_000);
     }
 
     ServerProcess startParley(Path dir, String dbUrl) throws IOException, InterruptedException {

@@ -18,11 +18,12 @@ import java.util.TreeMap;
 /** The results as a Markdown report and as JSON. */
 public final class Report {
     /** The subjects compared side by side, in column order. */
-    public static final List<String> SUBJECTS = List.of("parley", "ws", "socketio");
+    public static final List<String> SUBJECTS = List.of("parley", "ws", "socketio", "floor");
     /** The subjects of the two-node scenario (issue 11), in column order. */
     public static final List<String> CLUSTER_SUBJECTS = List.of("one-node", "postgres-bus", "redis-bus");
     private static final String CLUSTER_PREFIX = "twonode-";
     private static final Map<String, String> TITLES = Map.of("parley", "Parley", "ws", "ws", "socketio", "Socket.IO",
+            "floor", "C floor",
             "one-node", "one node", "postgres-bus", "2 nodes, PostgreSQL bus", "redis-bus", "2 nodes, Redis bus");
 
     private final Map<String, Object> machine;
@@ -298,6 +299,8 @@ public final class Report {
             if (sc.startsWith("fanout-")) {
                 ratio(out, sc + ": Parley ≥ 1.5× Socket.IO deliveries/s", sc, "deliveries_per_s", "socketio", 1.5, true);
                 ratio(out, sc + ": Parley ≥ 1.1× ws deliveries/s", sc, "deliveries_per_s", "ws", 1.1, true);
+                ratio(out, sc + ": Parley's fan-out as a fraction of the C floor (no target)", sc, "deliveries_per_s",
+                        "floor", Double.NaN, true);
             } else if (sc.startsWith("latency-")) {
                 ratio(out, sc + ": Parley p99 ≤ Socket.IO p99", sc, "p99_ms", "socketio", 1.0, false);
                 ratio(out, sc + ": Parley server CPU < Socket.IO's", sc, "server_cpu_pct", "socketio", 1.0, false);

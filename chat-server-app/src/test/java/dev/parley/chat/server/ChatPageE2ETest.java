@@ -12,9 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -47,7 +45,7 @@ class ChatPageE2ETest {
         } catch (org.opentest4j.TestAbortedException e) {
             return; // no server needed: every test is skipped with the reason in @BeforeEach
         }
-        server = startServer(dir, 0);
+        server = PageE2EBase.startServer(dir, 0);
         rest = new TestClient(server.uri());
     }
 
@@ -62,16 +60,6 @@ class ChatPageE2ETest {
         if (server != null) {
             server.close();
         }
-    }
-
-    private static ParleyServer startServer(Path dir, int port, String... extra) throws IOException {
-        Map<String, String> env = new HashMap<>();
-        env.put("PARLEY_PORT", Integer.toString(port));
-        env.put("PARLEY_DB_URL", "jdbc:sqlite:" + dir.resolve("parley.db"));
-        for (int i = 0; i < extra.length; i += 2) {
-            env.put(extra[i], extra[i + 1]);
-        }
-        return new ParleyServer(ServerConfig.fromEnvironment(env)).start();
     }
 
     private URI uri() {
@@ -99,7 +87,7 @@ class ChatPageE2ETest {
     }
 
     private static String tokenOf(ChatPage page) {
-        return page.js("return JSON.parse(sessionStorage.getItem('parley.session')).token;").toString();
+        return page.js("return JSON.parse(localStorage.getItem('parley.session')).token;").toString();
     }
 
     /** Confirmed rows are in strictly increasing seq order, so no message is shown twice; nothing is pending. */
@@ -269,7 +257,7 @@ class ChatPageE2ETest {
             ann.send("dana wrote this during the outage");
 
             // the server comes back on the same port and database; carl writes right away; eric's network returns
-            server = startServer(dir, port);
+            server = PageE2EBase.startServer(dir, port);
             rest = new TestClient(server.uri());
             assertThat(rest.post("/api/messages", carl, json("room", "harbor", "body", "right after the restart"))
                     .status()).isEqualTo(201);
@@ -546,7 +534,7 @@ class ChatPageE2ETest {
 
     @Test
     void signInProblemsAreExplainedNextToTheForm(@TempDir Path otherDir) throws IOException {
-        try (ParleyServer strict = startServer(otherDir, 0, "PARLEY_LOGIN_MAX_FAILURES", "2");
+        try (ParleyServer strict = PageE2EBase.startServer(otherDir, 0, "PARLEY_LOGIN_MAX_FAILURES", "2");
                 ChatPage page = ChatPage.open("omar", strict.uri())) {
             new TestClient(strict.uri()).signUp("omar");
             page.submitRegistration("omar", ChatPage.PASSWORD);

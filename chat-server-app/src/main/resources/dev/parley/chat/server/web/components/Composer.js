@@ -6,6 +6,10 @@ import { icon } from './icons.js';
 
 const LIMIT = 4000; // characters (code points) per message
 
+export function overLimit(over) {
+  return (over === 1 ? '1 character' : over + ' characters') + ' over the limit of ' + LIMIT + '.';
+}
+
 export const Composer = {
   props: { name: { type: String, required: true } },
   setup(props) {
@@ -30,6 +34,7 @@ export const Composer = {
         h('label', { class: 'sr-only', for: 'composer-input' }, label),
         h('textarea', {
           id: 'composer-input', ref: box, rows: 1, value: text, placeholder: label, 'aria-describedby': 'composer-hint',
+          dir: 'auto',
           onInput: (e) => {
             drafts[props.name] = e.target.value;
             if (e.target.value.trim()) actions.typing(props.name);
@@ -44,8 +49,7 @@ export const Composer = {
         h('button', { type: 'submit', class: 'primary send', id: 'send', disabled: !text.trim() || length > LIMIT,
           'aria-label': 'Send' }, [icon('send'), h('span', { class: 'send-label' }, 'Send')]),
         h('p', { class: ['composer-hint', { error: length > LIMIT }], id: 'composer-hint' },
-          length > LIMIT ? (length - LIMIT) + ' characters over the limit of ' + LIMIT + '.'
-            : 'Enter to send · Shift+Enter for a new line'),
+          length > LIMIT ? overLimit(length - LIMIT) : 'Enter to send · Shift+Enter for a new line'),
       ]);
     };
   },

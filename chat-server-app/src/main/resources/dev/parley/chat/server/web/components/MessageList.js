@@ -1,8 +1,9 @@
 // The open room's messages: history paging, day lines, the "New messages" line, grouping, one's pending messages,
-// and the scroll position (stays at the bottom while there; "n new messages" otherwise).
-import { h, nextTick, onBeforeUpdate, onMounted, onUpdated, ref } from '/vendor/vue.runtime.esm-browser.prod.js';
+// and the "Jump to latest" button (the scroll position itself is scroll.js's).
+import { h } from '/vendor/vue.runtime.esm-browser.prod.js';
 import { actions } from '../connection.js';
 import { dayKey, dayLabel } from '../format.js';
+import { unseenCount, useScroll } from '../scroll.js';
 import { myName, roomLabel, state } from '../state.js';
 import { icon } from './icons.js';
 import { MessageItem, PendingItem, resetEditing } from './MessageItem.js';
@@ -12,63 +13,9 @@ const GROUP_MS = 5 * 60_000; // one sender's messages this close together share 
 export const MessageList = {
   props: { name: { type: String, required: true } },
   setup(props) {
-    const scroller = ref(null);
-    const unseen = ref(0);
-    let snapshot = null;
-
     const view = () => state.views[props.name];
-    const nearBottom = (el) => el.scrollHeight - el.scrollTop - el.clientHeight < 48;
-
-    function toBottom() {
-      const el = scroller.value;
-      if (el) el.scrollTop = el.scrollHeight;
-      unseen.value = 0;
-    }
-
-    function onScroll() {
-      const el = scroller.value;
-      const v = view();
-      if (!el || !v) return;
-      v.atBottom = nearBottom(el);
-      if (v.atBottom) {
-        unseen.value = 0;
-        actions.scheduleRead(props.name);
-      }
-      if (el.scrollTop < 120 && v.hasOlder && !v.loadingOlder) actions.loadOlder(props.name);
-    }
-
+    const { scroller, onScroll, toBottom } = useScroll(props.name, view, actions);
     resetEditing();
-    onMounted(() => nextTick(toBottom));
-    onBeforeUpdate(() => {
-      const el = scroller.value;
-      const v = view();
-      if (!el || !v) return;
-      const list = v.messages;
-      snapshot = {
-        height: el.scrollHeight,
-        top: el.scrollTop,
-        first: list.length ? list[0].seq : 0,
-        last: list.length ? list[list.length - 1].seq : 0,
-        atBottom: nearBottom(el),
-      };
-    });
-    onUpdated(() => {
-      const el = scroller.value;
-      const v = view();
-      if (!el || !v || !snapshot) return;
-      const list = v.messages;
-      const first = list.length ? list[0].seq : 0;
-      const last = list.length ? list[list.length - 1].seq : 0;
-      if (snapshot.first && first < snapshot.first && last === snapshot.last) {
-        el.scrollTop = snapshot.top + (el.scrollHeight - snapshot.height); // older page above: stay in place
-      } else if (snapshot.atBottom) {
-        el.scrollTop = el.scrollHeight;
-        v.atBottom = true;
-      } else if (last > snapshot.last) {
-        unseen.value += last - snapshot.last;
-      }
-      snapshot = null;
-    });
 
     /** What goes above the messages: loading, an error, "Load older messages", or the room's beginning. */
     function head(v) {
@@ -92,6 +39,14 @@ export const MessageList = {
           ? 'This is the start of your conversation with ' + roomLabel(props.name) + '.'
           : 'This is the beginning of #' + props.name + '.'),
       ]);
+    }
+
+    function jumpButton(unseen) {
+      const count = unseen === 1 ? '1 new message' : unseen + ' new messages';
+      return h('button', {
+        type: 'button', class: 'jump', 'aria-label': unseen > 0 ? 'Jump to latest, ' + count : 'Jump to latest',
+        onClick: () => { toBottom(); actions.scheduleRead(props.name); },
+      }, [icon('down'), 'Jump to latest', unseen > 0 ? h('span', { class: 'jump-count' }, ' · ' + count) : null]);
     }
 
     return () => {
@@ -130,11 +85,11 @@ export const MessageList = {
         h('div', {
           class: 'messages', ref: scroller, id: 'messages', role: 'log', 'aria-live': 'polite',
           'aria-relevant': 'additions', 'aria-label': 'Messages in ' + roomLabel(props.name), tabindex: 0,
+          // busy while history loads or pages in: what arrives then is not news to announce
+          'aria-busy': String(!v || !v.loaded || v.loading || v.loadingOlder),
           onScroll,
         }, children),
-        unseen.value > 0 && v && !v.atBottom ? h('button', {
-          type: 'button', class: 'jump', onClick: () => { toBottom(); actions.scheduleRead(props.name); },
-        }, [icon('down'), unseen.value === 1 ? '1 new message' : unseen.value + ' new messages']) : null,
+        v && v.loaded && !v.atBottom ? jumpButton(unseenCount(v, me)) : null,
       ]);
     };
   },

@@ -339,8 +339,8 @@ class ChatPageE2ETest {
             vic.send("this has a tpyo");
             vic.send("this will go away");
             wes.awaitMessage("this will go away");
-            assertThat(wes.driver.findElements(By.cssSelector("#messages .msg-actions"))).as("no actions on others'")
-                    .isEmpty();
+            assertThat(wes.driver.findElements(By.cssSelector("#messages .msg-actions button.edit,"
+                    + " #messages .msg-actions button.delete"))).as("no edit or delete on others'").isEmpty();
 
             vic.edit("this has a tpyo", "this had a typo");
             wes.awaitMessage("this had a typo");

@@ -1,9 +1,11 @@
 // The open room's messages: history paging, day lines, the "New messages" line, grouping, one's pending messages,
 // and the scroll position (stays at the bottom while there; "n new messages" otherwise).
-import { h, nextTick, onBeforeUpdate, onMounted, onUpdated, ref } from '/vendor/vue.runtime.esm-browser.prod.js';
+import {
+  h, nextTick, onBeforeUpdate, onMounted, onUpdated, ref, watch,
+} from '/vendor/vue.runtime.esm-browser.prod.js';
 import { actions } from '../connection.js';
 import { dayKey, dayLabel } from '../format.js';
-import { myName, roomLabel, state } from '../state.js';
+import { focus, myName, roomLabel, state } from '../state.js';
 import { icon } from './icons.js';
 import { MessageItem, PendingItem, resetEditing } from './MessageItem.js';
 
@@ -35,10 +37,26 @@ export const MessageList = {
         actions.scheduleRead(props.name);
       }
       if (el.scrollTop < 120 && v.hasOlder && !v.loadingOlder) actions.loadOlder(props.name);
+      if (v.hasNewer && !v.loadingNewer && el.scrollHeight - el.scrollTop - el.clientHeight < 120) {
+        actions.loadNewer(props.name);
+      }
+    }
+
+    /** Scrolls the message jumped to (a reply's original, a search result) into the middle of the view. */
+    function toFocus() {
+      if (focus.room !== props.name || !focus.id) return false;
+      const row = document.querySelector('#messages article[data-id="' + focus.id + '"]');
+      if (!row) return false;
+      row.scrollIntoView({ block: 'center' });
+      unseen.value = 0;
+      return true;
     }
 
     resetEditing();
-    onMounted(() => nextTick(toBottom));
+    onMounted(() => nextTick(() => {
+      if (!(Date.now() - focus.at < 2000 && toFocus())) toBottom();
+    }));
+    watch(() => focus.at, () => nextTick(toFocus));
     onBeforeUpdate(() => {
       const el = scroller.value;
       const v = view();
@@ -49,7 +67,7 @@ export const MessageList = {
         top: el.scrollTop,
         first: list.length ? list[0].seq : 0,
         last: list.length ? list[list.length - 1].seq : 0,
-        atBottom: nearBottom(el),
+        atBottom: nearBottom(el) && !v.hasNewer, // a window's end is not the room's end: newer pages load below
       };
     });
     onUpdated(() => {
@@ -126,15 +144,25 @@ export const MessageList = {
         children.push(h(PendingItem, { key: 'p' + p.clientMsgId, pending: p, grouped: prevOwn, me }));
         prevOwn = true;
       }
+      if (v && v.loaded && v.hasNewer) {
+        children.push(h('div', { class: 'older newer', key: 'newer' }, h('button', {
+          type: 'button', class: 'ghost small', id: 'load-newer', disabled: v.loadingNewer,
+          onClick: () => actions.loadNewer(props.name),
+        }, v.loadingNewer ? 'Loading…' : 'Load newer messages')));
+      }
       return h('div', { class: 'list-wrap' }, [
         h('div', {
           class: 'messages', ref: scroller, id: 'messages', role: 'log', 'aria-live': 'polite',
           'aria-relevant': 'additions', 'aria-label': 'Messages in ' + roomLabel(props.name), tabindex: 0,
           onScroll,
         }, children),
-        unseen.value > 0 && v && !v.atBottom ? h('button', {
+        unseen.value > 0 && v && !v.atBottom && !v.hasNewer ? h('button', {
           type: 'button', class: 'jump', onClick: () => { toBottom(); actions.scheduleRead(props.name); },
         }, [icon('down'), unseen.value === 1 ? '1 new message' : unseen.value + ' new messages']) : null,
+        v && v.hasNewer ? h('button', {
+          type: 'button', class: 'jump', id: 'jump-latest',
+          onClick: () => actions.loadLatest(props.name).then(() => nextTick(toBottom)),
+        }, [icon('down'), 'Jump to latest']) : null,
       ]);
     };
   },

@@ -620,6 +620,7 @@ async function jumpTo(name, id, seq) {
   }
   if (state.current !== name) open(name);
   const v = view(name);
+  focus.id = null; // the same message again flashes again
   try {
     if (!v.loaded) await (loads.get(name) || loadLatest(name));
     if (!v.loaded || state.views[name] !== v) return;

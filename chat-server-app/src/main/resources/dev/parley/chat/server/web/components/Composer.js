@@ -3,6 +3,7 @@ import { h, onMounted, ref } from '/vendor/vue.runtime.esm-browser.prod.js';
 import { actions } from '../connection.js';
 import { drafts, replies, roomLabel, state, wide } from '../state.js';
 import { icon } from './icons.js';
+import { suggestAria, suggestKeydown, suggestList, updateSuggest } from './MentionSuggest.js';
 import { cancelReply, replyBar } from './ReplyPreview.js';
 
 const LIMIT = 4000; // characters (code points) per message
@@ -31,14 +32,18 @@ export const Composer = {
         ? roomLabel(props.name) : '#' + props.name);
       return h('form', { class: 'composer', onSubmit: (e) => { e.preventDefault(); submit(); } }, [
         replyBar(props.name),
+        suggestList(props.name, box),
         h('label', { class: 'sr-only', for: 'composer-input' }, label),
         h('textarea', {
           id: 'composer-input', ref: box, rows: 1, value: text, placeholder: label, 'aria-describedby': 'composer-hint',
+          ...suggestAria(props.name),
           onInput: (e) => {
             drafts[props.name] = e.target.value;
+            updateSuggest(props.name, e.target);
             if (e.target.value.trim()) actions.typing(props.name);
           },
           onKeydown: (e) => {
+            if (suggestKeydown(e, props.name)) return;
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();
               submit();

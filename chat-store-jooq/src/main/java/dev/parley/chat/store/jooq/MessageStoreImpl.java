@@ -18,7 +18,9 @@ import java.sql.ResultSet;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import org.jooq.Condition;
@@ -285,6 +287,22 @@ final class MessageStoreImpl implements MessageStore {
 
     private static Optional<Message> findById(DSLContext dsl, Condition condition) {
         return selectMessages(dsl).where(condition).fetchOptional().map(MessageStoreImpl::toMessage);
+    }
+
+    /**
+     * Reads messages by id with the same mapping as every other read, so that whatever a message carries comes along.
+     *
+     * @param ids the ids, in the order wanted
+     * @return the messages that exist, in the order of {@code ids}
+     */
+    static List<Message> findByIds(DSLContext dsl, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, Message> byId = new HashMap<>();
+        selectMessages(dsl).where(MESSAGES.ID.in(ids)).fetch(MessageStoreImpl::toMessage)
+                .forEach(m -> byId.put(m.id(), m));
+        return ids.stream().map(byId::get).filter(Objects::nonNull).toList();
     }
 
     private static SelectOnConditionStep<Record> selectMessages(DSLContext dsl) {

@@ -38,6 +38,7 @@ class PageSearchE2ETest extends PageE2EServer {
             page.awaitOpenRoom("records");
             page.await("the result's message, highlighted", () -> page.focusedText().equals(target));
             page.await("the message to be scrolled into view", () -> page.inView(target));
+            page.screenshot("search-jump");
             assertThat(page.confirmedTexts()).contains("routine update 1", "routine update 200");
             assertOrderedWithoutDuplicates(page);
             assertNoCspViolations(page);

@@ -15,8 +15,8 @@ export interface Session {
 
 /**
  * A message, the same object everywhere (stream frames, `ack`, replies, history). Optional members are omitted
- * when they have no value. `change` is the room change that gave the message this state (posting, last edit or
- * deletion): when merging copies of one message, keep the one with the higher `change`.
+ * when they have no value. `change` is the room change that gave the message this state (posting, last edit,
+ * deletion or reaction): when merging copies of one message, keep the one with the higher `change`.
  */
 export interface Message {
   id: number;
@@ -31,6 +31,30 @@ export interface Message {
   clientMsgId?: string;
   editedAt?: string;
   deleted?: true;
+  /** On a reply: the message replied to, as it is now (`deleted: true` and an empty excerpt once it is deleted). */
+  replyTo?: ReplyPreview;
+  /** Only when there are any: one per emoji, in the order of each emoji's oldest remaining reaction. */
+  reactions?: Reaction[];
+  /** Only when there are any: the usernames of the room members the body mentions (`@name`). */
+  mentions?: string[];
+}
+
+/** What a reply shows of the message it answers. */
+export interface ReplyPreview {
+  id: number;
+  seq: number;
+  sender: string;
+  /** The original's first line, at most 100 code points; empty once deleted. */
+  excerpt: string;
+  deleted?: true;
+}
+
+/** One emoji's reactions. "Mine" is `users.includes(session.user.username)`. */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  /** Who reacted with it, oldest first. */
+  users: string[];
 }
 
 /** A room (REST). */
@@ -47,6 +71,8 @@ export interface RoomSummary extends Room {
   lastReadSeq: number;
   /** Others' messages after lastReadSeq. */
   unread: number;
+  /** Of those, the ones that mention the caller. */
+  unreadMentions: number;
 }
 
 /** A member of a room (GET /api/rooms/{room}/members). */
@@ -92,7 +118,7 @@ export interface HistoryPage {
 
 /** One element of the changes feed: the very stream frame the socket sends for that change. */
 export type RoomChange =
-  | { type: 'message' | 'edited' | 'deleted'; room: string; change: number; message: Message }
+  | { type: 'message' | 'edited' | 'deleted' | 'reaction'; room: string; change: number; message: Message }
   | { type: 'presence'; room: string; change: number; user: User; state: 'join' | 'leave' };
 
 /** A page of the changes feed (GET /api/rooms/{room}/changes). */
@@ -108,6 +134,7 @@ export interface ReadPosition {
   room: string;
   lastReadSeq: number;
   unread: number;
+  unreadMentions: number;
 }
 
 /**
@@ -120,6 +147,8 @@ export interface OutboxEntry {
   clientMsgId: string;
   room: string;
   body: string;
+  /** The message it replies to, if send() was given `replyTo`. */
+  replyTo?: number;
   state: 'sending' | 'waiting' | 'failed';
   error?: ParleyError;
 }
@@ -162,7 +191,7 @@ export interface ParleyClientOptions {
 /** Event details, by event name. Every event is a `CustomEvent` with this `detail`. */
 export interface ParleyEventMap {
   /**
-   * A message posted. Per room, stream events (`message`, `edited`, `deleted`, `member`) come in strictly
+   * A message posted. Per room, stream events (`message`, `edited`, `deleted`, `reaction`, `member`) come in strictly
    * increasing `change`, each once. `replayed`: it was missed while away (a resume's replay or a gap repair from
    * the changes feed) rather than live. Your own messages arrive here too, once (their `ack` only resolves send()).
    */
@@ -171,6 +200,13 @@ export interface ParleyEventMap {
   edited: { room: string; change: number; message: Message };
   /** A message deleted (`deleted: true`, empty body). */
   deleted: { room: string; change: number; message: Message };
+  /**
+   * A reaction was added or removed: replace your copy of the message. `user`, `emoji` and `added` only when it
+   * was delivered live; a replayed one carries the message's current reactions alone.
+   */
+  reaction: { room: string; change: number; message: Message; user?: User; emoji?: string; added?: boolean };
+  /** A message mentioned the user (on any node; also rooms not followed). A hint: `unreadMentions` is the count. */
+  mentioned: { room: string; message: Message };
   /** Membership changed: a user joined (or was added to) or left the room. */
   member: { room: string; change: number; user: User; state: 'join' | 'leave' };
   /** Someone's first socket subscribed to the room, or their last one went away. Best effort. */
@@ -271,7 +307,7 @@ export class ParleyClient extends EventTarget {
    * stored twice. Any other error code rejects (the entry leaves the outbox), e.g. `message_too_long`,
    * `not_a_member`; `session_ended` if the session ends first. Retries may reorder a client's messages.
    */
-  send(room: string, body: string, options?: { clientMsgId?: string }): Promise<Message>;
+  send(room: string, body: string, options?: { clientMsgId?: string; replyTo?: number }): Promise<Message>;
   /** Sends a waiting or failed outbox entry again now. False if there is no such entry. */
   retry(clientMsgId: string): boolean;
   /** Drops an outbox entry (its send() rejects with `discarded`). A copy the server already stored stays. */
@@ -281,6 +317,10 @@ export class ParleyClient extends EventTarget {
   edit(id: number, body: string): Promise<Message>;
   /** Deletes an own message; resolves with its new state (the room also gets `deleted`). */
   delete(id: number): Promise<Message>;
+  /** Adds the user's reaction (idempotent); resolves with the message as it is now (the room gets `reaction`). */
+  react(id: number, emoji: string): Promise<Message>;
+  /** Removes the user's reaction (idempotent); resolves with the message as it is now. */
+  unreact(id: number, emoji: string): Promise<Message>;
   /** Tells the room the user is typing: at most one frame per 2.5 s per room; nothing when not live. */
   typing(room: string): void;
   /** Moves the read position forward to `seq` (clamped to the newest message, never back). */

@@ -225,12 +225,13 @@ export class ParleyClient extends EventTarget {
   /**
    * Sends a message through the outbox. Resolves with the stored Message once acknowledged; sent again with the
    * same clientMsgId after reconnects and retryable errors until then. Rejects with the server's code for any
-   * other error (the entry leaves the outbox), or `session_ended`.
+   * other error (the entry leaves the outbox), or `session_ended`. `replyTo` (a message id of the same room) makes
+   * it a reply; a reply to a deleted or unknown message rejects with `invalid_reply`.
    */
-  send(room, body, { clientMsgId } = {}) {
+  send(room, body, { clientMsgId, replyTo } = {}) {
     if (!this._session) return Promise.reject(new ParleyError('session_ended', 'not logged in'));
     this.typingSentAt.delete(room);
-    return this.outbox.add(room, body, clientMsgId);
+    return this.outbox.add(room, body, clientMsgId, replyTo);
   }
 
   /** Sends a waiting or failed outbox entry again now. */
@@ -255,6 +256,26 @@ export class ParleyClient extends EventTarget {
     return this.rest.delete(id);
   }
 
+  /**
+   * Adds the user's reaction (socket `react` when live, else `PUT /api/messages/{id}/reactions/{emoji}`).
+   * Idempotent. Resolves with the Message as it is now; the room gets a `reaction` event if anything changed.
+   */
+  react(id, emoji) {
+    return this.reaction(id, emoji, true);
+  }
+
+  /** Removes the user's reaction (socket `unreact`, else REST `DELETE`). Idempotent; resolves with the Message. */
+  unreact(id, emoji) {
+    return this.reaction(id, emoji, false);
+  }
+
+  async reaction(id, emoji, add) {
+    if (this.connection.live) {
+      return (await this.connection.request({ type: add ? 'react' : 'unreact', id, emoji })).message;
+    }
+    return this.rest.react(id, emoji, add);
+  }
+
   /** Tells the room the user is typing: at most one frame per 2.5 s per room; nothing when not live. */
   typing(room) {
     const now = Date.now();
@@ -263,14 +284,14 @@ export class ParleyClient extends EventTarget {
     this.connection.send({ type: 'typing', room });
   }
 
-  /** Moves the read position forward to `seq` (never back). Resolves with {room, lastReadSeq, unread}. */
+  /** Moves the read position forward to `seq` (never back). Resolves with {room, lastReadSeq, unread, unreadMentions}. */
   async markRead(room, seq) {
     if (this.connection.live) {
       const r = await this.connection.request({ type: 'read', room, seq });
-      return { room: r.room, lastReadSeq: r.lastReadSeq, unread: r.unread };
+      return { room: r.room, lastReadSeq: r.lastReadSeq, unread: r.unread, unreadMentions: r.unreadMentions };
     }
     const s = await this.rest.markRead(room, seq);
-    return { room: s.name, lastReadSeq: s.lastReadSeq, unread: s.unread };
+    return { room: s.name, lastReadSeq: s.lastReadSeq, unread: s.unread, unreadMentions: s.unreadMentions };
   }
 
   // ---- REST wrappers -----------------------------------------------------------------------------------------

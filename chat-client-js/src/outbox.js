@@ -40,6 +40,7 @@ export class Outbox {
         clientMsgId: saved.clientMsgId,
         room: saved.room,
         body: String(saved.body),
+        replyTo: typeof saved.replyTo === 'number' ? saved.replyTo : undefined,
         state: saved.state === 'failed' ? 'failed' : 'waiting',
         error: saved.error ? new ParleyError(saved.error.code, saved.error.message) : undefined,
         attempt: 0,
@@ -51,15 +52,19 @@ export class Outbox {
 
   /** Snapshots of the entries, in sending order. */
   get pending() {
-    return this.entries.map(({ clientMsgId, room, body, state, error }) =>
-      (error ? { clientMsgId, room, body, state, error } : { clientMsgId, room, body, state }));
+    return this.entries.map(({ clientMsgId, room, body, replyTo, state, error }) => {
+      const p = { clientMsgId, room, body, state };
+      if (replyTo !== undefined) p.replyTo = replyTo;
+      if (error) p.error = error;
+      return p;
+    });
   }
 
   /**
    * Adds a message and sends it when live. Resolves with the stored Message at its `ack` (or at its own `message`
    * event, whichever comes first); rejects with a ParleyError for a non-retryable error, or `session_ended`.
    */
-  add(room, body, clientMsgId = newClientMsgId()) {
+  add(room, body, clientMsgId = newClientMsgId(), replyTo = undefined) {
     if (!CLIENT_MSG_ID.test(clientMsgId)) {
       return Promise.reject(new ParleyError('invalid_client_msg_id', 'clientMsgId must be 1-64 of [A-Za-z0-9._:-]'));
     }
@@ -68,7 +73,7 @@ export class Outbox {
       if (!existing.deferred) existing.deferred = deferred();
       return existing.deferred.promise;
     }
-    const entry = { clientMsgId, room, body, state: 'waiting', error: undefined, attempt: 0, timer: null,
+    const entry = { clientMsgId, room, body, replyTo, state: 'waiting', error: undefined, attempt: 0, timer: null,
       deferred: deferred() };
     this.entries.push(entry);
     this.save();
@@ -94,6 +99,7 @@ export class Outbox {
     entry.error = undefined;
     this.changed();
     const frame = { type: 'send', room: entry.room, body: entry.body, clientMsgId: entry.clientMsgId };
+    if (entry.replyTo !== undefined) frame.replyTo = entry.replyTo;
     this.conn.request(frame).then(
       (ack) => this.confirm(entry.clientMsgId, ack.message),
       (e) => this.failed(entry, e));
@@ -170,8 +176,8 @@ export class Outbox {
   }
 
   save() {
-    this.store.set(STORE_KEY, this.entries.length === 0 ? null : this.entries.map(({ clientMsgId, room, body, state, error }) => ({
-      clientMsgId, room, body, state: state === 'failed' ? 'failed' : 'waiting',
+    this.store.set(STORE_KEY, this.entries.length === 0 ? null : this.entries.map(({ clientMsgId, room, body, replyTo, state, error }) => ({
+      clientMsgId, room, body, replyTo, state: state === 'failed' ? 'failed' : 'waiting',
       error: error ? { code: error.code, message: error.message } : undefined,
     })));
     this.changed();

@@ -145,4 +145,8 @@ export class RestApi {
   async delete(id) {
     return (await this.request('DELETE', `/api/messages/${enc(id)}`)).message;
   }
+
+  async react(id, emoji, add) {
+    return (await this.request(add ? 'PUT' : 'DELETE', `/api/messages/${enc(id)}/reactions/${enc(emoji)}`)).message;
+  }
 }

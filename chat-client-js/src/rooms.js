@@ -5,7 +5,7 @@
 import { ParleyError, RESYNC_CODES } from './errors.js';
 import { backoffDelay } from './backoff.js';
 
-const STREAM_TYPES = new Set(['message', 'edited', 'deleted', 'presence']);
+const STREAM_TYPES = new Set(['message', 'edited', 'deleted', 'reaction', 'presence']);
 const GONE_CODES = new Set(['not_a_member', 'room_not_found', 'permission_denied']);
 const REPAIR_PAGE = 200;
 
@@ -13,7 +13,7 @@ const REPAIR_PAGE = 200;
  * The rooms the client follows. A room is followed from join() until leave(), a `left` from the server, or the end
  * of the session; on every `ready` it is resumed after its `lastChange` (or joined, before its first `subscribed`).
  *
- * Guarantees of the events it emits, per room: stream events (`message`, `edited`, `deleted`, `member`) come in
+ * Guarantees of the events it emits, per room: stream events (`message`, `edited`, `deleted`, `reaction`, `member`) come in
  * strictly increasing `change`, each change at most once, and with no change missing between `subscribed` and the
  * next `resync` of the room (a change superseded before it was sent is skipped by the server, as documented).
  */
@@ -236,6 +236,7 @@ export class Rooms {
       case 'message':
       case 'edited':
       case 'deleted':
+      case 'reaction':
       case 'presence':
         if (frame.type === 'presence' && (frame.state === 'online' || frame.state === 'offline')) {
           this.presence(frame);
@@ -251,6 +252,9 @@ export class Rooms {
         return true;
       case 'room_added':
         this.emit('room_added', { room: frame.room, roomType: frame.roomType });
+        return true;
+      case 'mentioned':
+        if (frame.room && frame.message) this.emit('mentioned', { room: frame.room, message: frame.message });
         return true;
       case 'error':
         if (frame.code === 'resync_required' && frame.room && this.rooms.has(frame.room)) {
@@ -305,6 +309,11 @@ export class Rooms {
       this.emit('member', { room, change: frame.change, user: frame.user, state: frame.state });
     } else if (frame.type === 'message') {
       this.emit('message', { room, change: frame.change, message: frame.message, replayed });
+    } else if (frame.type === 'reaction') {
+      // who reacted with what only when delivered live; a replay (or the changes feed) carries the state alone
+      const detail = { room, change: frame.change, message: frame.message };
+      if (frame.user) Object.assign(detail, { user: frame.user, emoji: frame.emoji, added: frame.added });
+      this.emit('reaction', detail);
     } else {
       this.emit(frame.type, { room, change: frame.change, message: frame.message });
     }

@@ -15,6 +15,16 @@ public interface ConnectionListener {
     }
 
     /**
+     * A message mentioned the user ({@code @username}), in any room of theirs, followed or not, on any server node.
+     * A hint: {@link RoomSummary#unreadMentions()} is the durable count.
+     *
+     * @param room the message's room
+     * @param message the message
+     */
+    default void onMentioned(String room, Message message) {
+    }
+
+    /**
      * The server ended the session: the socket was closed with 1008 {@code invalid_token}, {@code token_expired} or
      * {@code logged_out}. The client stops reconnecting and fails every pending operation with a
      * {@link ParleyClientException} of that code. Log in again and call {@link ParleyClient#connect()} to go on;

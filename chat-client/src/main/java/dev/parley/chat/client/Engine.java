@@ -360,6 +360,10 @@ final class Engine implements Link {
             ready(Wire.user(f.getJsonObject("user")));
         } else if (ref != null) {
             outbox.reply(ref, type, f);
+        } else if (type.equals("mentioned")) {
+            Message m = Wire.message(f.getJsonObject("message"));
+            String room = f.getString("room");
+            callbacks.execute(() -> connectionListener.onMentioned(room, m));
         } else {
             rooms.frame(type, Wire.stringOrNull(f, "room"), f);
         }

@@ -23,7 +23,7 @@ final class Outbox {
     static final Set<String> RETRYABLE = Set.of("storage_unavailable", "server_busy", "rate_limited",
             "service_closed", "internal_error");
 
-    enum Kind { SUBSCRIBE, SEND, EDIT, DELETE, READ, LEAVE }
+    enum Kind { SUBSCRIBE, SEND, EDIT, DELETE, REACT, READ, LEAVE }
 
     /** An operation awaiting its reply; {@code ref} is null while it is not on the current socket. */
     static final class Op {
@@ -120,7 +120,7 @@ final class Outbox {
         }
         switch (op.kind) {
             case SUBSCRIBE -> rooms.subscribed(op.room, Wire.subscribed(f));
-            case SEND, EDIT, DELETE -> op.future.complete(Wire.message(f.getJsonObject("message")));
+            case SEND, EDIT, DELETE, REACT -> op.future.complete(Wire.message(f.getJsonObject("message")));
             case READ -> op.future.complete(Wire.number(f, "unread"));
             case LEAVE -> op.future.complete(null);
         }

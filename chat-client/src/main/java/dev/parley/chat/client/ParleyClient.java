@@ -2,6 +2,7 @@ package dev.parley.chat.client;
 
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.security.SecureRandom;
@@ -336,14 +337,63 @@ public final class ParleyClient implements AutoCloseable {
      * @throws IllegalArgumentException if {@code clientMsgId} is malformed
      */
     public CompletableFuture<Message> send(String room, String body, String clientMsgId) {
+        return send(room, body, clientMsgId, 0);
+    }
+
+    /**
+     * Sends a reply: as {@link #send(String, String, String)}, answering the message {@code replyTo} of the same
+     * room. The stored message's {@link Message#replyTo()} previews the original.
+     *
+     * @param room the room's name
+     * @param body the text
+     * @param clientMsgId 1–64 of {@code [A-Za-z0-9._:-]}
+     * @param replyTo the id of the message replied to; {@code 0} sends a message that is not a reply
+     * @return completes with the stored message; fails with {@code invalid_reply} if the original is unknown, in
+     *     another room or deleted, and as {@link #send(String, String, String)}
+     */
+    public CompletableFuture<Message> send(String room, String body, String clientMsgId, long replyTo) {
         Objects.requireNonNull(room, "room == null");
         Objects.requireNonNull(body, "body == null");
         Objects.requireNonNull(clientMsgId, "clientMsgId == null");
         if (!Wire.CLIENT_MSG_ID.matcher(clientMsgId).matches()) {
             throw new IllegalArgumentException("clientMsgId must be 1-64 of [A-Za-z0-9._:-]: " + clientMsgId);
         }
-        return submitChecked(Outbox.Kind.SEND, Json.createObjectBuilder().add("type", "send").add("room", room)
-                .add("body", body).add("clientMsgId", clientMsgId).build());
+        JsonObjectBuilder frame = Json.createObjectBuilder().add("type", "send").add("room", room).add("body", body)
+                .add("clientMsgId", clientMsgId);
+        if (replyTo != 0) {
+            frame.add("replyTo", replyTo);
+        }
+        return submitChecked(Outbox.Kind.SEND, frame.build());
+    }
+
+    /**
+     * Adds the caller's reaction to a message (idempotent; re-sent after a reconnect like an edit). The room's
+     * listeners get {@link RoomListener#onReaction} if it changed anything.
+     *
+     * @param id the message's id
+     * @param emoji one emoji
+     * @return completes with the message as it is now; fails with {@code invalid_emoji}, {@code too_many_reactions},
+     *     {@code message_not_found}, {@code message_deleted}, {@code not_a_member}
+     */
+    public CompletableFuture<Message> react(long id, String emoji) {
+        return reaction("react", id, emoji);
+    }
+
+    /**
+     * Removes the caller's reaction to a message (idempotent).
+     *
+     * @param id the message's id
+     * @param emoji the emoji
+     * @return completes with the message as it is now; fails as {@link #react}
+     */
+    public CompletableFuture<Message> unreact(long id, String emoji) {
+        return reaction("unreact", id, emoji);
+    }
+
+    private CompletableFuture<Message> reaction(String type, long id, String emoji) {
+        Objects.requireNonNull(emoji, "emoji == null");
+        return engine.submit(Outbox.Kind.REACT, Json.createObjectBuilder().add("type", type).add("id", id)
+                .add("emoji", emoji).build(), null);
     }
 
     /**

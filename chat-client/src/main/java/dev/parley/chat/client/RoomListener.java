@@ -34,6 +34,20 @@ public interface RoomListener {
     }
 
     /**
+     * A reaction was added to or removed from a message: replace your copy of it. {@code user} and {@code emoji} are
+     * known only when the change was delivered live; a reaction replayed on resume (or read from the changes feed
+     * during a gap repair) carries the message's current reactions alone, with {@code user} and {@code emoji}
+     * {@code null} and {@code added} false.
+     *
+     * @param message the message as it is now, its reactions included
+     * @param user who reacted, or {@code null} when replayed
+     * @param emoji the emoji added or removed, or {@code null} when replayed
+     * @param added whether the reaction was added
+     */
+    default void onReaction(Message message, User user, String emoji, boolean added) {
+    }
+
+    /**
      * A user joined (or was added to) the room, or left it: a change of the room's membership.
      *
      * @param room the room's normalised name

@@ -13,9 +13,10 @@ import java.util.Objects;
  * @param lastSeq the newest message's {@code seq}, 0 if none
  * @param lastReadSeq the caller's read position
  * @param unread others' messages after {@code lastReadSeq}
+ * @param unreadMentions of those, the ones that mention the caller
  */
 public record RoomSummary(String name, String type, Instant createdAt, boolean member, long lastSeq,
-        long lastReadSeq, long unread) {
+        long lastReadSeq, long unread, long unreadMentions) {
     /**
      * Checks the members.
      *

@@ -124,7 +124,7 @@ final class RoomTracker {
     void frame(String type, String room, JsonObject f) {
         RoomState r = room == null ? null : find(room);
         switch (type) {
-            case "message", "edited", "deleted" -> stream(r, f);
+            case "message", "edited", "deleted", "reaction" -> stream(r, f);
             case "presence" -> {
                 if (f.containsKey("change")) {
                     stream(r, f);
@@ -271,6 +271,12 @@ final class RoomTracker {
             case "message" -> callbacks.execute(() -> l.onMessage(m, replayed));
             case "edited" -> callbacks.execute(() -> l.onEdited(m));
             case "deleted" -> callbacks.execute(() -> l.onDeleted(m));
+            case "reaction" -> {
+                User user = f.get("user") instanceof JsonObject u ? Wire.user(u) : null;
+                String emoji = user == null ? null : f.getString("emoji");
+                boolean added = user != null && f.getBoolean("added", false);
+                callbacks.execute(() -> l.onReaction(m, user, emoji, added));
+            }
             default -> { }
         }
     }

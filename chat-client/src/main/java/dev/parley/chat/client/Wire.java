@@ -48,9 +48,24 @@ final class Wire {
     }
 
     static Message message(JsonObject o) {
+        JsonObject r = o.get("replyTo") instanceof JsonObject p ? p : null;
+        ReplyPreview replyTo = r == null ? null : new ReplyPreview(number(r, "id"), number(r, "seq"),
+                r.getString("sender"), r.getString("excerpt"), r.getBoolean("deleted", false));
+        List<Reaction> reactions = o.containsKey("reactions")
+                ? o.getJsonArray("reactions").getValuesAs(JsonObject.class).stream()
+                        .map(x -> new Reaction(x.getString("emoji"), strings(x, "users"))).toList()
+                : List.of();
         return new Message(number(o, "id"), o.getString("room"), number(o, "seq"), number(o, "change"),
                 o.getString("sender"), o.getString("body"), Instant.parse(o.getString("createdAt")),
-                stringOrNull(o, "clientMsgId"), instantOrNull(o, "editedAt"), o.getBoolean("deleted", false));
+                stringOrNull(o, "clientMsgId"), instantOrNull(o, "editedAt"), o.getBoolean("deleted", false),
+                replyTo, reactions, strings(o, "mentions"));
+    }
+
+    /** An array of strings; empty when absent. */
+    static List<String> strings(JsonObject o, String name) {
+        return o.containsKey(name)
+                ? o.getJsonArray(name).getValuesAs(JsonString.class).stream().map(JsonString::getString).toList()
+                : List.of();
     }
 
     static Room room(JsonObject o) {
@@ -59,7 +74,8 @@ final class Wire {
 
     static RoomSummary roomSummary(JsonObject o) {
         return new RoomSummary(o.getString("name"), o.getString("type"), Instant.parse(o.getString("createdAt")),
-                o.getBoolean("member", false), number(o, "lastSeq"), number(o, "lastReadSeq"), number(o, "unread"));
+                o.getBoolean("member", false), number(o, "lastSeq"), number(o, "lastReadSeq"), number(o, "unread"),
+                o.containsKey("unreadMentions") ? number(o, "unreadMentions") : 0);
     }
 
     static Session session(JsonObject o) {
@@ -68,9 +84,7 @@ final class Wire {
     }
 
     static Subscribed subscribed(JsonObject o) {
-        List<String> online = o.containsKey("online")
-                ? o.getJsonArray("online").getValuesAs(JsonString.class).stream().map(JsonString::getString).toList()
-                : List.of();
+        List<String> online = strings(o, "online");
         return new Subscribed(o.getString("room"), number(o, "lastSeq"), number(o, "lastChange"), online);
     }
 

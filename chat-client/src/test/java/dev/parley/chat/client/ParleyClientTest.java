@@ -2,6 +2,7 @@ package dev.parley.chat.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.parley.chat.server.ParleyServer;
 import dev.parley.chat.server.ServerConfig;
@@ -106,6 +107,43 @@ class ParleyClientTest {
                 .containsExactly("hello, ben", "no id given");
         assertThat(b.rooms()).extracting(RoomSummary::name).contains("general");
         assertThat(ben.matching("message ")).hasSize(2);
+    }
+
+    @Test
+    void repliesReactionsAndMentionsReachTheOtherClientAndAMissedReactionIsReplayedOnce() throws Exception {
+        ParleyServer s = startServer(dir.resolve("parley.db"), 0);
+        GateProxy proxy = proxyTo(s);
+        Recorder gil = new Recorder();
+        Recorder hal = new Recorder();
+        ParleyClient g = signedIn(s.uri(), "gil", "general", gil);
+        ParleyClient h = signedIn(proxy.uri(), "hal", "general", hal);
+
+        Message original = await(g.send("general", "lunch, @hal?\nat noon", "m-1"));
+        assertThat(original.mentions()).containsExactly("hal");
+        hal.await("mentioned general " + original.id());
+        Message reply = await(h.send("general", "yes", "r-1", original.id()));
+        assertThat(reply.replyTo()).isEqualTo(new ReplyPreview(original.id(), original.seq(), "gil", "lunch, @hal?",
+                false));
+        assertThat(catchThrowable(() -> await(h.send("general", "no", "r-2", 999_999))))
+                .hasCauseInstanceOf(ParleyClientException.class).cause()
+                .extracting(e -> ((ParleyClientException) e).code()).isEqualTo("invalid_reply");
+
+        Message reacted = await(h.react(original.id(), "🍕"));
+        assertThat(reacted.reactions()).containsExactly(new Reaction("🍕", List.of("hal")));
+        gil.await("reaction " + original.id() + " " + reacted.change() + " hal +🍕 [🍕[hal]]");
+        assertThat(await(h.react(original.id(), "🍕")).change()).as("idempotent").isEqualTo(reacted.change());
+
+        proxy.cut(true); // hal misses gil's reaction and resumes after it
+        hal.await("state DISCONNECTED");
+        Message thumbs = await(g.react(original.id(), "👍"));
+        proxy.accept(true);
+        hal.await("reaction " + original.id() + " " + thumbs.change() + " (replayed) [🍕[hal], 👍[gil]]");
+        Message removed = await(h.unreact(original.id(), "🍕"));
+        assertThat(removed.reactions()).containsExactly(new Reaction("👍", List.of("gil")));
+        gil.await("reaction " + original.id() + " " + removed.change() + " hal -🍕 [👍[gil]]");
+        assertThat(hal.matching("reaction " + original.id() + " " + thumbs.change())).hasSize(1);
+        assertThat(h.rooms()).filteredOn(r -> r.name().equals("general")).singleElement()
+                .satisfies(r -> assertThat(r.unreadMentions()).isEqualTo(1));
     }
 
     @Test

@@ -58,6 +58,18 @@ final class Recorder implements RoomListener, ConnectionListener {
     }
 
     @Override
+    public void onReaction(Message m, User user, String emoji, boolean added) {
+        add("reaction " + m.id() + " " + m.change() + (user == null ? " (replayed)"
+                : " " + user.username() + (added ? " +" : " -") + emoji) + " " + m.reactions().stream()
+                        .map(r -> r.emoji() + r.users()).toList());
+    }
+
+    @Override
+    public void onMentioned(String room, Message m) {
+        add("mentioned " + room + " " + m.id());
+    }
+
+    @Override
     public void onMember(String room, User user, boolean joined) {
         add("member " + room + " " + user.username() + (joined ? " join" : " leave"));
     }

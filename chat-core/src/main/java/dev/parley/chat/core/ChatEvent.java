@@ -18,14 +18,14 @@ public sealed interface ChatEvent {
     String room();
 
     /**
-     * A stored change to a room: a message posted, edited or deleted, a member joined or left. Each has the room's
+     * A stored change to a room: a message posted, edited, deleted or reacted to, a member joined or left. Each has the room's
      * next change number, 1, 2, 3, … with no gaps and no duplicates, assigned atomically with the change. A
      * subscription delivers changes in strictly increasing {@link #change()} order, each at most once and none
      * skipped: a change missing from a replay was superseded (a message edited again later is delivered once, in
      * its newest state, at its newest change).
      */
     sealed interface RoomChange extends ChatEvent
-            permits MessagePosted, MessageEdited, MessageDeleted, MemberJoined, MemberLeft {
+            permits MessagePosted, MessageEdited, MessageDeleted, MessageReacted, MemberJoined, MemberLeft {
         /** The room change number of this change, from 1. */
         long change();
     }
@@ -97,6 +97,51 @@ public sealed interface ChatEvent {
         /** Validates the component. */
         public MessageDeleted {
             Objects.requireNonNull(message, "message == null");
+        }
+
+        @Override
+        public long roomId() {
+            return message.roomId();
+        }
+
+        @Override
+        public String room() {
+            return message.room();
+        }
+
+        /** The message's {@link Message#change() change}. */
+        @Override
+        public long change() {
+            return message.change();
+        }
+    }
+
+    /**
+     * A reaction was added to or removed from a message. Delivered live, it names who reacted with what; replayed
+     * from the store (or read by another node of a cluster, which learns only that the room changed), it carries
+     * only the message's current state, reactions included, and {@code user} and {@code emoji} are {@code null}.
+     *
+     * @param message the message as it is now, its reactions included
+     * @param user the user who reacted, or {@code null} when replayed
+     * @param emoji the emoji added or removed, or {@code null} when replayed
+     * @param added whether the reaction was added (meaningless when replayed: {@code false})
+     */
+    record MessageReacted(Message message, User user, String emoji, boolean added) implements RoomChange {
+        /** Validates the components. */
+        public MessageReacted {
+            Objects.requireNonNull(message, "message == null");
+            if ((user == null) != (emoji == null)) {
+                throw new IllegalArgumentException("user and emoji are both given or both null");
+            }
+        }
+
+        /**
+         * A reaction as replayed: the message's current state only.
+         *
+         * @param message the message as it is now
+         */
+        public MessageReacted(Message message) {
+            this(message, null, null, false);
         }
 
         @Override

@@ -215,7 +215,31 @@ public interface ChatService extends AutoCloseable {
      * @throws ConflictException {@code idempotency_conflict}
      * @throws UnavailableException {@code storage_unavailable}; retry with the same {@code clientMsgId}
      */
-    Message send(User actor, String room, String body, String clientMsgId);
+    default Message send(User actor, String room, String body, String clientMsgId) {
+        return send(actor, room, body, clientMsgId, 0);
+    }
+
+    /**
+     * Sends a message, as {@link #send(User, String, String, String)}, that may reply to another message of the same
+     * room. The stored message's {@link Message#replyTo()} shows the original as it is whenever the reply is read.
+     * {@code @username} in the body mentions that user if they are a member of the room (see
+     * {@link Message#mentions()}); each mentioned user gets {@link UserListener#onMentioned} on every watch of theirs.
+     * A retry with the same {@code clientMsgId} must name the same {@code replyTo}.
+     *
+     * @param actor the sender; must be a member
+     * @param room the room name
+     * @param body the text, as for {@link #send(User, String, String, String)}
+     * @param clientMsgId the client's idempotency key, or {@code null}
+     * @param replyTo the id of the message replied to, {@code 0} for none
+     * @return the stored message
+     * @throws InvalidRequestException {@code invalid_reply} if {@code replyTo} is not a message of the room that is
+     *     visible and not deleted (nothing is stored), and as {@link #send(User, String, String, String)}
+     * @throws NotFoundException {@code room_not_found}
+     * @throws PermissionDeniedException {@code not_a_member}
+     * @throws ConflictException {@code idempotency_conflict}
+     * @throws UnavailableException {@code storage_unavailable}; retry with the same {@code clientMsgId}
+     */
+    Message send(User actor, String room, String body, String clientMsgId, long replyTo);
 
     /**
      * Edits one of the actor's own messages; publishes {@link ChatEvent.MessageEdited}.
@@ -241,6 +265,39 @@ public interface ChatService extends AutoCloseable {
      * @throws PermissionDeniedException {@code not_message_owner}, {@code not_a_member}
      */
     Message delete(User actor, long messageId);
+
+    /**
+     * Adds the actor's reaction to a message; publishes {@link ChatEvent.MessageReacted}. Idempotent: reacting again
+     * with the same emoji changes nothing, takes no change number and publishes nothing.
+     *
+     * @param actor the reacting user; must be a member of the message's room
+     * @param messageId the message id
+     * @param emoji one emoji: a single extended grapheme cluster of emoji code points, at most 32 UTF-16 units
+     * @return the message as it is now, its reactions included
+     * @throws InvalidRequestException {@code invalid_emoji}, {@code too_many_reactions} (beyond
+     *     {@link ChatSettings#maxReactionsPerMessage()} distinct emoji)
+     * @throws NotFoundException {@code message_not_found}, also for a message in a room the actor cannot see
+     * @throws PermissionDeniedException {@code not_a_member} (a public room the actor has not joined)
+     * @throws ConflictException {@code message_deleted}
+     * @throws UnavailableException {@code storage_unavailable}
+     */
+    Message react(User actor, long messageId, String emoji);
+
+    /**
+     * Removes the actor's reaction to a message; publishes {@link ChatEvent.MessageReacted}. Idempotent: removing a
+     * reaction the actor does not have changes nothing, takes no change number and publishes nothing.
+     *
+     * @param actor the user; must be a member of the message's room
+     * @param messageId the message id
+     * @param emoji the emoji, validated as for {@link #react}
+     * @return the message as it is now
+     * @throws InvalidRequestException {@code invalid_emoji}
+     * @throws NotFoundException {@code message_not_found}
+     * @throws PermissionDeniedException {@code not_a_member}
+     * @throws ConflictException {@code message_deleted}
+     * @throws UnavailableException {@code storage_unavailable}
+     */
+    Message unreact(User actor, long messageId, String emoji);
 
     /**
      * Reads a page of a room's history.

@@ -31,6 +31,8 @@ import java.util.Objects;
  * @param presenceTtl how long a node's presence outlives its last heartbeat in the {@code PresenceRegistry}: the
  *     users of a node that crashed go offline elsewhere within about this long plus a third of it; the node
  *     heartbeats and reconciles its view every third of it
+ * @param maxReactionsPerMessage the most distinct emoji one message may carry; reacting with a new one beyond fails
+ *     with {@link ErrorCode#TOO_MANY_REACTIONS}
  */
 public record ChatSettings(
         int maxMessageLength,
@@ -47,7 +49,8 @@ public record ChatSettings(
         Duration feedRepairTimeout,
         Duration feedRecheckInterval,
         int catchUpThreads,
-        Duration presenceTtl) {
+        Duration presenceTtl,
+        int maxReactionsPerMessage) {
 
     /** Validates every component; see the class description. */
     public ChatSettings {
@@ -72,6 +75,7 @@ public record ChatSettings(
         if (presenceTtl.toMillis() < 30) {
             throw new IllegalArgumentException("presenceTtl must be at least 30 ms: " + presenceTtl);
         }
+        requireRange("maxReactionsPerMessage", maxReactionsPerMessage, 1, 1000);
     }
 
     /** The defaults: 4000 code points, usernames of 3–32, rooms up to 64, pages of 200, 7 days idle, 30 days. */
@@ -102,6 +106,7 @@ public record ChatSettings(
         b.feedRecheckInterval = feedRecheckInterval;
         b.catchUpThreads = catchUpThreads;
         b.presenceTtl = presenceTtl;
+        b.maxReactionsPerMessage = maxReactionsPerMessage;
         return b;
     }
 
@@ -135,6 +140,7 @@ public record ChatSettings(
         private Duration feedRecheckInterval = Duration.ZERO;
         private int catchUpThreads = 2;
         private Duration presenceTtl = Duration.ofSeconds(15);
+        private int maxReactionsPerMessage = 20;
 
         private Builder() {
         }
@@ -253,6 +259,18 @@ public record ChatSettings(
         }
 
         /**
+         * The most distinct emoji one message may carry; see {@link ChatSettings#maxReactionsPerMessage()}. Default
+         * 20.
+         *
+         * @param emoji between 1 and 1000
+         * @return this
+         */
+        public Builder maxReactionsPerMessage(int emoji) {
+            this.maxReactionsPerMessage = emoji;
+            return this;
+        }
+
+        /**
          * Validates and builds.
          *
          * @throws IllegalArgumentException naming the first bad setting
@@ -260,7 +278,8 @@ public record ChatSettings(
         public ChatSettings build() {
             return new ChatSettings(maxMessageLength, minUsernameLength, maxUsernameLength, maxRoomNameLength,
                     maxHistoryPage, maxReplay, sessionIdleTimeout, sessionLifetime, hashingThreads, hashingQueue,
-                    defaultRooms, feedRepairTimeout, feedRecheckInterval, catchUpThreads, presenceTtl);
+                    defaultRooms, feedRepairTimeout, feedRecheckInterval, catchUpThreads, presenceTtl,
+                    maxReactionsPerMessage);
         }
     }
 }

@@ -35,6 +35,19 @@ public enum ErrorCode {
      */
     INVALID_QUERY("invalid_query", Category.INVALID),
 
+    /**
+     * A reply names a message that cannot be replied to: an unknown id, a message in another room (or one the sender
+     * cannot see), or a deleted message. Nothing was stored.
+     */
+    INVALID_REPLY("invalid_reply", Category.INVALID),
+    /**
+     * A reaction is not one emoji: exactly one extended grapheme cluster of at most 32 UTF-16 units, made only of
+     * emoji code points (see {@code docs/protocol.md}).
+     */
+    INVALID_EMOJI("invalid_emoji", Category.INVALID),
+    /** A new emoji would exceed the distinct emoji a message may carry ({@link ChatSettings#maxReactionsPerMessage()}). */
+    TOO_MANY_REACTIONS("too_many_reactions", Category.INVALID),
+
     /** Unknown user or wrong password; deliberately indistinguishable. */
     INVALID_CREDENTIALS("invalid_credentials", Category.UNAUTHENTICATED),
     /** A session token is unknown, revoked, malformed or expired. */

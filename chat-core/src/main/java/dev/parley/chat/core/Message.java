@@ -1,6 +1,7 @@
 package dev.parley.chat.core;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -28,6 +29,10 @@ import java.util.Objects;
  * @param clientMsgId the sender's idempotency key, or {@code null}
  * @param editedAt when it was last edited, or {@code null}
  * @param deleted whether it was deleted (its body is then empty)
+ * @param replyTo the message this one replies to, as it is now, or {@code null} if it is not a reply
+ * @param reactions the reactions, in the order of each emoji's first reaction; empty if none
+ * @param mentions the usernames this message mentions (members of the room named as {@code @username} when it was
+ *     sent or last edited), in order of first mention; empty if none
  */
 public record Message(
         long id,
@@ -41,9 +46,14 @@ public record Message(
         Instant createdAt,
         String clientMsgId,
         Instant editedAt,
-        boolean deleted) {
-    /** Validates the components. */
+        boolean deleted,
+        ReplyPreview replyTo,
+        List<Reaction> reactions,
+        List<String> mentions) {
+    /** Validates and copies the components. */
     public Message {
+        reactions = List.copyOf(Objects.requireNonNull(reactions, "reactions == null"));
+        mentions = List.copyOf(Objects.requireNonNull(mentions, "mentions == null"));
         Objects.requireNonNull(room, "room == null");
         Objects.requireNonNull(sender, "sender == null");
         Objects.requireNonNull(body, "body == null");
@@ -54,5 +64,27 @@ public record Message(
         if (change < 1) {
             throw new IllegalArgumentException("change < 1: " + change);
         }
+    }
+
+    /**
+     * A message that is not a reply and has no reactions or mentions: the shape of release 3, kept for stores and
+     * tests written against it.
+     */
+    public Message(long id, long roomId, String room, long seq, long change, long senderId, String sender,
+            String body, Instant createdAt, String clientMsgId, Instant editedAt, boolean deleted) {
+        this(id, roomId, room, seq, change, senderId, sender, body, createdAt, clientMsgId, editedAt, deleted, null,
+                List.of(), List.of());
+    }
+
+    /**
+     * This message with other reactions and a given change number: what a reaction makes of it.
+     *
+     * @param newChange the change number of the reaction
+     * @param newReactions the reactions as they are now
+     * @return the new state
+     */
+    public Message withReactions(long newChange, List<Reaction> newReactions) {
+        return new Message(id, roomId, room, seq, newChange, senderId, sender, body, createdAt, clientMsgId,
+                editedAt, deleted, replyTo, newReactions, mentions);
     }
 }

@@ -16,6 +16,17 @@ public interface UserListener {
     }
 
     /**
+     * A message mentioned the user (named them as {@code @username}), on any node. Called once per message when it
+     * is sent, and again if an edit adds the mention; the message is read from the store when the notice arrives, so
+     * it may already show a later edit.
+     *
+     * @param room the message's room
+     * @param message the message
+     */
+    default void onMentioned(Room room, Message message) {
+    }
+
+    /**
      * The session the watch was made with ended (a logout, on any node): close whatever it authenticated.
      */
     default void onSessionEnded() {

@@ -2,6 +2,8 @@ package dev.parley.chat.json;
 
 import dev.parley.chat.core.ChatEvent;
 import dev.parley.chat.core.Message;
+import dev.parley.chat.core.Reaction;
+import dev.parley.chat.core.ReplyPreview;
 import dev.parley.chat.core.SearchPage;
 import dev.parley.chat.core.SearchResult;
 import dev.parley.chat.core.User;
@@ -44,9 +46,11 @@ public final class ChatJson {
     }
 
     /**
-     * A message: {@code {id, room, seq, change, sender, body, createdAt, clientMsgId?, editedAt?, deleted?}};
-     * {@code deleted} only when true. {@code change} is the room change that gave the message this state (its
-     * posting, last edit or deletion). Instants are ISO-8601 in UTC.
+     * A message: {@code {id, room, seq, change, sender, body, createdAt, clientMsgId?, editedAt?, deleted?,
+     * replyTo?, reactions?, mentions?}}; {@code deleted} only when true, {@code replyTo} only for a reply,
+     * {@code reactions} and {@code mentions} only when not empty. {@code change} is the room change that gave the
+     * message this state (its posting, last edit, deletion or reaction). Instants are ISO-8601 in UTC.
+     * {@code replyTo} is {@code {id, seq, sender, excerpt, deleted?}}; a reaction is {@code {emoji, count, users}}.
      *
      * @param m the message
      * @return the object
@@ -67,6 +71,34 @@ public final class ChatJson {
             b.add("editedAt", m.editedAt().toString());
         }
         if (m.deleted()) {
+            b.add("deleted", true);
+        }
+        if (m.replyTo() != null) {
+            b.add("replyTo", replyPreview(m.replyTo()));
+        }
+        if (!m.reactions().isEmpty()) {
+            JsonArrayBuilder reactions = JSON.createArrayBuilder();
+            for (Reaction r : m.reactions()) {
+                reactions.add(JSON.createObjectBuilder()
+                        .add("emoji", r.emoji())
+                        .add("count", r.count())
+                        .add("users", JSON.createArrayBuilder(r.users())));
+            }
+            b.add("reactions", reactions);
+        }
+        if (!m.mentions().isEmpty()) {
+            b.add("mentions", JSON.createArrayBuilder(m.mentions()));
+        }
+        return b.build();
+    }
+
+    private static JsonObject replyPreview(ReplyPreview p) {
+        JsonObjectBuilder b = JSON.createObjectBuilder()
+                .add("id", p.id())
+                .add("seq", p.seq())
+                .add("sender", p.sender())
+                .add("excerpt", p.excerpt());
+        if (p.deleted()) {
             b.add("deleted", true);
         }
         return b.build();
@@ -98,7 +130,9 @@ public final class ChatJson {
 
     /**
      * A room change, exactly the WebSocket's stream frame for it: {@code {type: message | edited | deleted, room,
-     * change, message}} or {@code {type: presence, room, user, state: join | leave, change}}.
+     * change, message}}, {@code {type: reaction, room, change, message, user?, emoji?, added?}} ({@code user},
+     * {@code emoji} and {@code added} only when delivered live) or {@code {type: presence, room, user, state: join |
+     * leave, change}}.
      *
      * @param change the change
      * @return the object
@@ -110,6 +144,16 @@ public final class ChatJson {
             return messageChange("edited", e.message());
         } else if (change instanceof ChatEvent.MessageDeleted e) {
             return messageChange("deleted", e.message());
+        } else if (change instanceof ChatEvent.MessageReacted e) {
+            JsonObjectBuilder b = JSON.createObjectBuilder()
+                    .add("type", "reaction")
+                    .add("room", e.room())
+                    .add("change", e.change())
+                    .add("message", message(e.message()));
+            if (e.user() != null) {
+                b.add("user", user(e.user())).add("emoji", e.emoji()).add("added", e.added());
+            }
+            return b.build();
         } else if (change instanceof ChatEvent.MemberJoined e) {
             return memberChange(e.room(), e.user(), "join", e.change());
         } else if (change instanceof ChatEvent.MemberLeft e) {

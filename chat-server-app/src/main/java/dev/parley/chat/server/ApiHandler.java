@@ -83,13 +83,17 @@ final class ApiHandler extends ParleyHandler {
         route("POST", "messages", this::send);
         route("PATCH", "messages/*", this::edit);
         route("DELETE", "messages/*", c -> message(c, 200, chat.delete(c.user(), c.messageId())));
+        route("PUT", "messages/*/reactions/*", c -> message(c, 200,
+                chat.react(c.user(), c.messageId(), c.param(1))));
+        route("DELETE", "messages/*/reactions/*", c -> message(c, 200,
+                chat.unreact(c.user(), c.messageId(), c.param(1))));
         route("GET", "search", this::search);
     }
 
     private void route(String method, String key, Action action) {
         routes.computeIfAbsent(key, k -> new HashMap<>()).put(method, action);
         templates.put(key, PREFIX + "/" + key.replace("rooms/*", "rooms/{room}")
-                .replace("messages/*", "messages/{id}"));
+                .replace("messages/*", "messages/{id}").replace("reactions/*", "reactions/{emoji}"));
     }
 
     /** The matched route's template, as in {@code docs/openapi.yaml}; {@code /api/**} when none matched. */
@@ -291,7 +295,8 @@ final class ApiHandler extends ParleyHandler {
     }
 
     /**
-     * Sends a message. A retry with the same {@code clientMsgId} (same room and body) answers 201 with the original
+     * Sends a message, perhaps a reply ({@code replyTo}). A retry with the same {@code clientMsgId} (same room, body
+     * and {@code replyTo}) answers 201 with the original
      * message, exactly as the first call did: nothing is stored twice.
      */
     private void send(Call c) throws IOException {
@@ -299,7 +304,11 @@ final class ApiHandler extends ParleyHandler {
         String room = JsonBodies.requiredString(body, "room");
         String text = JsonBodies.requiredString(body, "body");
         String clientMsgId = JsonBodies.optionalString(body, "clientMsgId");
-        Message message = chat.send(c.user(), room, text, clientMsgId);
+        long replyTo = JsonBodies.optionalLong(body, "replyTo", 0);
+        if (replyTo < 0) {
+            throw HttpError.invalidArgument("replyTo is a message id.");
+        }
+        Message message = chat.send(c.user(), room, text, clientMsgId, replyTo);
         c.response.setHeader("Location", messageLocation(message));
         message(c, 201, message);
     }

@@ -78,6 +78,13 @@ final class JsonBodies {
         throw HttpError.invalidArgument("The member \"" + field + "\" must be true or false.");
     }
 
+    /** An optional integer member: {@code defaultValue} if absent or {@code null}, else as {@link #requiredLong}. */
+    static long optionalLong(JsonObject body, String field, long defaultValue) {
+        JsonValue value = body.get(field);
+        return value == null || value.getValueType() == JsonValue.ValueType.NULL ? defaultValue
+                : requiredLong(body, field);
+    }
+
     static long requiredLong(JsonObject body, String field) {
         JsonValue value = body.get(field);
         if (value == null || value.getValueType() == JsonValue.ValueType.NULL) {
@@ -141,7 +148,8 @@ final class JsonBodies {
                 .add("member", s.member())
                 .add("lastSeq", s.lastSeq())
                 .add("lastReadSeq", s.lastReadSeq())
-                .add("unread", s.unread());
+                .add("unread", s.unread())
+                .add("unreadMentions", s.unreadMentions());
     }
 
     static JsonObject rooms(List<RoomSummary> summaries) {

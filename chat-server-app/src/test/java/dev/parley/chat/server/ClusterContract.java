@@ -393,6 +393,34 @@ abstract class ClusterContract {
     }
 
     @Test
+    void aMentionAndAReactionOnOneNodeReachTheUsersSocketOnAnother() {
+        String room = name("social");
+        String owner = client(0).signUp(name("owner"));
+        assertThat(client(0).post("/api/rooms", owner, json("name", room, "private", true)).status())
+                .isEqualTo(201);
+        String guestName = name("guest");
+        String guestToken = client(2).signUp(guestName);
+        assertThat(client(0).post("/api/rooms/" + room + "/members", owner, json("username", guestName)).status())
+                .isEqualTo(200);
+        ClusterSocket guest = ClusterSocket.signedIn(guestName + "@2", nodes.get(2), guestToken);
+        guest.send(json("type", "join", "room", room));
+        guest.await("subscribed", f -> "subscribed".equals(f.getString("type")), DELIVERY);
+        TestClient.Reply sent = client(0).post("/api/messages", owner, json("room", room, "body",
+                "hello @" + guestName));
+        assertThat(sent.status()).as(sent.toString()).isEqualTo(201);
+        long id = sent.json().getJsonObject("message").getJsonNumber("id").longValue();
+
+        JsonObject mentioned = guest.await("mentioned", f -> "mentioned".equals(f.getString("type")), DELIVERY);
+        assertThat(mentioned.getString("room")).isEqualTo(room);
+        assertThat(mentioned.getJsonObject("message").getJsonNumber("id").longValue()).isEqualTo(id);
+        assertThat(client(0).put("/api/messages/" + id + "/reactions/%F0%9F%91%8D", owner).status()).isEqualTo(200);
+        JsonObject reaction = guest.await("reaction", f -> "reaction".equals(f.getString("type")), DELIVERY);
+        assertThat(reaction.getJsonObject("message").getJsonArray("reactions").getJsonObject(0).getString("emoji"))
+                .isEqualTo("👍");
+        guest.close();
+    }
+
+    @Test
     void eachNodeShowsItsBusAndPoolMetrics() {
         String room = name("metered");
         String owner = room(room);

@@ -239,6 +239,73 @@ class RestApiTest {
     }
 
     @Test
+    void aReplyShowsItsOriginalAndAReplyToWhatCannotBeRepliedToIsAProblem() {
+        long id = client.post("/api/messages", alice, json("room", "general", "body", "first\nsecond")).json()
+                .getJsonObject("message").getJsonNumber("id").longValue();
+        Reply reply = client.post("/api/messages", bob, json("room", "general", "body", "re", "replyTo", id));
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(201);
+        JsonObject preview = reply.json().getJsonObject("message").getJsonObject("replyTo");
+        assertThat(preview.getJsonNumber("id").longValue()).isEqualTo(id);
+        assertThat(preview.getString("sender")).isEqualTo("alice");
+        assertThat(preview.getString("excerpt")).isEqualTo("first");
+        assertThat(preview.containsKey("deleted")).isFalse();
+        assertProblem(client.post("/api/messages", bob, json("room", "general", "body", "re", "replyTo", 999999)),
+                400, "invalid_reply");
+        assertProblem(client.post("/api/messages", bob, json("room", "general", "body", "re", "replyTo", "x")),
+                400, "invalid_argument");
+        client.delete("/api/messages/" + id, alice);
+        assertProblem(client.post("/api/messages", bob, json("room", "general", "body", "re", "replyTo", id)),
+                400, "invalid_reply");
+        long seq = reply.json().getJsonObject("message").getJsonNumber("seq").longValue();
+        JsonObject now = client.get("/api/messages?room=general&after=" + (seq - 1) + "&limit=1", bob).json()
+                .getJsonArray("messages").getJsonObject(0).getJsonObject("replyTo");
+        assertThat(now.getBoolean("deleted")).isTrue();
+        assertThat(now.getString("excerpt")).isEmpty();
+    }
+
+    @Test
+    void reactionsAreToggledByPutAndDeleteOnThePercentEncodedEmoji() {
+        long id = client.post("/api/messages", alice, json("room", "general", "body", "react to me")).json()
+                .getJsonObject("message").getJsonNumber("id").longValue();
+        String thumbs = "/api/messages/" + id + "/reactions/%F0%9F%91%8D";
+        Reply put = client.put(thumbs, bob);
+        assertThat(put.status()).as(put.toString()).isEqualTo(200);
+        JsonObject reaction = put.json().getJsonObject("message").getJsonArray("reactions").getJsonObject(0);
+        assertThat(reaction.getString("emoji")).isEqualTo("👍");
+        assertThat(reaction.getInt("count")).isEqualTo(1);
+        assertThat(reaction.getJsonArray("users").getString(0)).isEqualTo("bob");
+        long change = put.json().getJsonObject("message").getJsonNumber("change").longValue();
+        Reply again = client.put(thumbs, bob);
+        assertThat(again.json().getJsonObject("message").getJsonNumber("change").longValue()).isEqualTo(change);
+        Reply removed = client.delete(thumbs, bob);
+        assertThat(removed.status()).isEqualTo(200);
+        assertThat(removed.json().getJsonObject("message").containsKey("reactions")).isFalse();
+        assertProblem(client.put("/api/messages/" + id + "/reactions/abc", bob), 400, "invalid_emoji");
+        assertProblem(client.put("/api/messages/999999/reactions/%F0%9F%91%8D", bob), 404, "message_not_found");
+        String carol = client.signUp("carol-rx");
+        client.post("/api/rooms", alice, json("name", "rx-secret", "private", true));
+        long hidden = client.post("/api/messages", alice, json("room", "rx-secret", "body", "hidden")).json()
+                .getJsonObject("message").getJsonNumber("id").longValue();
+        Reply secret = client.put("/api/messages/" + hidden + "/reactions/%F0%9F%91%8D", carol);
+        Reply unknown = client.put("/api/messages/999999/reactions/%F0%9F%91%8D", carol);
+        assertProblem(secret, 404, "message_not_found");
+        assertThat(secret.json().getString("detail")).isEqualTo(unknown.json().getString("detail"));
+    }
+
+    @Test
+    void mentionsAreListedOnTheMessageAndCountedInTheRoomList() {
+        client.post("/api/rooms", alice, json("name", "mentions", "private", true));
+        client.post("/api/rooms/mentions/members", alice, json("username", "bob"));
+        Reply sent = client.post("/api/messages", alice, json("room", "mentions", "body", "hi @bob and @nobody"));
+        assertThat(sent.json().getJsonObject("message").getJsonArray("mentions").getString(0)).isEqualTo("bob");
+        JsonObject room = client.get("/api/rooms", bob).json().getJsonArray("rooms").stream()
+                .map(v -> v.asJsonObject()).filter(r -> r.getString("name").equals("mentions")).findFirst()
+                .orElseThrow();
+        assertThat(room.getInt("unread")).isEqualTo(1);
+        assertThat(room.getInt("unreadMentions")).isEqualTo(1);
+    }
+
+    @Test
     void messageBodiesAreValidated() {
         assertProblem(client.post("/api/messages", alice, json("room", "general", "body", "   ")), 400,
                 "message_empty");

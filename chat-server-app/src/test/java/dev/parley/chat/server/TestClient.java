@@ -65,6 +65,10 @@ final class TestClient {
                 .POST(json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    Reply put(String path, String token) {
+        return send(builder(path, token).PUT(HttpRequest.BodyPublishers.noBody()));
+    }
+
     Reply patch(String path, String token, String json) {
         return send(builder(path, token).header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));

@@ -62,6 +62,50 @@ class WebSocketTest {
     }
 
     @Test
+    void repliesReactionsAndMentionsTravelOverTheSocket() throws Exception {
+        String wes = client.signUp("wes");
+        String xia = client.signUp("xia");
+        try (TestSocket e = TestSocket.authenticated(server.uri(), wes);
+                TestSocket f = TestSocket.authenticated(server.uri(), xia)) {
+            e.send(json("type", "join", "room", "general"));
+            e.await("subscribed");
+            f.send(json("type", "join", "room", "general"));
+            f.await("subscribed");
+            e.send(json("type", "send", "room", "general", "body", "lunch, @xia?", "ref", "s1"));
+            JsonObject original = e.await("ack").getJsonObject("message");
+            long id = original.getJsonNumber("id").longValue();
+            JsonObject mentioned = f.await("mentioned");
+            assertThat(mentioned.getString("room")).isEqualTo("general");
+            assertThat(mentioned.getJsonObject("message")).isEqualTo(original);
+
+            f.send(json("type", "send", "room", "general", "body", "yes", "replyTo", id));
+            JsonObject reply = f.await("ack").getJsonObject("message");
+            assertThat(reply.getJsonObject("replyTo").getString("excerpt")).isEqualTo("lunch, @xia?");
+            f.send(json("type", "send", "room", "general", "body", "no", "replyTo", 999999, "ref", "bad"));
+            JsonObject error = f.await("error");
+            assertThat(error.getString("code")).isEqualTo("invalid_reply");
+            assertThat(error.getString("ref")).isEqualTo("bad");
+
+            f.send(json("type", "react", "id", id, "emoji", "🍕", "ref", "r1"));
+            JsonObject reacted = f.await("reacted");
+            assertThat(reacted.getString("ref")).isEqualTo("r1");
+            assertThat(reacted.containsKey("change")).isFalse();
+            JsonObject live = e.await("reaction");
+            assertThat(live.getJsonObject("user").getString("username")).isEqualTo("xia");
+            assertThat(live.getString("emoji")).isEqualTo("🍕");
+            assertThat(live.getBoolean("added")).isTrue();
+            assertThat(live.getJsonObject("message")).isEqualTo(reacted.getJsonObject("message"));
+            assertThat(live.getJsonNumber("change").longValue())
+                    .isEqualTo(reacted.getJsonObject("message").getJsonNumber("change").longValue());
+            f.send(json("type", "react", "id", id, "emoji", "pizza"));
+            assertThat(f.await("error").getString("code")).isEqualTo("invalid_emoji");
+            f.send(json("type", "unreact", "id", id, "emoji", "🍕"));
+            assertThat(f.await("reacted").getJsonObject("message").containsKey("reactions")).isFalse();
+            assertThat(e.await("reaction").getBoolean("added")).isFalse();
+        }
+    }
+
+    @Test
     void aMessagePostedOverRestReachesSocketSubscribersLive() throws Exception {
         String cat = client.signUp("cat");
         String dan = client.signUp("dan");

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.parley.chat.core.ChangePage;
 import dev.parley.chat.core.ChatEvent;
-import dev.parley.chat.core.UserListener;
 import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.ChatService;
 import dev.parley.chat.core.ChatSettings;
@@ -15,6 +14,8 @@ import dev.parley.chat.core.HistoryQuery;
 import dev.parley.chat.core.LoginResult;
 import dev.parley.chat.core.Member;
 import dev.parley.chat.core.Message;
+import dev.parley.chat.core.Reaction;
+import dev.parley.chat.core.ReplyPreview;
 import dev.parley.chat.core.Room;
 import dev.parley.chat.core.RoomPosition;
 import dev.parley.chat.core.RoomSubscription;
@@ -23,6 +24,7 @@ import dev.parley.chat.core.RoomType;
 import dev.parley.chat.core.StreamStart;
 import dev.parley.chat.core.Subscription;
 import dev.parley.chat.core.User;
+import dev.parley.chat.core.UserListener;
 import dev.parley.chat.core.memory.InProcessFanout;
 import dev.parley.chat.core.spi.ChatStorage;
 import dev.parley.chat.core.spi.Fanout;
@@ -1138,6 +1140,9 @@ public abstract class ChatServiceContract {
         if (event instanceof ChatEvent.MessageEdited edited) {
             return edited.message();
         }
+        if (event instanceof ChatEvent.MessageReacted reacted) {
+            return reacted.message();
+        }
         return event instanceof ChatEvent.MessageDeleted deleted ? deleted.message() : null;
     }
 
@@ -1292,5 +1297,148 @@ public abstract class ChatServiceContract {
     @Test
     void reportsHealthyStorage() {
         chat.checkHealth();
+    }
+    // ---- replies, reactions, mentions ------------------------------------------------------------------------
+
+    @Test
+    void aReplyCarriesAPreviewOfItsOriginalAndRefusesWhatCannotBeRepliedTo() {
+        User alice = user("alice");
+        User bob = user("bob");
+        Message original = chat.send(alice, "general", "question?\nmore", null);
+        chat.createRoom(alice, "secret", RoomType.PRIVATE);
+        Message hidden = chat.send(alice, "secret", "hidden", null);
+        Message gone = chat.send(alice, "general", "gone", null);
+        chat.delete(alice, gone.id());
+        long lastSeq = chat.history(bob, "general", HistoryQuery.latest(10)).messages().size();
+
+        Message reply = chat.send(bob, "general", "answer", "r-1", original.id());
+
+        assertThat(reply.replyTo()).isEqualTo(new ReplyPreview(original.id(), original.seq(), "alice", "question?",
+                false));
+        assertThat(chat.send(bob, "general", "answer", "r-1", original.id())).isEqualTo(reply);
+        assertFailsWith(ErrorCode.IDEMPOTENCY_CONFLICT, () -> chat.send(bob, "general", "answer", "r-1", 0));
+        for (long target : new long[] {hidden.id(), gone.id(), 999_999, -1}) {
+            assertFailsWith(ErrorCode.INVALID_REPLY, () -> chat.send(bob, "general", "re", null, target));
+        }
+        assertThat(chat.history(bob, "general", HistoryQuery.latest(10)).messages()).hasSize((int) lastSeq + 1);
+    }
+
+    @Test
+    void reactionsAreToggledIdempotentlyAndPublishedAsRoomChanges() throws Exception {
+        User alice = user("alice");
+        User bob = user("bob");
+        Message m = chat.send(alice, "general", "hi", null);
+        Collector aliceSees = new Collector();
+        try (Subscription sub = chat.subscribe(alice, "general", StreamStart.live(), aliceSees.events::add)) {
+            Message reacted = chat.react(bob, m.id(), "👍");
+
+            assertThat(reacted.reactions()).containsExactly(new Reaction("👍", List.of("bob")));
+            assertThat(reacted.change()).isEqualTo(m.change() + 1);
+            assertThat(aliceSees.await(ChatEvent.MessageReacted.class))
+                    .isEqualTo(new ChatEvent.MessageReacted(reacted, bob, "👍", true));
+            assertThat(chat.react(bob, m.id(), "👍")).isEqualTo(reacted);
+            assertThat(chat.unreact(alice, m.id(), "👍")).isEqualTo(reacted);
+            Message removed = chat.unreact(bob, m.id(), "👍");
+            assertThat(removed.reactions()).isEmpty();
+            assertThat(removed.change()).as("the idempotent calls took no change").isEqualTo(m.change() + 2);
+            assertThat(aliceSees.await(ChatEvent.MessageReacted.class))
+                    .isEqualTo(new ChatEvent.MessageReacted(removed, bob, "👍", false));
+        }
+    }
+
+    @Test
+    void aResumeReplaysAMissedReactionAsTheMessagesCurrentState() throws Exception {
+        User alice = user("alice");
+        User bob = user("bob");
+        Message m = chat.send(alice, "general", "hi", null);
+        Message reacted = chat.react(bob, m.id(), "🎉");
+        Collector aliceSees = new Collector();
+
+        try (Subscription sub = chat.subscribe(alice, "general", StreamStart.afterChange(m.change()),
+                aliceSees.events::add)) {
+            assertThat(aliceSees.await(ChatEvent.MessageReacted.class))
+                    .isEqualTo(new ChatEvent.MessageReacted(reacted));
+        }
+        assertThat(chat.changes(alice, "general", m.change(), 10).changes())
+                .containsExactly(new ChatEvent.MessageReacted(reacted));
+    }
+
+    @Test
+    void reactionsCheckTheEmojiTheLimitAndNeverRevealARoomTheCallerCannotRead() {
+        User alice = user("alice");
+        User bob = user("bob");
+        chat.createRoom(alice, "secret", RoomType.PRIVATE);
+        Message hidden = chat.send(alice, "secret", "hidden", null);
+        chat.createRoom(alice, "open", RoomType.PUBLIC);
+        Message open = chat.send(alice, "open", "open", null);
+        Message m = chat.send(alice, "general", "hi", null);
+
+        ChatException unknown = assertFailsWith(ErrorCode.MESSAGE_NOT_FOUND,
+                () -> chat.react(bob, 999_999, "👍"));
+        ChatException secret = assertFailsWith(ErrorCode.MESSAGE_NOT_FOUND, () -> chat.react(bob, hidden.id(), "👍"));
+        assertThat(secret.getMessage()).isEqualTo(unknown.getMessage());
+        assertFailsWith(ErrorCode.MESSAGE_NOT_FOUND, () -> chat.unreact(bob, hidden.id(), "👍"));
+        assertFailsWith(ErrorCode.NOT_A_MEMBER, () -> chat.react(bob, open.id(), "👍"));
+        for (String bad : new String[] {"", "a", "👍👍", ":+1:", "\u200D", "1", "👍 "}) {
+            assertFailsWith(ErrorCode.INVALID_EMOJI, () -> chat.react(bob, m.id(), bad));
+        }
+        for (String good : new String[] {"👨‍👩‍👧", "🇫🇷", "👍🏽", "1️⃣", "❤️", "☕", "🏴󠁧󠁢󠁳󠁣󠁴󠁿"}) {
+            chat.react(bob, m.id(), good);
+        }
+        chat.delete(alice, hidden.id());
+        assertFailsWith(ErrorCode.MESSAGE_NOT_FOUND, () -> chat.react(bob, hidden.id(), "👍"));
+        Message gone = chat.send(alice, "general", "gone", null);
+        chat.delete(alice, gone.id());
+        assertFailsWith(ErrorCode.MESSAGE_DELETED, () -> chat.react(bob, gone.id(), "👍"));
+        assertThat(hidden.reactions()).isEmpty();
+        assertThat(chat.history(alice, "secret", HistoryQuery.latest(5)).messages().get(0).reactions()).isEmpty();
+    }
+
+    @Test
+    void aNewEmojiBeyondTheConfiguredLimitIsRefused() {
+        chat.close();
+        chat = ChatService.builder().storage(storage).passwordHasher(passwordHasher()).clock(clock)
+                .settings(settings().toBuilder().maxReactionsPerMessage(2).build()).build();
+        User alice = user("alice");
+        Message m = chat.send(alice, "general", "hi", null);
+        chat.react(alice, m.id(), "👍");
+        chat.react(alice, m.id(), "🎉");
+
+        assertFailsWith(ErrorCode.TOO_MANY_REACTIONS, () -> chat.react(alice, m.id(), "😀"));
+    }
+
+    @Test
+    void mentionsOfMembersAreStoredCountedAndAnnouncedToTheMentionedUser() throws Exception {
+        User alice = user("alice");
+        User bob = user("bob");
+        User carol = user("carol");
+        chat.createRoom(alice, "team", RoomType.PRIVATE);
+        chat.addMember(alice, "team", "bob");
+        LoginResult bobLogin = chat.login("bob", "password-bob");
+        BlockingQueue<Message> bobMentioned = new LinkedBlockingQueue<>();
+        try (Subscription watch = chat.watchUser(bob, bobLogin.token(), new UserListener() {
+            @Override
+            public void onMentioned(Room room, Message message) {
+                bobMentioned.add(message);
+            }
+        })) {
+            Message m = chat.send(alice, "team", "@BOB and @carol, mail bob@example.com @nobody", null);
+
+            assertThat(m.mentions()).as("carol is no member of team").containsExactly("bob");
+            assertThat(bobMentioned.poll(10, TimeUnit.SECONDS)).isEqualTo(m);
+            RoomSummary team = chat.listRooms(bob).stream().filter(r -> r.room().name().equals("team"))
+                    .findFirst().orElseThrow();
+            assertThat(team.unread()).isEqualTo(1);
+            assertThat(team.unreadMentions()).isEqualTo(1);
+            chat.send(bob, "team", "@alice yes", null);
+            Message edited = chat.edit(alice, m.id(), "never mind");
+            assertThat(edited.mentions()).isEmpty();
+            assertThat(chat.markRead(bob, "team", 0).unreadMentions()).isZero();
+            Message again = chat.edit(alice, m.id(), "hey @bob");
+            assertThat(again.mentions()).containsExactly("bob");
+            assertThat(bobMentioned.poll(10, TimeUnit.SECONDS)).as("an edit that adds a mention").isNotNull();
+            assertThat(chat.markRead(bob, "team", again.seq()).unreadMentions()).isZero();
+        }
+        assertThat(carol.username()).isEqualTo("carol");
     }
 }

@@ -98,7 +98,8 @@ public abstract class CrossNodeFanoutContract extends FanoutContract {
         List<Notice> seen = new CopyOnWriteArrayList<>();
         closeAfterTest(other.subscribeNotices(seen::add));
         List<Notice> notices = List.of(new Notice.SessionEnded("hash|2"), new Notice.RoomAdded(7, ROOM),
-                new Notice.PresenceChanged(fanout().nodeId(), ROOM, "room | 101", 7, "alice", false));
+                new Notice.PresenceChanged(fanout().nodeId(), ROOM, "room | 101", 7, "alice", false),
+                new Notice.Mentioned(7, ROOM, 42));
         long deadline = System.nanoTime() + deliveryTimeout().toNanos();
         // The peer's subscription to the bus may still be on its way: publish until the first one arrives.
         while (seen.isEmpty() && System.nanoTime() < deadline) {

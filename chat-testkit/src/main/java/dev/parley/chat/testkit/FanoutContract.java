@@ -331,7 +331,8 @@ public abstract class FanoutContract {
         List<Notice> seen = new CopyOnWriteArrayList<>();
         subscriptions.add(fanout.subscribeNotices(seen::add));
         List<Notice> notices = List.of(new Notice.SessionEnded("hash-1"), new Notice.RoomAdded(7, ROOM),
-                new Notice.PresenceChanged(fanout.nodeId(), ROOM, "room 101", 7, "alice", true));
+                new Notice.PresenceChanged(fanout.nodeId(), ROOM, "room 101", 7, "alice", true),
+                new Notice.Mentioned(7, ROOM, 42));
         notices.forEach(fanout::publish);
         awaitTrue(() -> seen.containsAll(notices), "notices " + notices + " delivered, saw " + seen);
     }

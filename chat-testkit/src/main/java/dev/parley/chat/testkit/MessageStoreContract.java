@@ -6,12 +6,16 @@ import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.ConflictException;
 import dev.parley.chat.core.ErrorCode;
 import dev.parley.chat.core.Message;
+import dev.parley.chat.core.Reaction;
+import dev.parley.chat.core.ReplyPreview;
 import dev.parley.chat.core.Room;
 import dev.parley.chat.core.RoomPosition;
 import dev.parley.chat.core.User;
 import dev.parley.chat.core.spi.AppendResult;
+import dev.parley.chat.core.spi.ChangedMessage;
 import dev.parley.chat.core.spi.MessageStore;
 import dev.parley.chat.core.spi.NewMessage;
+import dev.parley.chat.core.spi.ReactionResult;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +27,7 @@ import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -1102,5 +1107,240 @@ public abstract class MessageStoreContract extends StoreContractSupport {
             assertThat(now.editedAt()).isNotNull();
         }
         assertThat(ids).hasSize(40);
+    }
+    // ---- replies, reactions, mentions -------------------------------------------------------------------------
+
+    /**
+     * Whether the store under test implements replies, reactions and mentions (release 4 of the SPI). A custom store
+     * written before them returns {@code false}, and their cases are skipped.
+     *
+     * @return {@code true} unless overridden
+     */
+    protected boolean supportsRepliesReactionsAndMentions() {
+        return true;
+    }
+
+    private Message reply(Room room, User sender, String body, String clientMsgId, long replyTo) {
+        return messages().append(new NewMessage(room.id(), room.name(), sender.id(), sender.username(), body,
+                clientMsgId, T0, replyTo, List.of())).message();
+    }
+
+    private ReactionResult react(Message m, User user, String emoji, boolean add, int max) {
+        return messages().react(m.id(), user.id(), emoji, add, max, T0).orElseThrow();
+    }
+
+    @Test
+    void aReplyShowsItsOriginalAsTheOriginalIsWhenTheReplyIsRead() {
+        Assumptions.assumeTrue(supportsRepliesReactionsAndMentions());
+        User alice = createUser("alice");
+        User bob = createUser("bob");
+        Room room = createRoom("lobby");
+        Message original = post(room, alice, "first line\nsecond line");
+
+        Message reply = reply(room, bob, "answer", null, original.id());
+
+        ReplyPreview preview = new ReplyPreview(original.id(), original.seq(), "alice", "first line", false);
+        assertThat(reply.replyTo()).isEqualTo(preview);
+        assertThat(stored(reply.id()).replyTo()).isEqualTo(preview);
+        messages().edit(original.id(), "edited line", at(10));
+        assertThat(stored(reply.id()).replyTo().excerpt()).isEqualTo("edited line");
+        assertThat(messages().findAfter(room.id(), 0, 10).get(1).replyTo().excerpt()).isEqualTo("edited line");
+        messages().delete(original.id(), at(20));
+        ReplyPreview gone = new ReplyPreview(original.id(), original.seq(), "alice", "", true);
+        assertThat(stored(reply.id()).replyTo()).isEqualTo(gone);
+        assertThat(messages().findBefore(room.id(), Long.MAX_VALUE, 10).get(1).replyTo()).isEqualTo(gone);
+        assertThat(messages().findChanges(room.id(), 0, Long.MAX_VALUE, 10))
+                .filteredOn(c -> c.message().id() == reply.id())
+                .singleElement().satisfies(c -> assertThat(c.message().replyTo()).isEqualTo(gone));
+    }
+
+    @Test
+    void aReplyExcerptIsCutAtOneHundredCodePointsWithoutSplittingASurrogatePair() {
+        Assumptions.assumeTrue(supportsRepliesReactionsAndMentions());
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        String body = "a".repeat(99) + "😀😀😀";
+        Message original = post(room, alice, body);
+
+        Message reply = reply(room, alice, "re", null, original.id());
+
+        assertThat(reply.replyTo().excerpt()).isEqualTo("a".repeat(99) + "😀");
+    }
+
+    @Test
+    void aReplyToAnUnknownADeletedOrAnotherRoomsMessageIsRefusedAndStoresNothing() {
+        Assumptions.assumeTrue(supportsRepliesReactionsAndMentions());
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        Room other = createRoom("other");
+        Message elsewhere = post(other, alice, "elsewhere");
+        Message deleted = post(room, alice, "soon gone");
+        messages().delete(deleted.id(), at(5));
+        RoomPosition before = messages().position(room.id());
+
+        for (long target : new long[] {elsewhere.id(), deleted.id(), elsewhere.id() + 1000}) {
+            ChatException e = catchChatException(() -> reply(room, alice, "re", null, target));
+            assertThat(e.code()).as("reply to %s", target).isEqualTo(ErrorCode.INVALID_REPLY);
+        }
+
+        assertStillAt(room, alice, before);
+    }
+
+    @Test
+    void aRetryOfAReplyMustNameTheSameOriginalAndStillWorksOnceTheOriginalIsDeleted() {
+        Assumptions.assumeTrue(supportsRepliesReactionsAndMentions());
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        Message a = post(room, alice, "a");
+        Message b = post(room, alice, "b");
+        Message first = reply(room, alice, "re", "c-1", a.id());
+
+        ChatException e = catchChatException(() -> reply(room, alice, "re", "c-1", b.id()));
+        assertThat(e.code()).isEqualTo(ErrorCode.IDEMPOTENCY_CONFLICT);
+        messages().delete(a.id(), at(5));
+        AppendResult retry = messages().append(new NewMessage(room.id(), room.name(), alice.id(), alice.username(),
+                "re", "c-1", T0, a.id(), List.of()));
+
+        assertThat(retry.created()).isFalse();
+        assertThat(retry.message().id()).isEqualTo(first.id());
+        assertThat(retry.message().replyTo().deleted()).isTrue();
+    }
+
+    @Test
+    void aReactionTakesTheNextChangeAndReadsBackAsAReaction() {
+        Assumptions.assumeTrue(supportsRepliesReactionsAndMentions());
+        User alice = createUser("alice");
+        User bob = createUser("bob");
+        Room room = createRoom("lobby");
+        Message m = post(room, alice, "hi");
+        RoomPosition before = messages().position(room.id());
+
+        ReactionResult r = react(m, bob, "👍", true, 20);
+
+        assertThat(r.changed()).isTrue();
+        assertThat(r.message().change()).isEqualTo(before.lastChange() + 1);
+        assertThat(r.message().reactions()).containsExactly(new Reaction("👍", List.of("bob")));
+        assertThat(stored(m.id())).isEqualTo(r.message());
+        assertThat(messages().position(room.id()).lastChange()).isEqualTo(before.lastChange() + 1);
+        List<ChangedMessage> changes = messages().findChanges(room.id(), before.lastChange(), Long.MAX_VALUE, 10);
+        assertThat(changes).containsExactly(new ChangedMessage(r.message(), ChangedMessage.Kind.REACTED));
+        assertThat(messages().findChanged(room.id(), before.lastChange(), Long.MAX_VALUE, 10))
+                .containsExactly(r.message());
+        Message edited = messages().edit(m.id(), "hi!", at(9)).orElseThrow();
+        assertThat(edited.reactions()).isEqualTo(r.message().reactions());
+        assertThat(messages().findChanges(room.id(), 0, Long.MAX_VALUE, 10))
+                .containsExactly(new ChangedMessage(edited, ChangedMessage.Kind.EDITED));
+    }
+
+    @Test
+    void reactingTwiceIsOneReactionAndRemovingAnAbsentOneChangesNothing() {
+        Assumptions.assumeTrue(supportsRepliesReactionsAndMentions());
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        Message m = post(room, alice, "hi");
+        Message reacted = react(m, alice, "🎉", true, 20).message();
+        RoomPosition at = messages().position(room.id());
+
+        ReactionResult again = react(m, alice, "🎉", true, 20);
+        ReactionResult absent = react(m, alice, "👍", false, 20);
+
+        assertThat(again.changed()).isFalse();
+        assertThat(absent.changed()).isFalse();
+        assertThat(again.message()).isEqualTo(reacted);
+        assertThat(absent.message()).isEqualTo(reacted);
+        assertStillAt(room, alice, at);
+        ReactionResult removed = react(m, alice, "🎉", false, 20);
+        assertThat(removed.changed()).isTrue();
+        assertThat(removed.message().reactions()).isEmpty();
+        assertThat(removed.message().change()).isEqualTo(at.lastChange() + 2);
+    }
+
+    @Test
+    void reactionsListEmojiByFirstReactionAndUsersInReactionOrder() {
+        Assumptions.assumeTrue(supportsRepliesReactionsAndMentions());
+        User alice = createUser("alice");
+        User bob = createUser("bob");
+        User carol = createUser("carol");
+        Room room = createRoom("lobby");
+        Message m = post(room, alice, "hi");
+
+        react(m, carol, "👍", true, 20);
+        react(m, alice, "❤️", true, 20);
+        react(m, bob, "👍", true, 20);
+        react(m, alice, "👍", true, 20);
+        react(m, carol, "👍", false, 20);
+
+        // carol's 👍 came first but is gone: order follows the reactions that remain
+        List<Reaction> expected = List.of(new Reaction("❤️", List.of("alice")),
+                new Reaction("👍", List.of("bob", "alice")));
+        assertThat(stored(m.id()).reactions()).isEqualTo(expected);
+        assertThat(messages().findAfter(room.id(), 0, 10).get(0).reactions()).isEqualTo(expected);
+        assertThat(messages().findBefore(room.id(), Long.MAX_VALUE, 10).get(0).reactions()).isEqualTo(expected);
+    }
+
+    @Test
+    void aNewEmojiBeyondTheLimitIsRefusedButMoreUsersOfAnExistingOneAreNot() {
+        Assumptions.assumeTrue(supportsRepliesReactionsAndMentions());
+        User alice = createUser("alice");
+        User bob = createUser("bob");
+        Room room = createRoom("lobby");
+        Message m = post(room, alice, "hi");
+        react(m, alice, "👍", true, 2);
+        react(m, alice, "🎉", true, 2);
+        RoomPosition at = messages().position(room.id());
+
+        ChatException e = catchChatException(() -> react(m, bob, "😀", true, 2));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_REACTIONS);
+        assertThat(react(m, bob, "👍", true, 2).changed()).isTrue();
+        assertThat(stored(m.id()).reactions()).extracting(Reaction::emoji).containsExactly("👍", "🎉");
+        assertThat(messages().position(room.id()).lastChange()).isEqualTo(at.lastChange() + 1);
+    }
+
+    @Test
+    void reactingToADeletedMessageFailsAndToAnUnknownOneFindsNothing() {
+        Assumptions.assumeTrue(supportsRepliesReactionsAndMentions());
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        Message m = post(room, alice, "hi");
+        messages().delete(m.id(), at(3));
+        RoomPosition at = messages().position(room.id());
+
+        ChatException e = catchChatException(() -> messages().react(m.id(), alice.id(), "👍", true, 20, T0));
+
+        assertThat(e.code()).isEqualTo(ErrorCode.MESSAGE_DELETED);
+        assertThat(messages().react(m.id() + 1000, alice.id(), "👍", true, 20, T0)).isEmpty();
+        assertStillAt(room, alice, at);
+    }
+
+    @Test
+    void mentionsAreStoredInOrderCountedUntilReadAndReplacedByAnEdit() {
+        Assumptions.assumeTrue(supportsRepliesReactionsAndMentions());
+        User alice = createUser("alice");
+        User bob = createUser("bob");
+        User carol = createUser("carol");
+        Room room = createRoom("lobby");
+        post(room, alice, "before");
+        Message m = messages().append(new NewMessage(room.id(), room.name(), alice.id(), alice.username(),
+                "@carol @bob look", null, T0, 0, List.of(carol, bob))).message();
+        Message own = messages().append(new NewMessage(room.id(), room.name(), bob.id(), bob.username(),
+                "note to @bob", null, T0, 0, List.of(bob))).message();
+
+        assertThat(m.mentions()).containsExactly("carol", "bob");
+        assertThat(stored(m.id()).mentions()).containsExactly("carol", "bob");
+        assertThat(messages().findAfter(room.id(), 0, 10)).extracting(Message::mentions)
+                .containsExactly(List.of(), List.of("carol", "bob"), List.of("bob"));
+        assertThat(messages().countUnreadMentions(room.id(), 0, bob.id())).as("own message not counted").isOne();
+        assertThat(messages().countUnreadMentions(room.id(), m.seq(), bob.id())).isZero();
+        assertThat(messages().countUnreadMentions(room.id(), 0, alice.id())).isZero();
+        assertThat(own.mentions()).containsExactly("bob");
+
+        Message edited = messages().edit(m.id(), "@carol only", at(5), List.of(carol)).orElseThrow();
+
+        assertThat(edited.mentions()).containsExactly("carol");
+        assertThat(messages().countUnreadMentions(room.id(), 0, bob.id())).isZero();
+        assertThat(messages().countUnreadMentions(room.id(), 0, carol.id())).isOne();
+        messages().delete(m.id(), at(6));
+        assertThat(messages().countUnreadMentions(room.id(), 0, carol.id())).as("deleted").isZero();
     }
 }

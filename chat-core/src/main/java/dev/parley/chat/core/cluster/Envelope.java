@@ -16,8 +16,8 @@ import java.time.Instant;
  * <ul>
  *   <li>{@code H|node|roomId|change}: a room reached a change (the event itself is read from the store).
  *   <li>{@code T|node|roomId|room|userId|username|createdAt}: someone is typing.
- *   <li>{@code L|node|tokenHash}, {@code A|node|userId|roomId}, {@code P|node|roomId|room|userId|username|0or1}: the
- *       {@link Notice notices}.
+ *   <li>{@code L|node|tokenHash}, {@code A|node|userId|roomId}, {@code P|node|roomId|room|userId|username|0or1},
+ *       {@code M|node|userId|roomId|messageId}: the {@link Notice notices}.
  *   <li>{@code Q|node|n}: a probe the node sends to itself to prove the bus still delivers.
  *   <li>{@code R|node}: the node was disconnected and may have lost payloads both ways: everyone re-checks.
  * </ul>
@@ -66,6 +66,9 @@ final class Envelope {
         if (notice instanceof Notice.RoomAdded a) {
             return join("A", node, Long.toString(a.userId()), Long.toString(a.roomId()));
         }
+        if (notice instanceof Notice.Mentioned m) {
+            return join("M", node, Long.toString(m.userId()), Long.toString(m.roomId()), Long.toString(m.messageId()));
+        }
         Notice.PresenceChanged p = (Notice.PresenceChanged) notice;
         return join("P", node, Long.toString(p.roomId()), enc(p.room()), Long.toString(p.userId()),
                 enc(p.username()), p.online() ? "1" : "0");
@@ -99,6 +102,7 @@ final class Envelope {
             case "A" -> new NoticeOf(node, new Notice.RoomAdded(num(f, 3, 5), num(f, 4, 5)));
             case "P" -> new NoticeOf(node, new Notice.PresenceChanged(node, num(f, 3, 8), dec(f[4]), num(f, 5, 8),
                     dec(f[6]), "1".equals(field(f, 7, 8))));
+            case "M" -> new NoticeOf(node, new Notice.Mentioned(num(f, 3, 6), num(f, 4, 6), num(f, 5, 6)));
             case "Q" -> new Probe(node, num(f, 3, 4));
             case "R" -> new Rejoined(node);
             default -> null;

@@ -4,6 +4,7 @@ import dev.parley.chat.core.ChatEvent;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.RoomPosition;
 import dev.parley.chat.core.User;
+import dev.parley.chat.core.spi.ChangedMessage;
 import dev.parley.chat.core.spi.MembershipChange;
 import dev.parley.chat.core.spi.MessageStore;
 import dev.parley.chat.core.spi.RoomStore;
@@ -62,11 +63,11 @@ final class ChangeReader {
         if (upTo <= after) {
             return new Batch(List.of(), Math.max(after, upTo), bound);
         }
-        List<Message> changed = messages.findChanged(roomId, after, upTo, limit);
+        List<ChangedMessage> changed = messages.findChanges(roomId, after, upTo, limit);
         List<MembershipChange> membership = rooms.findMembershipChanges(roomId, after, upTo, limit);
         // A full page may have more beyond it: nothing past its last element is known yet.
         if (changed.size() == limit) {
-            upTo = Math.min(upTo, changed.get(limit - 1).change());
+            upTo = Math.min(upTo, changed.get(limit - 1).message().change());
         }
         if (membership.size() == limit) {
             upTo = Math.min(upTo, membership.get(limit - 1).change());
@@ -76,12 +77,13 @@ final class ChangeReader {
         int i = 0;
         int j = 0;
         while (merged.size() < limit) {
-            Message m = i < changed.size() && changed.get(i).change() <= upTo ? changed.get(i) : null;
+            ChangedMessage m = i < changed.size() && changed.get(i).message().change() <= upTo ? changed.get(i)
+                    : null;
             MembershipChange c = j < membership.size() && membership.get(j).change() <= upTo ? membership.get(j) : null;
             if (m == null && c == null) {
                 break;
             }
-            if (c == null || (m != null && m.change() < c.change())) {
+            if (c == null || (m != null && m.message().change() < c.change())) {
                 merged.add(asEvent(m));
                 i++;
             } else {
@@ -100,12 +102,15 @@ final class ChangeReader {
         return new Batch(merged, upTo, bound);
     }
 
-    /** A message as the change that produced its current state. */
-    static ChatEvent.RoomChange asEvent(Message m) {
-        if (m.deleted()) {
-            return new ChatEvent.MessageDeleted(m);
-        }
-        return m.editedAt() == null ? new ChatEvent.MessagePosted(m) : new ChatEvent.MessageEdited(m);
+    /** A message as the change that produced its current state; a reaction replays without who or what. */
+    static ChatEvent.RoomChange asEvent(ChangedMessage c) {
+        Message m = c.message();
+        return switch (c.kind()) {
+            case POSTED -> new ChatEvent.MessagePosted(m);
+            case EDITED -> new ChatEvent.MessageEdited(m);
+            case DELETED -> new ChatEvent.MessageDeleted(m);
+            case REACTED -> new ChatEvent.MessageReacted(m);
+        };
     }
 
     private Map<Long, User> usersOf(List<MembershipChange> changes) {

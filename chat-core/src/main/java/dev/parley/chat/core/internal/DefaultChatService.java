@@ -41,6 +41,7 @@ import dev.parley.chat.core.spi.NewUser;
 import dev.parley.chat.core.spi.Notice;
 import dev.parley.chat.core.spi.PasswordHasher;
 import dev.parley.chat.core.spi.PresenceRegistry;
+import dev.parley.chat.core.spi.ReactionResult;
 import dev.parley.chat.core.spi.RoomStore;
 import dev.parley.chat.core.spi.SessionStore;
 import dev.parley.chat.core.spi.StoredSession;
@@ -147,7 +148,7 @@ public final class DefaultChatService implements ChatService {
         this.nextPurge = new AtomicLong(clock.millis());
         this.presence = new PresenceTracker(fanout, Objects.requireNonNull(presenceRegistry,
                 "presenceRegistry == null"), settings.presenceTtl(), feeds::deliverEphemeral);
-        this.watches = new UserWatches(fanout, rooms, catchUp);
+        this.watches = new UserWatches(fanout, rooms, messages, catchUp);
         try {
             for (String name : settings.defaultRooms()) {
                 ensureSystemRoom(name);
@@ -452,7 +453,8 @@ public final class DefaultChatService implements ChatService {
         }
         long lastRead = membership.lastReadSeq();
         long unread = lastRead >= lastSeq ? 0 : messages.countUnread(room.id(), lastRead, actor.id());
-        return new RoomSummary(room, true, lastSeq, lastRead, unread);
+        long mentions = unread == 0 ? 0 : messages.countUnreadMentions(room.id(), lastRead, actor.id());
+        return new RoomSummary(room, true, lastSeq, lastRead, unread, mentions);
     }
 
     @Override
@@ -554,14 +556,19 @@ public final class DefaultChatService implements ChatService {
     // ---- messages --------------------------------------------------------------------------------------------
 
     @Override
-    public Message send(User actor, String room, String body, String clientMsgId) {
+    public Message send(User actor, String room, String body, String clientMsgId, long replyTo) {
         long start = System.nanoTime();
         Objects.requireNonNull(body, "body == null");
         Texts.requireValidBody(body, settings.maxMessageLength());
         Texts.requireValidClientMsgId(clientMsgId);
+        if (replyTo < 0) {
+            throw new InvalidRequestException(ErrorCode.INVALID_REPLY, "cannot reply to that message");
+        }
         Room r = memberRoom(actor, room).room;
-        AppendResult result = messages.append(
-                new NewMessage(r.id(), r.name(), actor.id(), actor.username(), body, clientMsgId, now()));
+        List<User> mentioned = mentionedMembers(r, body);
+        // The store checks replyTo (same room, not deleted) atomically with the append, after its idempotency look-up.
+        AppendResult result = messages.append(new NewMessage(r.id(), r.name(), actor.id(), actor.username(), body,
+                clientMsgId, now(), replyTo, mentioned));
         long committed = System.nanoTime();
         Message message = result.message();
         observe(() -> observer.messageCommitted(message, result.created(), Duration.ofNanos(committed - start)));
@@ -570,7 +577,37 @@ public final class DefaultChatService implements ChatService {
         boolean published = publish(new ChatEvent.MessagePosted(message));
         Duration toFanout = Duration.ofNanos(System.nanoTime() - committed);
         observe(() -> observer.messagePublished(message, published, toFanout));
+        if (result.created()) {
+            notifyMentioned(message, mentioned, List.of());
+        }
         return message;
+    }
+
+    /**
+     * The members of a room that a body mentions, in order of first mention. A sender naming themselves is listed
+     * like anyone else but never notified, and their own messages never count as unread.
+     */
+    private List<User> mentionedMembers(Room room, String body) {
+        List<String> names = Mentions.candidates(body);
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        List<User> result = new ArrayList<>();
+        for (String name : names) {
+            findUser(name).filter(u -> result.stream().noneMatch(x -> x.id() == u.id()))
+                    .filter(u -> rooms.findMembership(room.id(), u.id()).isPresent())
+                    .ifPresent(result::add);
+        }
+        return result;
+    }
+
+    /** Tells each newly mentioned user other than the sender, on every node. */
+    private void notifyMentioned(Message message, List<User> mentioned, List<String> before) {
+        for (User u : mentioned) {
+            if (u.id() != message.senderId() && !before.contains(u.username())) {
+                publish(new Notice.Mentioned(u.id(), message.roomId(), message.id()));
+            }
+        }
     }
 
     @Override
@@ -581,10 +618,40 @@ public final class DefaultChatService implements ChatService {
         if (m.deleted()) {
             throw new ConflictException(ErrorCode.MESSAGE_DELETED, "message was deleted");
         }
-        Message edited = messages.edit(messageId, body, now()).orElseThrow(
+        Room r = rooms.findById(m.roomId()).orElseThrow(
+                () -> new NotFoundException(ErrorCode.MESSAGE_NOT_FOUND, "no such message"));
+        List<User> mentioned = mentionedMembers(r, body);
+        Message edited = messages.edit(messageId, body, now(), mentioned).orElseThrow(
                 () -> new ConflictException(ErrorCode.MESSAGE_DELETED, "message was deleted"));
         publish(new ChatEvent.MessageEdited(edited));
+        notifyMentioned(edited, mentioned, m.mentions());
         return edited;
+    }
+
+    @Override
+    public Message react(User actor, long messageId, String emoji) {
+        return react(actor, messageId, emoji, true);
+    }
+
+    @Override
+    public Message unreact(User actor, long messageId, String emoji) {
+        return react(actor, messageId, emoji, false);
+    }
+
+    private Message react(User actor, long messageId, String emoji, boolean add) {
+        Objects.requireNonNull(emoji, "emoji == null");
+        Emoji.requireValid(emoji);
+        Message m = memberMessage(actor, messageId, false);
+        if (m.deleted()) {
+            throw new ConflictException(ErrorCode.MESSAGE_DELETED, "message was deleted");
+        }
+        ReactionResult result = messages.react(messageId, actor.id(), emoji, add,
+                settings.maxReactionsPerMessage(), now())
+                .orElseThrow(() -> new NotFoundException(ErrorCode.MESSAGE_NOT_FOUND, "no such message"));
+        if (result.changed()) {
+            publish(new ChatEvent.MessageReacted(result.message(), actor, emoji, add));
+        }
+        return result.message();
     }
 
     @Override
@@ -601,6 +668,14 @@ public final class DefaultChatService implements ChatService {
 
     /** The actor's own message in a room the actor is a member of. */
     private Message ownMessage(User actor, long messageId) {
+        return memberMessage(actor, messageId, true);
+    }
+
+    /**
+     * A message in a room the actor is a member of (and, if {@code own}, sent by the actor). A message in a room the
+     * actor cannot see answers exactly like an unknown id: edits and reactions never reveal such a room.
+     */
+    private Message memberMessage(User actor, long messageId, boolean own) {
         Objects.requireNonNull(actor, "actor == null");
         ensureOpen();
         Message m = messages.findById(messageId).orElseThrow(
@@ -611,7 +686,7 @@ public final class DefaultChatService implements ChatService {
         if (!member && room.type() != RoomType.PUBLIC) {
             throw new NotFoundException(ErrorCode.MESSAGE_NOT_FOUND, "no such message");
         }
-        if (m.senderId() != actor.id()) {
+        if (own && m.senderId() != actor.id()) {
             throw new PermissionDeniedException(ErrorCode.NOT_MESSAGE_OWNER, "not your message");
         }
         if (!member) {

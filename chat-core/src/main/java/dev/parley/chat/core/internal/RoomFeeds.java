@@ -645,6 +645,9 @@ final class RoomFeeds implements AutoCloseable {
         if (change instanceof ChatEvent.MessageDeleted d) {
             return d.message();
         }
+        if (change instanceof ChatEvent.MessageReacted r) {
+            return r.message();
+        }
         return null;
     }
 

@@ -1,9 +1,11 @@
 package dev.parley.chat.core.internal;
 
+import dev.parley.chat.core.Message;
 import dev.parley.chat.core.Room;
 import dev.parley.chat.core.Subscription;
 import dev.parley.chat.core.UserListener;
 import dev.parley.chat.core.spi.Fanout;
+import dev.parley.chat.core.spi.MessageStore;
 import dev.parley.chat.core.spi.Notice;
 import dev.parley.chat.core.spi.RoomStore;
 import java.lang.System.Logger.Level;
@@ -23,13 +25,15 @@ final class UserWatches implements Fanout.NoticeListener, AutoCloseable {
     private static final System.Logger LOG = System.getLogger(UserWatches.class.getName());
 
     private final RoomStore rooms;
+    private final MessageStore messages;
     private final Executor reads;
     private final Subscription notices;
     private final ConcurrentHashMap<Long, CopyOnWriteArrayList<Watch>> byUser = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<String, CopyOnWriteArrayList<Watch>> byToken = new ConcurrentHashMap<>();
 
-    UserWatches(Fanout fanout, RoomStore rooms, Executor reads) {
+    UserWatches(Fanout fanout, RoomStore rooms, MessageStore messages, Executor reads) {
         this.rooms = rooms;
+        this.messages = messages;
         this.reads = reads;
         this.notices = fanout.subscribeNotices(this);
     }
@@ -57,6 +61,36 @@ final class UserWatches implements Fanout.NoticeListener, AutoCloseable {
             } catch (RejectedExecutionException e) {
                 // closing
             }
+        } else if (notice instanceof Notice.Mentioned mentioned) {
+            List<Watch> watches = byUser.get(mentioned.userId());
+            if (watches == null || watches.isEmpty()) {
+                return;
+            }
+            try {
+                reads.execute(() -> mentioned(mentioned));
+            } catch (RejectedExecutionException e) {
+                // closing
+            }
+        }
+    }
+
+    private void mentioned(Notice.Mentioned mentioned) {
+        Optional<Room> room;
+        Optional<Message> message;
+        try {
+            room = rooms.findById(mentioned.roomId());
+            message = messages.findById(mentioned.messageId());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not read message " + mentioned.messageId() + " to tell user "
+                    + mentioned.userId() + " of a mention (" + e.getMessage() + "); their room list counts it");
+            return;
+        }
+        if (room.isEmpty() || message.isEmpty() || message.get().deleted()
+                || message.get().roomId() != mentioned.roomId()) {
+            return;
+        }
+        for (Watch w : byUser.getOrDefault(mentioned.userId(), new CopyOnWriteArrayList<>())) {
+            w.call(() -> w.listener.onMentioned(room.get(), message.get()));
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.parley.chat.core.memory;
 
+import dev.parley.chat.core.User;
 import dev.parley.chat.core.spi.ChatStorage;
 import dev.parley.chat.core.spi.MessageSearch;
 import dev.parley.chat.core.spi.MessageStore;
@@ -42,7 +43,8 @@ public final class InMemoryChatStorage implements ChatStorage {
     // One change counter per room, shared by joins and leaves and by message changes.
     private final RoomLogs logs = new RoomLogs();
     private final InMemoryRoomStore rooms = new InMemoryRoomStore(logs);
-    private final InMemoryMessageStore messages = new InMemoryMessageStore(logs);
+    private final InMemoryMessageStore messages = new InMemoryMessageStore(logs,
+            id -> users.findById(id).map(User::username).orElse(""));
     private final MessageSearch search = messages::search;
 
     private InMemoryChatStorage() {

@@ -2,8 +2,10 @@ package dev.parley.chat.core.memory;
 
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.RoomPosition;
+import dev.parley.chat.core.spi.ChangedMessage;
 import dev.parley.chat.core.spi.MembershipChange;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -22,6 +24,12 @@ final class RoomLogs {
         final ArrayList<Message> messages = new ArrayList<>();
         /** Every message in its current state, by its current change. */
         final TreeMap<Long, Message> byChange = new TreeMap<>();
+        /** The kind of each message's newest change, by message id. */
+        final HashMap<Long, ChangedMessage.Kind> kinds = new HashMap<>();
+        /** Each message's reactions, oldest first, by message id. */
+        final HashMap<Long, List<Reactor>> reactions = new HashMap<>();
+        /** The ids of the users each message mentions, by message id. */
+        final HashMap<Long, List<Long>> mentionIds = new HashMap<>();
         /** Joins and departures, ascending by change. */
         final ArrayList<MembershipChange> memberChanges = new ArrayList<>();
         long lastChange;
@@ -81,6 +89,10 @@ final class RoomLogs {
             }
             return lo;
         }
+    }
+
+    /** One user's reaction with one emoji. */
+    record Reactor(long userId, String emoji) {
     }
 
     private final ConcurrentHashMap<Long, RoomLog> rooms = new ConcurrentHashMap<>();

@@ -1,8 +1,12 @@
 package dev.parley.chat.core.spi;
 
+import dev.parley.chat.core.ChatException;
+import dev.parley.chat.core.ErrorCode;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.RoomPosition;
+import dev.parley.chat.core.User;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,12 +42,20 @@ public interface MessageStore {
      * acknowledgement, and the retry gets the message as it is now. Concurrent appends with the same sender and id
      * store exactly one message.
      *
+     * <p>Replies: if {@code replyTo} is not {@code 0}, the store checks, atomically with storing, that it names a
+     * message of the same room that is not deleted, and otherwise stores nothing and throws {@code INVALID_REPLY}.
+     * The check comes after the idempotency lookup, so a retry of a reply whose original was deleted meanwhile still
+     * gets its message back; a retry compares {@code replyTo} like the body. A stored reply's
+     * {@link Message#replyTo()} is read from the original whenever the reply is read.
+     *
      * @param message the message to store
      * @return the stored message and whether this call created it; a created message's {@code change} is the room's
      *     next change number
      * @throws dev.parley.chat.core.ConflictException with {@code IDEMPOTENCY_CONFLICT} if the sender already used
-     *     {@code clientMsgId} for a different room, or for a different body on a message not edited or deleted
-     *     since
+     *     {@code clientMsgId} for a different room or {@code replyTo}, or for a different body on a message not
+     *     edited or deleted since
+     * @throws dev.parley.chat.core.InvalidRequestException with {@code INVALID_REPLY} if {@code replyTo} names no
+     *     message of the room, or a deleted one
      * @throws dev.parley.chat.core.UnavailableException with {@code STORAGE_UNAVAILABLE} if the store could not
      *     commit; then nothing was stored
      */
@@ -141,4 +153,76 @@ public interface MessageStore {
      * @return the message as it is now, or empty if there is no such message
      */
     Optional<Message> delete(long id, Instant deletedAt);
+    /**
+     * As {@link #findChanged}, with the kind of each message's newest change, so that a replay delivers a reaction
+     * as a reaction. The default infers the kind from the message ({@link ChangedMessage.Kind#inferredFrom}): a store
+     * that records reactions overrides it.
+     *
+     * @param roomId the room's id
+     * @param afterChange the exclusive lower bound, {@code >= 0}
+     * @param upToChange the inclusive upper bound
+     * @param limit the most messages to return, {@code >= 1}
+     * @return as {@link #findChanged}, each with its kind
+     */
+    default List<ChangedMessage> findChanges(long roomId, long afterChange, long upToChange, int limit) {
+        List<Message> changed = findChanged(roomId, afterChange, upToChange, limit);
+        List<ChangedMessage> result = new ArrayList<>(changed.size());
+        for (Message m : changed) {
+            result.add(new ChangedMessage(m, ChangedMessage.Kind.inferredFrom(m)));
+        }
+        return result;
+    }
+
+    /**
+     * As {@link #edit(long, String, Instant)}, replacing the message's mentions too. The default ignores the
+     * mentions, for stores written before them.
+     *
+     * @param id the message's id
+     * @param body the new, validated body
+     * @param editedAt the edit time
+     * @param mentions the members the new body mentions, without duplicates, in order of first mention
+     * @return the updated message, or empty if there is no such message or it is deleted
+     */
+    default Optional<Message> edit(long id, String body, Instant editedAt, List<User> mentions) {
+        return edit(id, body, editedAt);
+    }
+
+    /**
+     * Adds or removes one user's reaction to a message. Idempotent: adding a reaction the user already has, or
+     * removing one they do not have, changes nothing and takes no change number. An effective change takes the
+     * room's next change number atomically with it, which becomes the message's {@link Message#change()}, and
+     * {@link #findChanges} then reports the message as {@link ChangedMessage.Kind#REACTED}.
+     *
+     * <p>The default refuses: a store written before reactions does not support them.
+     *
+     * @param messageId the message's id
+     * @param userId the reacting user
+     * @param emoji the validated emoji
+     * @param add {@code true} to add the reaction, {@code false} to remove it
+     * @param maxEmoji the most distinct emoji a message may carry; adding a new one beyond fails
+     * @param at the time of the reaction, recorded with an added one
+     * @return the message as it is now and whether it changed, or empty if there is no such message
+     * @throws dev.parley.chat.core.ConflictException with {@code MESSAGE_DELETED} if the message is deleted
+     * @throws dev.parley.chat.core.InvalidRequestException with {@code TOO_MANY_REACTIONS} if adding a new emoji
+     *     would exceed {@code maxEmoji}
+     * @throws dev.parley.chat.core.UnavailableException with {@code STORAGE_UNAVAILABLE} if the store could not
+     *     commit; then nothing changed
+     */
+    default Optional<ReactionResult> react(long messageId, long userId, String emoji, boolean add, int maxEmoji,
+            Instant at) {
+        throw new ChatException(ErrorCode.INTERNAL_ERROR, "this message store does not support reactions");
+    }
+
+    /**
+     * Counts the messages after a read position that mention a user, are not deleted and were not sent by that
+     * user: the unread mentions. The default counts none, for stores written before mentions.
+     *
+     * @param roomId the room's id
+     * @param afterSeq the read position
+     * @param userId the reader
+     * @return the count
+     */
+    default long countUnreadMentions(long roomId, long afterSeq, long userId) {
+        return 0;
+    }
 }

@@ -1,6 +1,8 @@
 package dev.parley.chat.core.spi;
 
+import dev.parley.chat.core.User;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -13,14 +15,27 @@ import java.util.Objects;
  * @param body the validated body
  * @param clientMsgId the sender's idempotency key, or {@code null}
  * @param createdAt the time to record
+ * @param replyTo the id of the message this one replies to, checked by the service to be a message of the same
+ *     room that is not deleted; {@code 0} if it is not a reply
+ * @param mentions the room members the body mentions, without duplicates, in order of first mention; empty if none
  */
 public record NewMessage(long roomId, String room, long senderId, String sender, String body, String clientMsgId,
-        Instant createdAt) {
-    /** Validates the components. */
+        Instant createdAt, long replyTo, List<User> mentions) {
+    /** Validates and copies the components. */
     public NewMessage {
+        mentions = List.copyOf(Objects.requireNonNull(mentions, "mentions == null"));
+        if (replyTo < 0) {
+            throw new IllegalArgumentException("replyTo < 0: " + replyTo);
+        }
         Objects.requireNonNull(room, "room == null");
         Objects.requireNonNull(sender, "sender == null");
         Objects.requireNonNull(body, "body == null");
         Objects.requireNonNull(createdAt, "createdAt == null");
+    }
+
+    /** A message that is not a reply and mentions no one. */
+    public NewMessage(long roomId, String room, long senderId, String sender, String body, String clientMsgId,
+            Instant createdAt) {
+        this(roomId, room, senderId, sender, body, clientMsgId, createdAt, 0, List.of());
     }
 }

@@ -8,7 +8,8 @@ import java.util.Objects;
  * (token re-validation for a logout, the registry's reconciliation for presence, the room list for a new room).
  * Notices carry ids and names only, never message text.
  */
-public sealed interface Notice permits Notice.SessionEnded, Notice.RoomAdded, Notice.PresenceChanged {
+public sealed interface Notice permits Notice.SessionEnded, Notice.RoomAdded, Notice.PresenceChanged,
+        Notice.Mentioned {
     /**
      * A session ended (a logout): every node closes the sockets authenticated with that session's token.
      *
@@ -49,5 +50,15 @@ public sealed interface Notice permits Notice.SessionEnded, Notice.RoomAdded, No
             Objects.requireNonNull(room, "room == null");
             Objects.requireNonNull(username, "username == null");
         }
+    }
+
+    /**
+     * A message mentioned a user: every node tells that user's watches, which read the message from the store.
+     *
+     * @param userId the mentioned user
+     * @param roomId the message's room
+     * @param messageId the message
+     */
+    record Mentioned(long userId, long roomId, long messageId) implements Notice {
     }
 }

@@ -1,6 +1,8 @@
 package dev.parley.chat.store.jooq;
 
 import static dev.parley.chat.store.jooq.internal.generated.Tables.MESSAGES;
+import static dev.parley.chat.store.jooq.internal.generated.Tables.MESSAGE_MENTIONS;
+import static dev.parley.chat.store.jooq.internal.generated.Tables.MESSAGE_REACTIONS;
 import static dev.parley.chat.store.jooq.internal.generated.Tables.ROOMS;
 import static dev.parley.chat.store.jooq.internal.generated.Tables.USERS;
 
@@ -8,10 +10,15 @@ import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.ConflictException;
 import dev.parley.chat.core.ErrorCode;
 import dev.parley.chat.core.Message;
+import dev.parley.chat.core.Reaction;
+import dev.parley.chat.core.ReplyPreview;
 import dev.parley.chat.core.RoomPosition;
+import dev.parley.chat.core.User;
 import dev.parley.chat.core.spi.AppendResult;
+import dev.parley.chat.core.spi.ChangedMessage;
 import dev.parley.chat.core.spi.MessageStore;
 import dev.parley.chat.core.spi.NewMessage;
+import dev.parley.chat.core.spi.ReactionResult;
 import dev.parley.chat.store.jooq.internal.generated.tables.records.MessagesRecord;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,10 +26,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -46,8 +56,18 @@ import org.jooq.UpdateSetMoreStep;
  * Before allocating, the transaction looks up (sender_id, client_msg_id). If a concurrent transaction inserts the
  * same key first, our INSERT fails on the unique index, the whole transaction (number included) rolls back, and the
  * committed original is read and compared instead. Either way exactly one message is stored.
+ *
+ * <h2>Replies, reactions, mentions</h2>
+ * A message row names the message it replies to ({@code reply_to_id}); reactions and mentions are rows of their own
+ * tables. A read of any number of messages costs at most four queries: the messages, then, by the ids of the page,
+ * their reactions, their mentions and the originals they reply to, whose preview is built from their current state.
+ * A reaction locks the message row (a no-op update), changes its reaction row and only then, if a row changed, takes
+ * a change number: the lock order of edits, so no cycle with appends.
  */
 final class MessageStoreImpl implements MessageStore {
+    /** The {@code last_change_kind} of a message whose newest change was a reaction. */
+    private static final String KIND_REACTED = "reacted";
+
     private final Db db;
 
     MessageStoreImpl(Db db) {
@@ -87,7 +107,8 @@ final class MessageStoreImpl implements MessageStore {
             + ", " + q(MESSAGES.SEQ.getName()) + ", " + q(MESSAGES.CHANGE_SEQ.getName()) + ", "
             + q(MESSAGES.SENDER_ID.getName()) + ", " + q(MESSAGES.BODY.getName()) + ", "
             + q(MESSAGES.CLIENT_MSG_ID.getName()) + ", " + q(MESSAGES.CREATED_AT.getName()) + ", "
-            + q(MESSAGES.DELETED.getName()) + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + q(MESSAGES.ID.getName());
+            + q(MESSAGES.DELETED.getName()) + ", " + q(MESSAGES.REPLY_TO_ID.getName())
+            + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + q(MESSAGES.ID.getName());
 
     private static String q(String identifier) {
         return '"' + identifier + '"';
@@ -114,6 +135,7 @@ final class MessageStoreImpl implements MessageStore {
                 return retryOf(original, m);
             }
         }
+        ReplyPreview replyTo = m.replyTo() == 0 ? null : replyTarget(dsl, m);
         long[] seqChangeId = dsl.connectionResult(c -> {
             long seq;
             long change;
@@ -136,6 +158,11 @@ final class MessageStoreImpl implements MessageStore {
                 ps.setString(6, m.clientMsgId());
                 ps.setLong(7, createdAt);
                 ps.setBoolean(8, false);
+                if (m.replyTo() == 0) {
+                    ps.setNull(9, java.sql.Types.BIGINT);
+                } else {
+                    ps.setLong(9, m.replyTo());
+                }
                 try (ResultSet rs = ps.executeQuery()) {
                     rs.next();
                     return new long[] {seq, change, rs.getLong(1)};
@@ -145,17 +172,47 @@ final class MessageStoreImpl implements MessageStore {
         if (seqChangeId == null) {
             throw ChatException.of(ErrorCode.ROOM_NOT_FOUND, "no such room");
         }
+        insertMentions(dsl, seqChangeId[2], m.mentions());
+        List<String> mentions = new ArrayList<>(m.mentions().size());
+        m.mentions().forEach(u -> mentions.add(u.username()));
         return new AppendResult(new Message(seqChangeId[2], m.roomId(), m.room(), seqChangeId[0], seqChangeId[1],
-                m.senderId(), m.sender(), m.body(), m.createdAt(), m.clientMsgId(), null, false), true);
+                m.senderId(), m.sender(), m.body(), m.createdAt(), m.clientMsgId(), null, false, replyTo, List.of(),
+                mentions), true);
+    }
+
+    /** The preview of the message a new one replies to, checked to be of the same room and not deleted. */
+    private static ReplyPreview replyTarget(DSLContext dsl, NewMessage m) {
+        Record r = dsl.select(MESSAGES.ROOM_ID, MESSAGES.SEQ, MESSAGES.BODY, MESSAGES.DELETED, USERS.USERNAME)
+                .from(MESSAGES)
+                .join(USERS).on(USERS.ID.eq(MESSAGES.SENDER_ID))
+                .where(MESSAGES.ID.eq(m.replyTo()))
+                .fetchOne();
+        if (r == null || r.get(MESSAGES.ROOM_ID) != m.roomId() || r.get(MESSAGES.DELETED)) {
+            throw ChatException.of(ErrorCode.INVALID_REPLY, "cannot reply to that message");
+        }
+        return ReplyPreview.of(m.replyTo(), r.get(MESSAGES.SEQ), r.get(USERS.USERNAME), r.get(MESSAGES.BODY), false);
+    }
+
+    private static void insertMentions(DSLContext dsl, long messageId, List<User> mentions) {
+        if (mentions.isEmpty()) {
+            return;
+        }
+        var insert = dsl.insertInto(MESSAGE_MENTIONS, MESSAGE_MENTIONS.MESSAGE_ID, MESSAGE_MENTIONS.USER_ID,
+                MESSAGE_MENTIONS.POSITION);
+        for (int i = 0; i < mentions.size(); i++) {
+            insert = insert.values(messageId, mentions.get(i).id(), i);
+        }
+        insert.execute();
     }
 
     /**
      * The answer to a retry: the original as it is now if it is the same message, else an idempotency conflict.
-     * Same message means same room, and the same body unless the original was edited or deleted since (then the
+     * Same message means same room and reply target, and the same body unless the original was edited or deleted since (then the
      * sender has evidently seen the acknowledgement, and the body is no longer compared).
      */
     private static AppendResult retryOf(Message original, NewMessage retry) {
-        boolean sameRoom = original.roomId() == retry.roomId();
+        boolean sameRoom = original.roomId() == retry.roomId()
+                && (original.replyTo() == null ? 0 : original.replyTo().id()) == retry.replyTo();
         boolean sameBody = original.editedAt() != null || original.body().equals(retry.body());
         if (sameRoom && sameBody) {
             return new AppendResult(original, false);
@@ -166,32 +223,29 @@ final class MessageStoreImpl implements MessageStore {
 
     @Override
     public Optional<Message> findById(long id) {
-        return db.read("find a message", dsl -> selectMessages(dsl)
-                .where(MESSAGES.ID.eq(id))
-                .fetchOptional()
-                .map(MessageStoreImpl::toMessage));
+        return db.read("find a message", dsl -> findById(dsl, MESSAGES.ID.eq(id)));
     }
 
     @Override
     public List<Message> findAfter(long roomId, long afterSeq, int limit) {
         requirePositive(limit);
-        return db.read("read messages", dsl -> selectMessages(dsl)
+        return db.read("read messages", dsl -> toMessages(dsl, selectMessages(dsl)
                 .where(MESSAGES.ROOM_ID.eq(roomId))
                 .and(MESSAGES.SEQ.gt(afterSeq))
                 .orderBy(MESSAGES.SEQ.asc())
                 .limit(limit)
-                .fetch(MessageStoreImpl::toMessage));
+                .fetch()));
     }
 
     @Override
     public List<Message> findBefore(long roomId, long beforeSeq, int limit) {
         requirePositive(limit);
-        List<Message> newestFirst = db.read("read messages", dsl -> selectMessages(dsl)
+        List<Message> newestFirst = db.read("read messages", dsl -> toMessages(dsl, selectMessages(dsl)
                 .where(MESSAGES.ROOM_ID.eq(roomId))
                 .and(MESSAGES.SEQ.lt(beforeSeq))
                 .orderBy(MESSAGES.SEQ.desc())
                 .limit(limit)
-                .fetch(MessageStoreImpl::toMessage));
+                .fetch()));
         List<Message> ascending = new ArrayList<>(newestFirst);
         Collections.reverse(ascending);
         return ascending;
@@ -209,9 +263,34 @@ final class MessageStoreImpl implements MessageStore {
 
     @Override
     public List<Message> findChanged(long roomId, long afterChange, long upToChange, int limit) {
+        List<ChangedMessage> changes = findChanges(roomId, afterChange, upToChange, limit);
+        List<Message> result = new ArrayList<>(changes.size());
+        changes.forEach(c -> result.add(c.message()));
+        return result;
+    }
+
+    @Override
+    public List<ChangedMessage> findChanges(long roomId, long afterChange, long upToChange, int limit) {
         requireChangeRead(afterChange, limit);
-        return db.read("read changed messages", dsl -> selectChanged(dsl, roomId, afterChange, upToChange, limit)
-                .fetch(MessageStoreImpl::toMessage));
+        return db.read("read changed messages", dsl -> {
+            List<Record> rows = selectChanged(dsl, roomId, afterChange, upToChange, limit).fetch();
+            List<Message> messages = toMessages(dsl, rows);
+            List<ChangedMessage> result = new ArrayList<>(rows.size());
+            for (int i = 0; i < rows.size(); i++) {
+                result.add(new ChangedMessage(messages.get(i), kindOf(rows.get(i), messages.get(i))));
+            }
+            return result;
+        });
+    }
+
+    /**
+     * The kind of a message's newest change. The state decides all but reactions, so a row last changed by a node
+     * of an earlier release (which leaves the kind alone) still replays as what it is.
+     */
+    private static ChangedMessage.Kind kindOf(Record row, Message m) {
+        return !m.deleted() && KIND_REACTED.equals(row.get(MESSAGES.LAST_CHANGE_KIND))
+                ? ChangedMessage.Kind.REACTED
+                : ChangedMessage.Kind.inferredFrom(m);
     }
 
     /** The query of {@link #findChanged}: a range scan of UNIQUE(room_id, change_seq), already in order. */
@@ -239,14 +318,95 @@ final class MessageStoreImpl implements MessageStore {
     }
 
     @Override
+    public long countUnreadMentions(long roomId, long afterSeq, long userId) {
+        return db.read("count unread mentions", dsl -> dsl.selectCount()
+                .from(MESSAGE_MENTIONS)
+                .join(MESSAGES).on(MESSAGES.ID.eq(MESSAGE_MENTIONS.MESSAGE_ID))
+                .where(MESSAGE_MENTIONS.USER_ID.eq(userId))
+                .and(MESSAGES.ROOM_ID.eq(roomId))
+                .and(MESSAGES.SEQ.gt(afterSeq))
+                .and(MESSAGES.DELETED.isFalse())
+                .and(MESSAGES.SENDER_ID.ne(userId))
+                .fetchSingle()
+                .value1()
+                .longValue());
+    }
+
+    @Override
     public Optional<Message> edit(long id, String body, Instant editedAt) {
+        return edit(id, body, editedAt, null);
+    }
+
+    @Override
+    public Optional<Message> edit(long id, String body, Instant editedAt, List<User> mentions) {
         Objects.requireNonNull(body, "body == null");
         long edited = Times.toNanos(editedAt);
-        return db.write("edit a message", dsl -> changeIfNotDeleted(dsl, id, dsl.update(MESSAGES)
-                .set(MESSAGES.BODY, body)
-                .set(MESSAGES.EDITED_AT, edited))
-                ? findById(dsl, MESSAGES.ID.eq(id))
-                : Optional.<Message>empty());
+        return db.write("edit a message", dsl -> {
+            if (!changeIfNotDeleted(dsl, id, dsl.update(MESSAGES)
+                    .set(MESSAGES.BODY, body)
+                    .set(MESSAGES.EDITED_AT, edited)
+                    .set(MESSAGES.LAST_CHANGE_KIND, "edited"))) {
+                return Optional.<Message>empty();
+            }
+            if (mentions != null) {
+                dsl.deleteFrom(MESSAGE_MENTIONS).where(MESSAGE_MENTIONS.MESSAGE_ID.eq(id)).execute();
+                insertMentions(dsl, id, mentions);
+            }
+            return findById(dsl, MESSAGES.ID.eq(id));
+        });
+    }
+
+    @Override
+    public Optional<ReactionResult> react(long messageId, long userId, String emoji, boolean add, int maxEmoji,
+            Instant at) {
+        Objects.requireNonNull(emoji, "emoji == null");
+        return db.write("react to a message", dsl -> {
+            // A no-op update: locks the row (PostgreSQL) so concurrent reactions to it count emoji one at a time.
+            Optional<Long> roomId = dsl.update(MESSAGES)
+                    .set(MESSAGES.LAST_CHANGE_KIND, MESSAGES.LAST_CHANGE_KIND)
+                    .where(MESSAGES.ID.eq(messageId))
+                    .and(MESSAGES.DELETED.isFalse())
+                    .returningResult(MESSAGES.ROOM_ID)
+                    .fetchOptional(MESSAGES.ROOM_ID);
+            if (roomId.isEmpty()) {
+                Optional<Message> m = findById(dsl, MESSAGES.ID.eq(messageId));
+                if (m.isPresent()) {
+                    throw ChatException.of(ErrorCode.MESSAGE_DELETED, "message was deleted");
+                }
+                return Optional.<ReactionResult>empty();
+            }
+            int changed;
+            if (add) {
+                List<String> emoji0 = dsl.selectDistinct(MESSAGE_REACTIONS.EMOJI)
+                        .from(MESSAGE_REACTIONS)
+                        .where(MESSAGE_REACTIONS.MESSAGE_ID.eq(messageId))
+                        .fetch(MESSAGE_REACTIONS.EMOJI);
+                if (!emoji0.contains(emoji) && emoji0.size() >= maxEmoji) {
+                    throw ChatException.of(ErrorCode.TOO_MANY_REACTIONS,
+                            "a message carries at most " + maxEmoji + " different emoji");
+                }
+                changed = dsl.insertInto(MESSAGE_REACTIONS, MESSAGE_REACTIONS.MESSAGE_ID, MESSAGE_REACTIONS.USER_ID,
+                                MESSAGE_REACTIONS.EMOJI, MESSAGE_REACTIONS.CREATED_AT)
+                        .values(messageId, userId, emoji, Times.toNanos(at))
+                        .onConflictDoNothing()
+                        .execute();
+            } else {
+                changed = dsl.deleteFrom(MESSAGE_REACTIONS)
+                        .where(MESSAGE_REACTIONS.MESSAGE_ID.eq(messageId))
+                        .and(MESSAGE_REACTIONS.USER_ID.eq(userId))
+                        .and(MESSAGE_REACTIONS.EMOJI.eq(emoji))
+                        .execute();
+            }
+            if (changed > 0) {
+                long change = ChangeCounter.next(dsl, roomId.get());
+                dsl.update(MESSAGES)
+                        .set(MESSAGES.CHANGE_SEQ, change)
+                        .set(MESSAGES.LAST_CHANGE_KIND, KIND_REACTED)
+                        .where(MESSAGES.ID.eq(messageId))
+                        .execute();
+            }
+            return findById(dsl, MESSAGES.ID.eq(messageId)).map(m -> new ReactionResult(m, changed > 0));
+        });
     }
 
     @Override
@@ -257,7 +417,8 @@ final class MessageStoreImpl implements MessageStore {
             changeIfNotDeleted(dsl, id, dsl.update(MESSAGES)
                     .set(MESSAGES.DELETED, true)
                     .set(MESSAGES.BODY, "")
-                    .set(MESSAGES.EDITED_AT, deleted));
+                    .set(MESSAGES.EDITED_AT, deleted)
+                    .set(MESSAGES.LAST_CHANGE_KIND, "deleted"));
             return findById(dsl, MESSAGES.ID.eq(id));
         });
     }
@@ -286,7 +447,8 @@ final class MessageStoreImpl implements MessageStore {
     }
 
     private static Optional<Message> findById(DSLContext dsl, Condition condition) {
-        return selectMessages(dsl).where(condition).fetchOptional().map(MessageStoreImpl::toMessage);
+        List<Message> found = toMessages(dsl, selectMessages(dsl).where(condition).fetch());
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
     /**
@@ -300,8 +462,8 @@ final class MessageStoreImpl implements MessageStore {
             return List.of();
         }
         Map<Long, Message> byId = new HashMap<>();
-        selectMessages(dsl).where(MESSAGES.ID.in(ids)).fetch(MessageStoreImpl::toMessage)
-                .forEach(m -> byId.put(m.id(), m));
+        // one batch: replies, reactions and mentions of the page in a bounded number of queries, as on every read
+        toMessages(dsl, selectMessages(dsl).where(MESSAGES.ID.in(ids)).fetch()).forEach(m -> byId.put(m.id(), m));
         return ids.stream().map(byId::get).filter(Objects::nonNull).toList();
     }
 
@@ -313,7 +475,61 @@ final class MessageStoreImpl implements MessageStore {
                 .join(USERS).on(USERS.ID.eq(MESSAGES.SENDER_ID));
     }
 
-    private static Message toMessage(Record r) {
+    /**
+     * Messages from their rows, in the same order, with their reactions, mentions and reply previews: one query each
+     * for the whole page, and none for a kind the page does not need.
+     */
+    private static List<Message> toMessages(DSLContext dsl, List<? extends Record> rows) {
+        if (rows.isEmpty()) {
+            return List.of();
+        }
+        List<Long> ids = new ArrayList<>(rows.size());
+        Set<Long> replyIds = new LinkedHashSet<>();
+        for (Record r : rows) {
+            ids.add(r.get(MESSAGES.ID));
+            Long replyTo = r.get(MESSAGES.REPLY_TO_ID);
+            if (replyTo != null) {
+                replyIds.add(replyTo);
+            }
+        }
+        Map<Long, Map<String, List<String>>> reactions = new HashMap<>();
+        dsl.select(MESSAGE_REACTIONS.MESSAGE_ID, MESSAGE_REACTIONS.EMOJI, USERS.USERNAME)
+                .from(MESSAGE_REACTIONS)
+                .join(USERS).on(USERS.ID.eq(MESSAGE_REACTIONS.USER_ID))
+                .where(MESSAGE_REACTIONS.MESSAGE_ID.in(ids))
+                .orderBy(MESSAGE_REACTIONS.ID.asc())
+                .forEach(r -> reactions.computeIfAbsent(r.value1(), k -> new LinkedHashMap<>())
+                        .computeIfAbsent(r.value2(), k -> new ArrayList<>()).add(r.value3()));
+        Map<Long, List<String>> mentions = new HashMap<>();
+        dsl.select(MESSAGE_MENTIONS.MESSAGE_ID, USERS.USERNAME)
+                .from(MESSAGE_MENTIONS)
+                .join(USERS).on(USERS.ID.eq(MESSAGE_MENTIONS.USER_ID))
+                .where(MESSAGE_MENTIONS.MESSAGE_ID.in(ids))
+                .orderBy(MESSAGE_MENTIONS.MESSAGE_ID.asc(), MESSAGE_MENTIONS.POSITION.asc())
+                .forEach(r -> mentions.computeIfAbsent(r.value1(), k -> new ArrayList<>()).add(r.value2()));
+        Map<Long, ReplyPreview> previews = new HashMap<>();
+        if (!replyIds.isEmpty()) {
+            dsl.select(MESSAGES.ID, MESSAGES.SEQ, USERS.USERNAME, MESSAGES.BODY, MESSAGES.DELETED)
+                    .from(MESSAGES)
+                    .join(USERS).on(USERS.ID.eq(MESSAGES.SENDER_ID))
+                    .where(MESSAGES.ID.in(replyIds))
+                    .forEach(r -> previews.put(r.value1(),
+                            ReplyPreview.of(r.value1(), r.value2(), r.value3(), r.value4(), r.value5())));
+        }
+        List<Message> result = new ArrayList<>(rows.size());
+        for (Record r : rows) {
+            long id = r.get(MESSAGES.ID);
+            List<Reaction> rs = new ArrayList<>();
+            reactions.getOrDefault(id, Map.of()).forEach((emoji, users) -> rs.add(new Reaction(emoji, users)));
+            Long replyTo = r.get(MESSAGES.REPLY_TO_ID);
+            result.add(toMessage(r, replyTo == null ? null : previews.get(replyTo), rs,
+                    mentions.getOrDefault(id, List.of())));
+        }
+        return result;
+    }
+
+    private static Message toMessage(Record r, ReplyPreview replyTo, List<Reaction> reactions,
+            List<String> mentions) {
         return new Message(
                 r.get(MESSAGES.ID),
                 r.get(MESSAGES.ROOM_ID),
@@ -326,7 +542,10 @@ final class MessageStoreImpl implements MessageStore {
                 Times.fromNanos(r.get(MESSAGES.CREATED_AT)),
                 r.get(MESSAGES.CLIENT_MSG_ID),
                 Times.fromNanosOrNull(r.get(MESSAGES.EDITED_AT)),
-                r.get(MESSAGES.DELETED));
+                r.get(MESSAGES.DELETED),
+                replyTo,
+                reactions,
+                mentions);
     }
 
     private static void requirePositive(int limit) {

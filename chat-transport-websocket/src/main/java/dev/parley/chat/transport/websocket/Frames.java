@@ -90,7 +90,7 @@ final class Frames implements AutoCloseable {
     }
 
     /**
-     * The {@code edited} or {@code deleted} reply to the sender's own edit or delete. No top-level {@code change}: a
+     * The {@code edited}, {@code deleted} or {@code reacted} reply to the sender's own edit, delete or reaction. No top-level {@code change}: a
      * reply can overtake earlier changes still on their way to the socket, so clients must not advance their stream
      * position from it.
      */
@@ -104,9 +104,15 @@ final class Frames implements AutoCloseable {
                 .add("roomType", room.type().name().toLowerCase(Locale.ROOT)));
     }
 
+    /** {@code mentioned}: a message mentioned the user, on any node. */
+    OutFrame mentioned(Room room, Message message) {
+        return encode(frame("mentioned").add("room", room.name()).add("message", ChatJson.message(message)));
+    }
+
     OutFrame unread(RoomSummary summary, String ref) {
         return encode(optional(frame("unread").add("room", summary.room().name())
-                .add("lastReadSeq", summary.lastReadSeq()).add("unread", summary.unread()), "ref", ref));
+                .add("lastReadSeq", summary.lastReadSeq()).add("unread", summary.unread())
+                .add("unreadMentions", summary.unreadMentions()), "ref", ref));
     }
 
     /** {@code error}; {@code room} is {@code null} unless the error concerns one room's stream. */

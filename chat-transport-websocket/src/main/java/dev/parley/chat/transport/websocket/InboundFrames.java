@@ -96,6 +96,8 @@ final class InboundFrames {
             case "read":
             case "edit":
             case "delete":
+            case "react":
+            case "unreact":
                 break;
             default:
                 throw new WireError(WireError.UNKNOWN_TYPE, "unknown type: "
@@ -115,6 +117,8 @@ final class InboundFrames {
             case "read" -> messages.read(u, in);
             case "edit" -> messages.edit(u, in);
             case "delete" -> messages.delete(u, in);
+            case "react" -> messages.react(u, in, true);
+            case "unreact" -> messages.react(u, in, false);
             default -> throw new IllegalStateException(type);
         }
     }

@@ -4,7 +4,10 @@ import dev.parley.chat.core.Message;
 import dev.parley.chat.core.RoomSummary;
 import dev.parley.chat.core.User;
 
-/** The frames that write to a room: {@code send}, {@code edit}, {@code delete}, {@code read} and {@code typing}. */
+/**
+ * The frames that write to a room: {@code send}, {@code edit}, {@code delete}, {@code react}, {@code unreact},
+ * {@code read} and {@code typing}.
+ */
 final class MessageCommands {
     private final Connection conn;
 
@@ -16,7 +19,8 @@ final class MessageCommands {
         String room = in.string("room");
         String body = in.string("body");
         String clientMsgId = in.optionalString("clientMsgId");
-        Message m = conn.service.send(u, room, body, clientMsgId);
+        Long replyTo = in.optionalInteger("replyTo", 1);
+        Message m = conn.service.send(u, room, body, clientMsgId, replyTo == null ? 0 : replyTo);
         conn.out.sendLive(conn.frames.ack(m, in.ref()));
     }
 
@@ -35,6 +39,14 @@ final class MessageCommands {
         long messageId = in.integer("id", 0);
         String body = in.string("body");
         conn.out.sendLive(conn.frames.messageReply("edited", conn.service.edit(u, messageId, body), in.ref()));
+    }
+
+    /** {@code react} and {@code unreact} both answer {@code reacted} with the message as it is now. */
+    void react(User u, Inbound in, boolean add) {
+        long messageId = in.integer("id", 0);
+        String emoji = in.string("emoji");
+        Message m = add ? conn.service.react(u, messageId, emoji) : conn.service.unreact(u, messageId, emoji);
+        conn.out.sendLive(conn.frames.messageReply("reacted", m, in.ref()));
     }
 
     void delete(User u, Inbound in) {

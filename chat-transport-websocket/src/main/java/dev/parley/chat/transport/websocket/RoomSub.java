@@ -161,6 +161,8 @@ final class RoomSub implements ChatListener {
             return e.message().seq();
         } else if (change instanceof ChatEvent.MessageDeleted e) {
             return e.message().seq();
+        } else if (change instanceof ChatEvent.MessageReacted e) {
+            return e.message().seq();
         }
         return 0;
     }

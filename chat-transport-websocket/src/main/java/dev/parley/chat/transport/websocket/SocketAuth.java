@@ -2,6 +2,7 @@ package dev.parley.chat.transport.websocket;
 
 import dev.parley.chat.core.AuthenticationException;
 import dev.parley.chat.core.ErrorCode;
+import dev.parley.chat.core.Message;
 import dev.parley.chat.core.Room;
 import dev.parley.chat.core.Subscription;
 import dev.parley.chat.core.User;
@@ -93,6 +94,11 @@ final class SocketAuth {
             @Override
             public void onRoomAdded(Room room) {
                 conn.out.sendLive(conn.frames.roomAdded(room));
+            }
+
+            @Override
+            public void onMentioned(Room room, Message message) {
+                conn.out.sendLive(conn.frames.mentioned(room, message));
             }
 
             @Override

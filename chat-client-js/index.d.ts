@@ -271,6 +271,12 @@ export class ParleyClient extends EventTarget {
   login(username: string, password: string): Promise<Session>;
   /** Revokes the token, closes the socket, clears session, rooms and outbox; emits `session_ended` {reason: 'logged_out'}. */
   logout(): Promise<void>;
+  /**
+   * Signs out everywhere (DELETE /api/sessions): revokes every session of this user, this one included; their
+   * sockets close with `logged_out`, so other clients of the user get `session_ended`. Then as logout(). Rejects,
+   * keeping the session, if the server cannot be reached.
+   */
+  logoutEverywhere(): Promise<void>;
 
   /**
    * Opens the socket (auth with the session's token) and keeps it open: reconnects with exponential backoff and

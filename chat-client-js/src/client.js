@@ -138,6 +138,18 @@ export class ParleyClient extends EventTarget {
     if (this._session === session) this.endSession('logged_out');
   }
 
+  /**
+   * Signs out everywhere (DELETE /api/sessions): the server revokes every session of this user, this one included,
+   * and closes their sockets (other clients of the user get `session_ended` {reason: 'logged_out'}). Then as
+   * logout(). Rejects, keeping the session, if the server cannot be reached: nothing was revoked then.
+   */
+  async logoutEverywhere() {
+    const session = this._session;
+    if (!session) return;
+    await this.rest.logoutEverywhere();
+    if (this._session === session) this.endSession('logged_out');
+  }
+
   endSession(reason) {
     this.connection.stop();
     const had = !!this._session;

@@ -92,6 +92,10 @@ export class RestApi {
     return this.request('POST', '/api/logout');
   }
 
+  logoutEverywhere() {
+    return this.request('DELETE', '/api/sessions');
+  }
+
   async rooms() {
     return (await this.request('GET', '/api/rooms')).rooms;
   }

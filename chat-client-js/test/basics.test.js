@@ -49,6 +49,26 @@ test('register, login and logout', async () => {
   assert.equal(refused.code, 'invalid_token', 'the token is revoked on the server');
 });
 
+test('logoutEverywhere ends every session of the user, here and in other clients', async () => {
+  const a = track(await loggedIn(ctx.server));
+  const name = a.session.user.username;
+  const b = track(new ParleyClient({ baseUrl: ctx.server.url, ...FAST }));
+  await b.login(name, PASSWORD);
+  assert.notEqual(b.session.token, a.session.token, 'two sessions');
+  const other = track(await loggedIn(ctx.server));
+  await live(a);
+  await live(other);
+
+  const endedA = next(a, 'session_ended');
+  const endedB = next(b, 'session_ended');
+  await b.logoutEverywhere();
+  assert.deepEqual(await endedB, { reason: 'logged_out' });
+  assert.equal(b.session, null);
+  assert.deepEqual(await endedA, { reason: 'logged_out' }, 'the other session\'s socket closed with logged_out');
+  assert.equal(a.session, null);
+  assert.ok(Array.isArray(await other.rooms()), 'another user stays signed in');
+});
+
 test('live delivery between two clients, each change once', async () => {
   const a = track(await loggedIn(ctx.server));
   const b = track(await loggedIn(ctx.server));

@@ -161,11 +161,27 @@ public final class ParleyClient implements AutoCloseable {
      * @throws ParleyClientException if the server cannot be reached
      */
     public void logout() {
+        signOut("POST", "api/logout");
+    }
+
+    /**
+     * Signs out everywhere ({@code DELETE /api/sessions}): the server revokes every session of this user, this one
+     * included, and closes their sockets on every node. Then as {@link #logout()}: the client stops reconnecting
+     * and fails pending operations with {@code logged_out}. Without a session it does nothing.
+     *
+     * @throws ParleyClientException if the server cannot be reached or refuses the token
+     */
+    public void logoutEverywhere() {
+        signOut("DELETE", "api/sessions");
+    }
+
+    /** Ends the session with the server's call, then here: no reconnecting, pending operations fail. */
+    private void signOut(String method, String path) {
         String t = token;
         if (t == null) {
             return;
         }
-        rest.call("POST", "api/logout", null, t);
+        rest.call(method, path, null, t);
         token = null;
         session = null;
         try {

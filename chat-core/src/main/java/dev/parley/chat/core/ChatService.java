@@ -103,6 +103,15 @@ public interface ChatService extends AutoCloseable {
      */
     void logout(String token);
 
+    /**
+     * Revokes every session of the user (sign out everywhere, the caller's own included) and ends each one: every
+     * node of a cluster closes the sockets authenticated with them (reason {@code logged_out}). Idempotent.
+     *
+     * @param actor the signed-in user
+     * @return how many sessions were revoked
+     */
+    int logoutEverywhere(User actor);
+
     // ---- rooms -----------------------------------------------------------------------------------------------
 
     /**

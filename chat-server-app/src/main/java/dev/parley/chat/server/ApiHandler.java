@@ -62,6 +62,7 @@ final class ApiHandler extends ParleyHandler {
         route("POST", "register", this::register);
         route("POST", "login", this::login);
         route("POST", "logout", this::logout);
+        route("DELETE", "sessions", this::logoutEverywhere);
         route("GET", "users/*", this::user);
         route("GET", "version", c -> writeJson(c.response, 200, JsonBodies.JSON.createObjectBuilder()
                 .add("version", BuildInfo.current().version())
@@ -186,6 +187,14 @@ final class ApiHandler extends ParleyHandler {
         String token = c.token();
         chat.logout(token);
         closeSocketsForToken.accept(token);
+        c.response.setStatus(204);
+    }
+
+    /** Sign out everywhere: every session of the caller, this one included; their sockets close on every node. */
+    private void logoutEverywhere(Call c) {
+        String token = c.token();
+        chat.logoutEverywhere(c.user());
+        closeSocketsForToken.accept(token); // this node's sockets of the calling session at once, as for a logout
         c.response.setStatus(204);
     }
 

@@ -385,6 +385,81 @@ final class ChatPage implements AutoCloseable {
         driver.findElement(By.cssSelector("#search-results .search-result[data-id='" + messageId + "']")).click();
     }
 
+    // ---- the message list's scroll position ----------------------------------------------------------------------
+
+    /** The message list element. */
+    WebElement messageList() {
+        return driver.findElement(By.id("messages"));
+    }
+
+    /**
+     * The seq of the topmost confirmed message whose top edge is in view, and that edge's distance from the list's
+     * top edge in pixels: {@code [seq, offset]}.
+     */
+    @SuppressWarnings("unchecked")
+    long[] topMessage() {
+        List<Number> r = (List<Number>) js("var list = document.getElementById('messages');"
+                + "var top = list.getBoundingClientRect().top;"
+                + "var rows = list.querySelectorAll(\"article.msg[data-state='confirmed']\");"
+                + "for (var i = 0; i < rows.length; i++) {"
+                + "  var y = rows[i].getBoundingClientRect().top - top;"
+                + "  if (y >= 0) return [Number(rows[i].dataset.seq), y];"
+                + "}"
+                + "return [0, 0];");
+        return new long[] {r.get(0).longValue(), Math.round(r.get(1).doubleValue())};
+    }
+
+    /** Where the top edge of the confirmed message with this seq is, in pixels below the list's top edge. */
+    double offsetOf(long seq) {
+        return ((Number) js("var list = document.getElementById('messages');"
+                + "var row = list.querySelector(\"article.msg[data-seq='\" + arguments[0] + \"']\");"
+                + "return row.getBoundingClientRect().top - list.getBoundingClientRect().top;", seq)).doubleValue();
+    }
+
+    /** Whether the element's box lies (at least partly) within the message list's visible area. */
+    boolean inListView(WebElement element) {
+        return Boolean.TRUE.equals(js("var l = arguments[0].getBoundingClientRect(),"
+                + " e = arguments[1].getBoundingClientRect();"
+                + "return e.bottom > l.top + 1 && e.top < l.bottom - 1;", messageList(), element));
+    }
+
+    /** The distance between the list's visible bottom and the end of its content, in pixels. */
+    double distanceFromBottom() {
+        return ((Number) js("var l = document.getElementById('messages');"
+                + "return l.scrollHeight - l.scrollTop - l.clientHeight;")).doubleValue();
+    }
+
+    double scrollTop() {
+        return ((Number) js("return document.getElementById('messages').scrollTop;")).doubleValue();
+    }
+
+    void scrollListTo(double top) {
+        js("document.getElementById('messages').scrollTop = arguments[0];", top);
+    }
+
+    /** Turns the mouse wheel over the message list by {@code dy} pixels (negative: up), as a person would. */
+    void wheel(int dy) {
+        new Actions(driver).scrollFromOrigin(
+                org.openqa.selenium.interactions.WheelInput.ScrollOrigin.fromElement(messageList()), 0, dy).perform();
+    }
+
+    /** Waits until the list's scroll position has not moved for a few frames (smooth scrolling has ended). */
+    void awaitScrollSettled() {
+        double[] last = {-1};
+        int[] still = {0};
+        await("the scroll position to settle", () -> {
+            double now = scrollTop();
+            still[0] = now == last[0] ? still[0] + 1 : 0;
+            last[0] = now;
+            return still[0] >= 3;
+        });
+    }
+
+    /** The "Jump to latest" button, if shown. */
+    List<WebElement> jumpButton() {
+        return driver.findElements(By.cssSelector(".list-wrap .jump"));
+    }
+
     /** Cuts the browser off the network (the page sees {@code offline}); {@link #goOnline()} undoes it. */
     void goOffline() {
         ChromiumNetworkConditions offline = new ChromiumNetworkConditions();

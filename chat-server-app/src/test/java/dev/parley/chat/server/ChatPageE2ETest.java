@@ -1,5 +1,6 @@
 package dev.parley.chat.server;
 
+import static dev.parley.chat.server.PageE2EBase.assertNoCspViolations;
 import static dev.parley.chat.server.TestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -12,9 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
@@ -47,7 +46,7 @@ class ChatPageE2ETest {
         } catch (org.opentest4j.TestAbortedException e) {
             return; // no server needed: every test is skipped with the reason in @BeforeEach
         }
-        server = startServer(dir, 0);
+        server = PageE2EBase.startServer(dir, 0);
         rest = new TestClient(server.uri());
     }
 
@@ -62,16 +61,6 @@ class ChatPageE2ETest {
         if (server != null) {
             server.close();
         }
-    }
-
-    private static ParleyServer startServer(Path dir, int port, String... extra) throws IOException {
-        Map<String, String> env = new HashMap<>();
-        env.put("PARLEY_PORT", Integer.toString(port));
-        env.put("PARLEY_DB_URL", "jdbc:sqlite:" + dir.resolve("parley.db"));
-        for (int i = 0; i < extra.length; i += 2) {
-            env.put(extra[i], extra[i + 1]);
-        }
-        return new ParleyServer(ServerConfig.fromEnvironment(env)).start();
     }
 
     private URI uri() {
@@ -99,7 +88,7 @@ class ChatPageE2ETest {
     }
 
     private static String tokenOf(ChatPage page) {
-        return page.js("return JSON.parse(sessionStorage.getItem('parley.session')).token;").toString();
+        return page.js("return JSON.parse(localStorage.getItem('parley.session')).token;").toString();
     }
 
     /** Confirmed rows are in strictly increasing seq order, so no message is shown twice; nothing is pending. */
@@ -110,10 +99,6 @@ class ChatPageE2ETest {
         assertThat(seqs).as(page.label + " seqs").isSorted().doesNotHaveDuplicates();
     }
 
-    private static void assertNoCspViolations(ChatPage page) {
-        assertThat(page.consoleProblems()).as(page.label + " console")
-                .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Refused to"));
-    }
 
     // ---- the tests ---------------------------------------------------------------------------------------------
 
@@ -269,7 +254,7 @@ class ChatPageE2ETest {
             ann.send("dana wrote this during the outage");
 
             // the server comes back on the same port and database; carl writes right away; eric's network returns
-            server = startServer(dir, port);
+            server = PageE2EBase.startServer(dir, port);
             rest = new TestClient(server.uri());
             assertThat(rest.post("/api/messages", carl, json("room", "harbor", "body", "right after the restart"))
                     .status()).isEqualTo(201);
@@ -546,7 +531,7 @@ class ChatPageE2ETest {
 
     @Test
     void signInProblemsAreExplainedNextToTheForm(@TempDir Path otherDir) throws IOException {
-        try (ParleyServer strict = startServer(otherDir, 0, "PARLEY_LOGIN_MAX_FAILURES", "2");
+        try (ParleyServer strict = PageE2EBase.startServer(otherDir, 0, "PARLEY_LOGIN_MAX_FAILURES", "2");
                 ChatPage page = ChatPage.open("omar", strict.uri())) {
             new TestClient(strict.uri()).signUp("omar");
             page.submitRegistration("omar", ChatPage.PASSWORD);

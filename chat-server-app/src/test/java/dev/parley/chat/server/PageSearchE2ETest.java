@@ -8,8 +8,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 
-/** The page's message search end to end: a real server and headless Chromium (see {@link PageE2EServer}). */
-class PageSearchE2ETest extends PageE2EServer {
+/** The page's message search end to end: a real server and headless Chromium (see {@link PageE2EBase}). */
+class PageSearchE2ETest extends PageE2EBase {
 
     @Test
     void clickingASearchResultOpensItsRoomAtAMessage200MessagesBack() throws IOException {

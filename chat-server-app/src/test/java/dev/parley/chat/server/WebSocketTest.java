@@ -169,6 +169,28 @@ class WebSocketTest {
     }
 
     @Test
+    void signingOutEverywhereRevokesEverySessionOfTheUserAndClosesTheirSockets() throws Exception {
+        client.signUp("evan");
+        client.signUp("olga");
+        String first = client.login("evan");
+        String second = client.login("evan");
+        String other = client.login("olga");
+        try (TestSocket s1 = TestSocket.authenticated(server.uri(), first);
+                TestSocket s2 = TestSocket.authenticated(server.uri(), second);
+                TestSocket s3 = TestSocket.authenticated(server.uri(), other)) {
+            assertThat(client.delete("/api/sessions", first).status()).isEqualTo(204);
+            assertThat(s1.awaitClose()).isEqualTo(1008);
+            assertThat(s2.awaitCloseWithReason()).isEqualTo("1008 logged_out");
+            assertThat(client.get("/api/rooms", first).status()).isEqualTo(401);
+            assertThat(client.get("/api/rooms", second).status()).isEqualTo(401);
+            assertThat(client.delete("/api/sessions", second).status()).isEqualTo(401);
+            s3.send(json("type", "ping", "ref", "someone-else"));
+            assertThat(s3.await("pong").getString("ref")).isEqualTo("someone-else");
+            assertThat(client.get("/api/rooms", other).status()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void aForeignOriginIsRefusedWith403() {
         assertThatThrownBy(() -> TestSocket.connect(server.uri(), "https://evil.example.net"))
                 .isInstanceOf(CompletionException.class)

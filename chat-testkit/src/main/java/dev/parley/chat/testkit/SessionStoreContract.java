@@ -187,6 +187,23 @@ public abstract class SessionStoreContract extends StoreContractSupport {
     }
 
     @Test
+    void deleteAllForUserReturningHashesDeletesOnlyThatUsersSessionsAndNamesThem() {
+        User alice = createUser("alice");
+        User bob = createUser("bob");
+        StoredSession a1 = createSession("a1", alice);
+        StoredSession a2 = createSession("a2", alice);
+        StoredSession b1 = createSession("b1", bob);
+
+        assertThat(sessions().deleteAllForUserReturningHashes(alice.id()))
+                .containsExactlyInAnyOrder(a1.tokenHash(), a2.tokenHash());
+
+        assertThat(sessions().find(a1.tokenHash())).isEmpty();
+        assertThat(sessions().find(a2.tokenHash())).isEmpty();
+        assertThat(sessions().find(b1.tokenHash())).contains(b1);
+        assertThat(sessions().deleteAllForUserReturningHashes(alice.id())).isEmpty();
+    }
+
+    @Test
     void deleteExpiredRemovesSessionsLastSeenBeforeTheIdleCutoff() {
         User u = createUser("alice");
         Instant cutoff = at(1_000);

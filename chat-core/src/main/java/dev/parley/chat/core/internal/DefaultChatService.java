@@ -382,6 +382,17 @@ public final class DefaultChatService implements ChatService {
         }
     }
 
+    @Override
+    public int logoutEverywhere(User actor) {
+        Objects.requireNonNull(actor, "actor == null");
+        ensureOpen();
+        List<String> hashes = sessions.deleteAllForUserReturningHashes(actor.id());
+        for (String hash : hashes) {
+            publish(new Notice.SessionEnded(hash));
+        }
+        return hashes.size();
+    }
+
     // ---- rooms -----------------------------------------------------------------------------------------------
 
     @Override

@@ -6,6 +6,7 @@ import dev.parley.chat.core.spi.SessionStore;
 import dev.parley.chat.core.spi.StoredSession;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,6 +54,17 @@ final class InMemorySessionStore implements SessionStore {
     @Override
     public int deleteAllForUser(long userId) {
         return removeIf(s -> s.userId() == userId);
+    }
+
+    @Override
+    public List<String> deleteAllForUserReturningHashes(long userId) {
+        List<String> removed = new ArrayList<>();
+        for (StoredSession s : new ArrayList<>(sessions.values())) {
+            if (s.userId() == userId && sessions.remove(s.tokenHash(), s)) {
+                removed.add(s.tokenHash());
+            }
+        }
+        return removed;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.parley.chat.core.spi;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -46,6 +47,15 @@ public interface SessionStore {
      * @return how many sessions were deleted
      */
     int deleteAllForUser(long userId);
+
+    /**
+     * Deletes every session of a user and says which (sign out everywhere): the caller ends each one, for instance
+     * by closing the sockets authenticated with it. A session created concurrently may or may not be included.
+     *
+     * @param userId the user's id
+     * @return the deleted sessions' token hashes, in no particular order; empty if the user had none
+     */
+    List<String> deleteAllForUserReturningHashes(long userId);
 
     /**
      * Deletes sessions that expired: last seen before {@code idleCutoff}, or with {@code expiresAt} at or before

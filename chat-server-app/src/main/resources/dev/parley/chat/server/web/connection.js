@@ -6,12 +6,15 @@ import { nextTick } from '/vendor/vue.runtime.esm-browser.prod.js';
 import {
   contiguousSeq, focus, insert, isReading, myName, notify, roomLabel, shows, state, view,
 } from './state.js';
-import { describeError } from './errors.js';
+import { describeError, roomError } from './errors.js';
 import { notifyMessage } from './notifications.js';
+import { parseRoute, routeOf, showRoute } from './router.js';
 
-const ROOM_KEY = 'parley.room';     // the last open room (per tab, like the client's session)
+const ROOM_KEY = 'parley.room';     // the last open room (per tab: each tab may show another room)
+const SESSION_KEY = 'parley.session'; // where @parley/client keeps the session in localStorage
 const PAGE = 50;                    // messages per history page
 const GAP_PAGE = 200;               // messages per page when filling a hole
+const UNREAD_PAGES = 5;             // at most this many pages more to reach the first unread message
 const ROOMS_REFRESH_MS = 60_000;    // rooms list: public rooms others created (new memberships arrive as room_added)
 const TYPING_SHOW_MS = 3_500;       // how long "X is typing…" stays without a new `typing`
 const NEAR = 600;                   // a jump this many messages above the loaded ones fills the gap; farther loads
@@ -25,9 +28,11 @@ const SESSION_ENDED = {
   logged_out: 'You were signed out.',
 };
 
-function tabStorage() {
+// The session lives in localStorage: every tab of this origin shares it, and it survives a browser restart (why
+// localStorage and a bearer token rather than a cookie: docs/architecture.md, "The page's session").
+function sessionStorageArea() {
   try {
-    return window.sessionStorage;
+    return window.localStorage;
   } catch {
     return undefined; // storage disabled: the client keeps the session in memory
   }
@@ -50,7 +55,7 @@ function recall(key) {
   }
 }
 
-const client = new ParleyClient({ baseUrl: location.origin, storage: tabStorage() });
+const client = new ParleyClient({ baseUrl: location.origin, storage: sessionStorageArea() });
 
 const followed = new Set();         // rooms handed to client.join(): the client resumes them after reconnects
 const failed = [];                  // own messages the server refused (the client drops those from its outbox)
@@ -144,11 +149,37 @@ client.addEventListener('resync', (e) => {
 
 // ---- the browser ---------------------------------------------------------------------------------------------------
 
+// Another tab signed out (or in as someone else): this tab follows, so every tab shows the same account.
+window.addEventListener('storage', (e) => {
+  if (e.key !== SESSION_KEY && e.key !== null) return;
+  const token = state.session && state.session.token;
+  let stored = null;
+  try {
+    stored = JSON.parse(e.newValue || 'null');
+  } catch {
+    stored = null;
+  }
+  if (stored && stored.token === token) return;
+  if (state.session) {
+    client.endSession(null); // forgets the session here; the other tab revoked it already
+    endSession(stored ? null : 'You were signed out.');
+  }
+  if (stored) location.reload(); // signed in elsewhere: start over with that session
+});
+
 window.addEventListener('online', () => reconnectNow());
 window.addEventListener('offline', () => {
   if (!state.session) return;
   client.disconnect(); // a dead network is noticed now, not at the next missing pong
   state.conn = 'no-network';
+});
+// Back and Forward (or a link to another room): open what the URL names
+window.addEventListener('hashchange', () => {
+  const route = parseRoute(location.hash);
+  if (!state.session || !state.roomsLoaded || !route) return;
+  const current = state.current;
+  if (current && (route.kind === 'room' ? route.name === current : state.dmNames[current] === route.name)) return;
+  followRoute(route);
 });
 document.addEventListener('visibilitychange', () => {
   if (document.visibilityState !== 'visible' || !state.session) return;
@@ -181,6 +212,17 @@ async function logout() {
   }
 }
 
+/** Revokes every session of this account on the server: every tab, browser and device signs out. */
+async function logoutEverywhere() {
+  signingOut = true;
+  try {
+    await client.logoutEverywhere(); // rejects if the server is unreachable: then nothing was revoked
+    endSession(null);
+  } finally {
+    signingOut = false;
+  }
+}
+
 function endSession(notice) {
   clearInterval(roomsTimer);
   if (client.session) client.disconnect();
@@ -189,7 +231,7 @@ function endSession(notice) {
   everLive = false;
   Object.assign(state, {
     session: null, authNotice: notice, rooms: {}, views: {}, roomsLoaded: false, current: null, pending: [],
-    conn: 'offline',
+    conn: 'offline', routeProblem: null,
   });
   remember(ROOM_KEY, null);
 }
@@ -198,11 +240,16 @@ function endSession(notice) {
 function start() {
   if (!state.session) return;
   refreshRooms().then(() => {
+    const route = parseRoute(location.hash);
+    if (route) {
+      followRoute(route, true);
+      return;
+    }
     const wanted = recall(ROOM_KEY);
     const rooms = state.rooms;
     const first = [wanted, 'general', ...Object.keys(rooms).sort()]
       .find((name) => name && rooms[name] && rooms[name].member);
-    if (first && !state.current) open(first);
+    if (first && !state.current) open(first, { replace: true });
   }).catch(() => {});
   clearInterval(roomsTimer);
   roomsTimer = setInterval(() => {
@@ -282,6 +329,7 @@ async function loadDmName(name) {
     const me = state.session && state.session.user;
     const other = members.find((m) => !me || m.id !== me.id);
     if (other) state.dmNames[name] = other.username;
+    if (other && state.current === name) showRoute(routeOf(name, other.username), true);
   } catch {
     // shown as "direct conversation" until the next refresh
   }
@@ -341,14 +389,47 @@ function forgetRoom(name) {
 
 // ---- the open room ---------------------------------------------------------------------------------------------
 
-function open(name) {
+/** Opens the room a URL names; explains it on the page if there is no such room for this person. */
+async function followRoute(route, replace = false) {
+  state.routeProblem = null;
+  if (!route) return;
+  if (route.kind === 'dm') {
+    const known = Object.keys(state.dmNames).find((n) => state.dmNames[n] === route.name && state.rooms[n]);
+    if (known) {
+      open(known, { replace });
+      return;
+    }
+    try {
+      const room = await client.openDirect(route.name);
+      await refreshRooms();
+      state.dmNames[room.name] = route.name;
+      open(room.name, { replace });
+    } catch (e) {
+      routeProblem(route, roomError(e));
+    }
+    return;
+  }
+  const room = state.rooms[route.name];
+  if (room && room.member) open(route.name, { replace });
+  else if (room && room.type === 'public') routeProblem(route, 'You are not in #' + route.name + ' yet.', true);
+  else routeProblem(route, 'There is no room “' + route.name + '” that you are a member of.');
+}
+
+function routeProblem(route, text, joinable = false) {
+  state.current = null;
+  state.routeProblem = { text, room: joinable ? route.name : null };
+}
+
+function open(name, { replace = false } = {}) {
   const room = state.rooms[name];
   if (!room || !room.member) return;
   state.current = name;
+  state.routeProblem = null;
   remember(ROOM_KEY, name);
+  showRoute(routeOf(name, room.type === 'direct' ? state.dmNames[name] : null), replace);
   const v = view(name);
   v.unreadMarker = room.unread > 0 ? room.lastReadSeq : 0;
-  v.atBottom = true;
+  v.atBottom = !v.unreadMarker; // with unread messages the room opens at the first of them, not read yet
   if (!v.loaded && !v.loading) loadLatest(name);
   // who is online: the client's list (its `subscribed` may have come before this view existed), then presence events
   client.join(name).then((info) => {
@@ -378,6 +459,8 @@ async function fetchLatest(name) {
     v.hasOlder = page.hasMore;
     v.hasNewer = false;
     for (const m of page.messages) insert(v, m);
+    await loadUnread(name, v);
+    if (state.views[name] !== v) return;
     for (const m of v.buffer) {
       if (shows(v, m.seq)) insert(v, m);
     }
@@ -392,6 +475,18 @@ async function fetchLatest(name) {
     v.error = e.message;
   } finally {
     v.loading = false;
+  }
+}
+
+/** Pages in older messages until the first unread one is loaded (the room opens at it). */
+async function loadUnread(name, v) {
+  for (let pages = 0; pages < UNREAD_PAGES; pages++) {
+    const first = v.messages.length ? v.messages[0].seq : 0;
+    if (!v.unreadMarker || !v.hasOlder || first <= v.unreadMarker + 1) return;
+    const page = await client.history(name, { before: first, limit: GAP_PAGE });
+    if (state.views[name] !== v) return;
+    for (const m of page.messages) insert(v, m);
+    v.hasOlder = page.hasMore;
   }
 }
 
@@ -703,7 +798,7 @@ async function loadNewer(name) {
 
 /** What the components may do. */
 export const actions = {
-  register, login, logout, start, reconnectNow,
+  register, login, logout, logoutEverywhere, start, reconnectNow,
   createRoom, joinRoom, openDirect, leaveRoom, addMember,
   open, loadLatest, loadOlder, loadNewer, scheduleRead, jumpTo,
   send, retry, discard, edit, remove, typing, toggleReaction, search,

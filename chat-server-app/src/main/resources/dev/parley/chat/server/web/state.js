@@ -14,6 +14,7 @@ export const state = reactive({
   current: null,               // the open room
   pending: [],                 // own messages not yet acknowledged, in sending order
   notice: null,                // a passing problem to show
+  routeProblem: null,          // {text, room}: the URL names a room that cannot be opened (room: one may join it)
 });
 
 /** Layout only: which drawers and forms are open. */
@@ -89,6 +90,7 @@ export function view(name) {
       typing: {},            // username -> until (ms)
       unreadMarker: 0,       // a "new messages" line goes above the first message after this seq
       atBottom: true,        // the message list is scrolled to the end (set by the page)
+      seenSeq: 0,            // the newest message the person has scrolled past (the "Jump to latest" count)
     };
     v = state.views[name];
   }

@@ -8,6 +8,7 @@ import dev.parley.chat.core.spi.SessionStore;
 import dev.parley.chat.core.spi.StoredSession;
 import dev.parley.chat.store.jooq.internal.generated.tables.records.SessionsRecord;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jooq.impl.DSL;
@@ -70,6 +71,19 @@ final class SessionStoreImpl implements SessionStore {
     public int deleteAllForUser(long userId) {
         return db.write("delete a user's sessions",
                 dsl -> dsl.deleteFrom(SESSIONS).where(SESSIONS.USER_ID.eq(userId)).execute());
+    }
+
+    @Override
+    public List<String> deleteAllForUserReturningHashes(long userId) {
+        // one transaction: the hashes returned are exactly the rows deleted
+        return db.write("delete a user's sessions", dsl -> {
+            List<String> hashes = dsl.select(SESSIONS.TOKEN_HASH).from(SESSIONS).where(SESSIONS.USER_ID.eq(userId))
+                    .fetch(SESSIONS.TOKEN_HASH);
+            if (!hashes.isEmpty()) {
+                dsl.deleteFrom(SESSIONS).where(SESSIONS.TOKEN_HASH.in(hashes)).execute();
+            }
+            return hashes;
+        });
     }
 
     @Override

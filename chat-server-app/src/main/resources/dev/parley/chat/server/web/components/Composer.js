@@ -8,6 +8,10 @@ import { cancelReply, replyBar } from './ReplyPreview.js';
 
 const LIMIT = 4000; // characters (code points) per message
 
+export function overLimit(over) {
+  return (over === 1 ? '1 character' : over + ' characters') + ' over the limit of ' + LIMIT + '.';
+}
+
 export const Composer = {
   props: { name: { type: String, required: true } },
   setup(props) {
@@ -36,6 +40,7 @@ export const Composer = {
         h('label', { class: 'sr-only', for: 'composer-input' }, label),
         h('textarea', {
           id: 'composer-input', ref: box, rows: 1, value: text, placeholder: label, 'aria-describedby': 'composer-hint',
+          dir: 'auto',
           ...suggestAria(props.name),
           onInput: (e) => {
             drafts[props.name] = e.target.value;
@@ -56,8 +61,7 @@ export const Composer = {
         h('button', { type: 'submit', class: 'primary send', id: 'send', disabled: !text.trim() || length > LIMIT,
           'aria-label': 'Send' }, [icon('send'), h('span', { class: 'send-label' }, 'Send')]),
         h('p', { class: ['composer-hint', { error: length > LIMIT }], id: 'composer-hint' },
-          length > LIMIT ? (length - LIMIT) + ' characters over the limit of ' + LIMIT + '.'
-            : 'Enter to send · Shift+Enter for a new line'),
+          length > LIMIT ? overLimit(length - LIMIT) : 'Enter to send · Shift+Enter for a new line'),
       ]);
     };
   },

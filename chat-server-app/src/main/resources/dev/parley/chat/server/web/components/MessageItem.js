@@ -6,6 +6,7 @@ import { fullFormat, timeFormat } from '../format.js';
 import { focus, mentionsMe, state } from '../state.js';
 import { emojiPicker, reactButton } from './EmojiPicker.js';
 import { avatar } from './icons.js';
+import { MessageText } from './MessageText.js';
 import { reactionChips } from './Reactions.js';
 import { replyQuote, startReply } from './ReplyPreview.js';
 
@@ -34,14 +35,23 @@ function startEdit(m) {
 function saveEdit(m) {
   const text = editing.text;
   if (text.trim() && text !== m.body) actions.edit(m.id, text);
+  stopEdit(m);
+}
+
+/** Closes the editor; the keyboard focus goes back to the message's Edit button, not to the page's body. */
+function stopEdit(m) {
   editing.id = null;
+  nextTick(() => {
+    const button = document.querySelector('article.msg[data-id="' + m.id + '"] button.edit');
+    if (button) button.focus();
+  });
 }
 
 function editor(m) {
   return h('div', { class: 'editor' }, [
     h('label', { class: 'sr-only', for: 'edit-' + m.id }, 'Edit message'),
     h('textarea', {
-      id: 'edit-' + m.id, class: 'edit-box', value: editing.text, rows: 2,
+      id: 'edit-' + m.id, class: 'edit-box', value: editing.text, rows: 2, dir: 'auto',
       onInput: (e) => { editing.text = e.target.value; },
       onKeydown: (e) => {
         if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
@@ -49,13 +59,13 @@ function editor(m) {
           saveEdit(m);
         } else if (e.key === 'Escape') {
           e.preventDefault();
-          editing.id = null;
+          stopEdit(m);
         }
       },
     }),
     h('div', { class: 'editor-actions' }, [
       h('span', { class: 'hint' }, 'Enter to save · Esc to cancel'),
-      h('button', { type: 'button', class: 'ghost small', onClick: () => { editing.id = null; } }, 'Cancel'),
+      h('button', { type: 'button', class: 'ghost small', onClick: () => stopEdit(m) }, 'Cancel'),
       h('button', { type: 'button', class: 'primary small save-edit', onClick: () => saveEdit(m) }, 'Save'),
     ]),
   ]);
@@ -100,8 +110,8 @@ export const MessageItem = {
       if (m.deleted) body = h('p', { class: 'body deleted-note' }, 'Message deleted');
       else if (isEditing) body = editor(m);
       else {
-        body = h('p', { class: 'body' }, [
-          h('span', { class: 'text' }, m.body),
+        body = h('p', { class: 'body', dir: 'auto' }, [
+          h(MessageText, { text: m.body, id: m.id }),
           m.editedAt ? h('span', { class: 'edited', title: 'Edited ' + fullFormat.format(new Date(m.editedAt)) },
             ' (edited)') : null,
         ]);
@@ -144,7 +154,7 @@ export const PendingItem = {
         grouped ? h('span', { class: 'gutter' }) : avatar(me),
         h('div', { class: 'msg-main' }, [
           grouped ? null : h('header', { class: 'msg-head' }, [h('span', { class: 'sender' }, me)]),
-          h('p', { class: 'body' }, [h('span', { class: 'text' }, p.body)]),
+          h('p', { class: 'body', dir: 'auto' }, [h('span', { class: 'text' }, p.body)]),
           failed
             ? h('p', { class: 'send-state error' }, [
               'Not sent: ' + (p.error || 'failed') + ' ',

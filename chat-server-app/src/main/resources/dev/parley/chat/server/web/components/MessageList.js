@@ -1,10 +1,9 @@
 // The open room's messages: history paging, day lines, the "New messages" line, grouping, one's pending messages,
-// and the scroll position (stays at the bottom while there; "n new messages" otherwise).
-import {
-  h, nextTick, onBeforeUpdate, onMounted, onUpdated, ref, watch,
-} from '/vendor/vue.runtime.esm-browser.prod.js';
+// the "Jump to latest" button, and bringing a message jumped to into view (the scroll position itself is scroll.js's).
+import { h, nextTick, watch } from '/vendor/vue.runtime.esm-browser.prod.js';
 import { actions } from '../connection.js';
 import { dayKey, dayLabel } from '../format.js';
+import { unseenCount, useScroll } from '../scroll.js';
 import { focus, myName, roomLabel, state } from '../state.js';
 import { icon } from './icons.js';
 import { MessageItem, PendingItem, resetEditing } from './MessageItem.js';
@@ -14,79 +13,24 @@ const GROUP_MS = 5 * 60_000; // one sender's messages this close together share 
 export const MessageList = {
   props: { name: { type: String, required: true } },
   setup(props) {
-    const scroller = ref(null);
-    const unseen = ref(0);
-    let snapshot = null;
-
     const view = () => state.views[props.name];
-    const nearBottom = (el) => el.scrollHeight - el.scrollTop - el.clientHeight < 48;
-
-    function toBottom() {
-      const el = scroller.value;
-      if (el) el.scrollTop = el.scrollHeight;
-      unseen.value = 0;
-    }
-
-    function onScroll() {
-      const el = scroller.value;
-      const v = view();
-      if (!el || !v) return;
-      v.atBottom = nearBottom(el);
-      if (v.atBottom) {
-        unseen.value = 0;
-        actions.scheduleRead(props.name);
-      }
-      if (el.scrollTop < 120 && v.hasOlder && !v.loadingOlder) actions.loadOlder(props.name);
-      if (v.hasNewer && !v.loadingNewer && el.scrollHeight - el.scrollTop - el.clientHeight < 120) {
-        actions.loadNewer(props.name);
-      }
-    }
+    const { scroller, onScroll, toBottom } = useScroll(props.name, view, actions);
+    resetEditing();
 
     /** Scrolls the message jumped to (a reply's original, a search result) into the middle of the view. */
-    function toFocus() {
-      if (focus.room !== props.name || !focus.id) return false;
-      const row = document.querySelector('#messages article[data-id="' + focus.id + '"]');
-      if (!row) return false;
-      row.scrollIntoView({ block: 'center' });
-      unseen.value = 0;
-      return true;
-    }
-
-    resetEditing();
-    onMounted(() => nextTick(() => {
-      if (!(Date.now() - focus.at < 2000 && toFocus())) toBottom();
+    watch(() => focus.at, () => nextTick(() => {
+      if (focus.room !== props.name || !focus.id || !scroller.value) return;
+      const row = scroller.value.querySelector('article[data-id="' + focus.id + '"]');
+      if (row) row.scrollIntoView({ block: 'center' });
     }));
-    watch(() => focus.at, () => nextTick(toFocus));
-    onBeforeUpdate(() => {
-      const el = scroller.value;
+
+    /** A window around a message jumped to ends before the newest: "Jump to latest" loads the newest page. */
+    function toLatest() {
       const v = view();
-      if (!el || !v) return;
-      const list = v.messages;
-      snapshot = {
-        height: el.scrollHeight,
-        top: el.scrollTop,
-        first: list.length ? list[0].seq : 0,
-        last: list.length ? list[list.length - 1].seq : 0,
-        atBottom: nearBottom(el) && !v.hasNewer, // a window's end is not the room's end: newer pages load below
-      };
-    });
-    onUpdated(() => {
-      const el = scroller.value;
-      const v = view();
-      if (!el || !v || !snapshot) return;
-      const list = v.messages;
-      const first = list.length ? list[0].seq : 0;
-      const last = list.length ? list[list.length - 1].seq : 0;
-      if (snapshot.first && first < snapshot.first && last === snapshot.last) {
-        el.scrollTop = snapshot.top + (el.scrollHeight - snapshot.height); // older page above: stay in place
-      } else if (snapshot.atBottom) {
-        el.scrollTop = el.scrollHeight;
-        v.atBottom = true;
-      } else if (last > snapshot.last) {
-        unseen.value += last - snapshot.last;
-      }
-      snapshot = null;
-    });
+      if (v && v.hasNewer) actions.loadLatest(props.name).then(() => nextTick(toBottom));
+      else toBottom();
+      actions.scheduleRead(props.name);
+    }
 
     /** What goes above the messages: loading, an error, "Load older messages", or the room's beginning. */
     function head(v) {
@@ -110,6 +54,14 @@ export const MessageList = {
           ? 'This is the start of your conversation with ' + roomLabel(props.name) + '.'
           : 'This is the beginning of #' + props.name + '.'),
       ]);
+    }
+
+    function jumpButton(unseen) {
+      const count = unseen === 1 ? '1 new message' : unseen + ' new messages';
+      return h('button', {
+        type: 'button', class: 'jump', id: 'jump-latest',
+        'aria-label': unseen > 0 ? 'Jump to latest, ' + count : 'Jump to latest', onClick: toLatest,
+      }, [icon('down'), 'Jump to latest', unseen > 0 ? h('span', { class: 'jump-count' }, ' · ' + count) : null]);
     }
 
     return () => {
@@ -138,17 +90,17 @@ export const MessageList = {
           prev = m;
         }
       }
-      let prevOwn = !!prev && prev.sender === me;
-      for (const p of state.pending) {
-        if (p.room !== props.name) continue;
-        children.push(h(PendingItem, { key: 'p' + p.clientMsgId, pending: p, grouped: prevOwn, me }));
-        prevOwn = true;
-      }
       if (v && v.loaded && v.hasNewer) {
         children.push(h('div', { class: 'older newer', key: 'newer' }, h('button', {
           type: 'button', class: 'ghost small', id: 'load-newer', disabled: v.loadingNewer,
           onClick: () => actions.loadNewer(props.name),
         }, v.loadingNewer ? 'Loading…' : 'Load newer messages')));
+      }
+      let prevOwn = !!prev && prev.sender === me;
+      for (const p of state.pending) {
+        if (p.room !== props.name) continue;
+        children.push(h(PendingItem, { key: 'p' + p.clientMsgId, pending: p, grouped: prevOwn, me }));
+        prevOwn = true;
       }
       return h('div', { class: 'list-wrap' }, [
         h('div', {
@@ -156,13 +108,7 @@ export const MessageList = {
           'aria-relevant': 'additions', 'aria-label': 'Messages in ' + roomLabel(props.name), tabindex: 0,
           onScroll,
         }, children),
-        unseen.value > 0 && v && !v.atBottom && !v.hasNewer ? h('button', {
-          type: 'button', class: 'jump', onClick: () => { toBottom(); actions.scheduleRead(props.name); },
-        }, [icon('down'), unseen.value === 1 ? '1 new message' : unseen.value + ' new messages']) : null,
-        v && v.hasNewer ? h('button', {
-          type: 'button', class: 'jump', id: 'jump-latest',
-          onClick: () => actions.loadLatest(props.name).then(() => nextTick(toBottom)),
-        }, [icon('down'), 'Jump to latest']) : null,
+        v && v.loaded && (!v.atBottom || v.hasNewer) ? jumpButton(unseenCount(v, me)) : null,
       ]);
     };
   },

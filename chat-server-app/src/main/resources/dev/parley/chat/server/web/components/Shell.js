@@ -1,7 +1,9 @@
 // The signed-in page: sidebar, the open room (header, banner, messages, typing line, composer), members, toasts.
 import { h, onBeforeUnmount, onMounted, watch } from '/vendor/vue.runtime.esm-browser.prod.js';
+import { actions } from '../connection.js';
+import { roomError } from '../errors.js';
 import { typingText } from '../format.js';
-import { now, state, totalUnread, ui, wide } from '../state.js';
+import { notify, now, state, totalUnread, ui, wide } from '../state.js';
 import { Composer } from './Composer.js';
 import { ConnectionBanner } from './ConnectionBanner.js';
 import { icon } from './icons.js';
@@ -18,10 +20,21 @@ function emptyRoom() {
         onClick: () => { ui.sidebarOpen = true; } }, [icon('menu')]),
     ]),
     h(ConnectionBanner),
-    h('div', { class: 'empty' }, [
+    state.routeProblem ? routeProblem(state.routeProblem) : h('div', { class: 'empty' }, [
       h('h1', null, state.roomsLoaded ? 'No room open' : 'Loading…'),
       state.roomsLoaded ? h('p', null, 'Pick a room on the left, create one, or message someone.') : null,
     ]),
+  ]);
+}
+
+/** The URL names a room that cannot be opened: say so, rather than show a blank page. */
+function routeProblem(problem) {
+  return h('div', { class: 'empty', id: 'route-problem', role: 'alert' }, [
+    h('h1', null, 'Room not available'),
+    h('p', null, problem.text),
+    problem.room ? h('button', { type: 'button', class: 'primary small', id: 'route-join',
+      onClick: () => actions.joinRoom(problem.room).catch((e) => notify(roomError(e))) }, 'Join #' + problem.room)
+      : h('p', null, 'Pick a room on the left, create one, or message someone.'),
   ]);
 }
 

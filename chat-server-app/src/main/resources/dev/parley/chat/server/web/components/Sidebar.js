@@ -2,7 +2,8 @@
 // rooms to join, the forms to create a room or open a conversation, and the signed-in person.
 import { computed, h } from '/vendor/vue.runtime.esm-browser.prod.js';
 import { actions } from '../connection.js';
-import { myName, roomLabel, state, ui } from '../state.js';
+import { describeError } from '../errors.js';
+import { myName, notify, roomLabel, state, ui } from '../state.js';
 import { CONN } from './ConnectionBanner.js';
 import { forms, run } from './forms.js';
 import { avatar, icon, roomIcon } from './icons.js';
@@ -142,6 +143,9 @@ export const Sidebar = {
           onClick: () => toggleNotifications() }, [icon('bell')]) : null,
           h('button', { type: 'button', class: 'ghost small', id: 'logout', onClick: () => actions.logout() },
             'Sign out'),
+          h('button', { type: 'button', class: 'link everywhere', id: 'logout-everywhere',
+            onClick: () => actions.logoutEverywhere().catch((e) => notify(describeError(e.code, e.message))) },
+          'Sign out on every device'),
         ]),
       ]);
     };

@@ -90,6 +90,25 @@ export interface JoinResult {
   online: string[];
 }
 
+/** A matched token of a message body: `body.slice(start, end)` (UTF-16 code units, as JavaScript indexes). */
+export interface Highlight {
+  start: number;
+  end: number;
+}
+
+/** One search result: the message as stored now and its matched tokens, ascending. */
+export interface SearchResult {
+  message: Message;
+  highlights: Highlight[];
+}
+
+/** A page of search results (GET /api/search), newest first; `nextBefore` only when older matches may exist. */
+export interface SearchPage {
+  results: SearchResult[];
+  nextBefore?: number;
+  [more: string]: unknown;
+}
+
 /** A page of history (GET /api/messages), ascending `seq`, plus whatever else the server's answer holds. */
 export interface HistoryPage {
   messages: Message[];
@@ -315,6 +334,13 @@ export class ParleyClient extends EventTarget {
 
   /** A page of history: newest `limit` without before/after; `before`: older; `after`: newer. */
   history(room: string, options?: { before?: number; after?: number; limit?: number }): Promise<HistoryPage>;
+  /**
+   * Searches the rooms the user is a member of: every term of `q` (runs of letters and digits, 1–10, at most 200
+   * characters) must be the prefix of a word of the body; newest first; `room` narrows to one of them; `before`
+   * is the previous page's `nextBefore`; `limit` 1–100 (default 20). Rejects with `invalid_query`,
+   * `invalid_argument`, `room_not_found`, `not_a_member`, `search_unsupported`.
+   */
+  search(q: string, options?: { room?: string; before?: number; limit?: number }): Promise<SearchPage>;
   /** The public rooms and the user's own. */
   rooms(): Promise<RoomSummary[]>;
   /** Creates a public (default) or private room; the caller becomes its first member. */

@@ -313,6 +313,16 @@ export class ParleyClient extends EventTarget {
     return this.rest.history(room, { before, after, limit });
   }
 
+  /**
+   * Searches the rooms the user is a member of (GET /api/search): {results: [{message, highlights: [{start, end}]}],
+   * nextBefore?}, newest first. Highlights are UTF-16 offsets into message.body (body.slice(start, end)), never
+   * HTML. For the next page pass nextBefore as `before`. Rejects with invalid_query, room_not_found, not_a_member,
+   * search_unsupported, …
+   */
+  search(q, { room, before, limit } = {}) {
+    return this.rest.search(q, { room, before, limit });
+  }
+
   /** The public rooms and the user's own (GET /api/rooms), as RoomSummary objects. */
   rooms() {
     return this.rest.rooms();

@@ -138,6 +138,10 @@ export class RestApi {
     return this.request('GET', '/api/messages', { query: { room, before, after, limit } });
   }
 
+  search(q, { room, before, limit } = {}) {
+    return this.request('GET', '/api/search', { query: { q, room, before, limit } });
+  }
+
   async edit(id, body) {
     return (await this.request('PATCH', `/api/messages/${enc(id)}`, { body: { body } })).message;
   }

@@ -260,6 +260,31 @@ public final class ParleyClient implements AutoCloseable {
         return Wire.historyPage(rest.call("GET", path.toString(), null, requireToken()));
     }
 
+    /**
+     * Searches the rooms the user is a member of ({@code GET /api/search}): every term of {@code query} (runs of
+     * letters and digits) must be the prefix of a word of the body.
+     *
+     * @param query 1–10 terms, at most 200 characters
+     * @param room only this room, or {@code null} for all the user's rooms
+     * @param before the previous page's {@link SearchPage#nextBefore()}, or {@code null} for the newest
+     * @param limit 1–100
+     * @return the page, newest first
+     * @throws ParleyClientException {@code invalid_query}, {@code invalid_argument}, {@code room_not_found},
+     *     {@code not_a_member}, {@code search_unsupported}, ...
+     */
+    public SearchPage search(String query, String room, Long before, int limit) {
+        Objects.requireNonNull(query, "query == null");
+        StringBuilder path = new StringBuilder("api/search?q=").append(RestApi.encode(query))
+                .append("&limit=").append(limit);
+        if (room != null) {
+            path.append("&room=").append(RestApi.encode(room));
+        }
+        if (before != null) {
+            path.append("&before=").append(before);
+        }
+        return Wire.searchPage(rest.call("GET", path.toString(), null, requireToken()));
+    }
+
     // ---- the socket (non-blocking) ------------------------------------------------------------------------------
 
     /**

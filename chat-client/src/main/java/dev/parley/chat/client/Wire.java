@@ -92,4 +92,13 @@ final class Wire {
         return new HistoryPage(o.getJsonArray("messages").getValuesAs(JsonObject.class).stream()
                 .map(Wire::message).toList(), o.getBoolean("hasMore", false));
     }
+
+    static SearchPage searchPage(JsonObject o) {
+        List<SearchPage.Result> results = o.getJsonArray("results").getValuesAs(JsonObject.class).stream()
+                .map(r -> new SearchPage.Result(message(r.getJsonObject("message")),
+                        r.getJsonArray("highlights").getValuesAs(JsonObject.class).stream()
+                                .map(h -> new SearchPage.Highlight(h.getInt("start"), h.getInt("end"))).toList()))
+                .toList();
+        return new SearchPage(results, o.containsKey("nextBefore") ? number(o, "nextBefore") : null);
+    }
 }

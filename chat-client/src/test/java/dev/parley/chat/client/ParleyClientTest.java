@@ -289,6 +289,33 @@ class ParleyClientTest {
     }
 
     @Test
+    void searchFindsOwnRoomsNewestFirstWithHighlightsAndPages() throws Exception {
+        URI base = startServer(dir.resolve("parley.db"), 0).uri();
+        ParleyClient a = signedIn(base, "ivy", "general", new Recorder());
+        a.createRoom("ivy-secret", true);
+        await(a.join("ivy-secret", new Recorder()));
+        Message older = await(a.send("ivy-secret", "walnut cake"));
+        Message newer = await(a.send("ivy-secret", "🌰 Walnuts again"));
+        ParleyClient b = signedIn(base, "jay", "general", new Recorder());
+
+        SearchPage page = a.search("WALN", null, null, 20);
+        assertThat(page.results()).extracting(r -> r.message().id()).containsExactly(newer.id(), older.id());
+        assertThat(page.results().get(0).highlights()).containsExactly(new SearchPage.Highlight(3, 10));
+        assertThat(page.nextBefore()).isNull();
+        SearchPage first = a.search("walnut", "ivy-secret", null, 1);
+        assertThat(first.results()).extracting(r -> r.message().id()).containsExactly(newer.id());
+        assertThat(a.search("walnut", "ivy-secret", first.nextBefore(), 1).results())
+                .extracting(r -> r.message().id()).containsExactly(older.id());
+
+        assertThat(b.search("walnut", null, null, 20).results()).isEmpty();
+        assertThatThrownBy(() -> b.search("walnut", "ivy-secret", null, 20))
+                .isInstanceOfSatisfying(ParleyClientException.class, e -> {
+                    assertThat(e.code()).isEqualTo("room_not_found");
+                    assertThat(e.status()).isEqualTo(404);
+                });
+    }
+
+    @Test
     void sendRejectedWithTheServersCode() throws Exception {
         URI base = startServer(dir.resolve("parley.db"), 0).uri();
         Recorder hal = new Recorder();

@@ -322,6 +322,33 @@ public interface ChatService extends AutoCloseable {
     HistoryPage history(User actor, String room, HistoryQuery query);
 
     /**
+     * Searches the messages the actor can read: those of the rooms the actor is a member of (public rooms joined,
+     * private rooms, direct rooms), never of a public room the actor has not joined. Deleted messages never match;
+     * an edit is searchable as soon as it has returned. The query's rule is {@link SearchTerms}'s: every term must
+     * be a prefix of a token of the body.
+     *
+     * @param actor the caller
+     * @param query what the user typed, see {@link SearchTerms#parse}
+     * @param room only this room (a room the actor is a member of), or {@code null} for all the actor's rooms
+     * @param beforeId only messages with a smaller id (the previous page's {@link SearchPage#nextBefore()}), or
+     *     {@code null} for the newest
+     * @param limit the most results, 1–{@value #MAX_SEARCH_PAGE}
+     * @return matches newest first (descending message id), each with its highlights
+     * @throws InvalidRequestException {@code invalid_query} for a query without terms, with too many or too long;
+     *     {@code invalid_argument} for a limit out of range or a {@code beforeId < 1}
+     * @throws NotFoundException {@code room_not_found} if {@code room} does not exist or is a private or direct room
+     *     the actor is not in (as for {@link #history})
+     * @throws PermissionDeniedException {@code not_a_member} if {@code room} is a public room the actor has not
+     *     joined
+     * @throws ChatException {@code search_unsupported} if the storage offers no search ({@link
+     *     dev.parley.chat.core.spi.ChatStorage#search()})
+     */
+    SearchPage search(User actor, String query, String room, Long beforeId, int limit);
+
+    /** The largest {@link #search} page. */
+    int MAX_SEARCH_PAGE = 100;
+
+    /**
      * Moves the actor's read position forward to {@code seq} (clamped to the newest message). Never moves it back.
      *
      * @param actor a member

@@ -29,6 +29,11 @@ public enum ErrorCode {
     INVALID_ARGUMENT("invalid_argument", Category.INVALID),
     /** A resume asked to replay more messages than the configured maximum; page the history instead. */
     REPLAY_TOO_LARGE("replay_too_large", Category.INVALID),
+    /**
+     * A search query has no letter or digit, more than {@value SearchTerms#MAX_TERMS} terms, or more than
+     * {@value SearchTerms#MAX_QUERY_LENGTH} characters.
+     */
+    INVALID_QUERY("invalid_query", Category.INVALID),
 
     /**
      * A reply names a message that cannot be replied to: an unknown id, a message in another room (or one the sender
@@ -94,6 +99,9 @@ public enum ErrorCode {
     /** The service has been closed. */
     SERVICE_CLOSED("service_closed", Category.UNAVAILABLE),
 
+    /** The storage offers no message search ({@code ChatStorage.search()} is empty). */
+    SEARCH_UNSUPPORTED("search_unsupported", Category.UNSUPPORTED),
+
     /** A bug; the message says no more than that. */
     INTERNAL_ERROR("internal_error", Category.INTERNAL);
 
@@ -113,6 +121,8 @@ public enum ErrorCode {
         RATE_LIMITED,
         /** Temporarily unable; safe to retry (HTTP 503). */
         UNAVAILABLE,
+        /** The deployment does not offer this operation; retrying does not help (HTTP 501). */
+        UNSUPPORTED,
         /** A bug (HTTP 500). */
         INTERNAL
     }

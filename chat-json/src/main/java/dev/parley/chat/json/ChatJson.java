@@ -4,6 +4,8 @@ import dev.parley.chat.core.ChatEvent;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.Reaction;
 import dev.parley.chat.core.ReplyPreview;
+import dev.parley.chat.core.SearchPage;
+import dev.parley.chat.core.SearchResult;
 import dev.parley.chat.core.User;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -98,6 +100,30 @@ public final class ChatJson {
                 .add("excerpt", p.excerpt());
         if (p.deleted()) {
             b.add("deleted", true);
+        }
+        return b.build();
+    }
+
+    /**
+     * A page of search results: {@code {results: [{message, highlights: [{start, end}]}], nextBefore?}}, results
+     * newest first, each {@code message} as {@link #message}, each highlight a UTF-16 index range {@code [start,
+     * end)} of {@code message.body} (JavaScript string indexes). {@code nextBefore} only when there may be more.
+     *
+     * @param page the page
+     * @return the object
+     */
+    public static JsonObject searchPage(SearchPage page) {
+        JsonArrayBuilder results = JSON.createArrayBuilder();
+        for (SearchResult r : page.results()) {
+            JsonArrayBuilder highlights = JSON.createArrayBuilder();
+            for (SearchResult.Highlight h : r.highlights()) {
+                highlights.add(JSON.createObjectBuilder().add("start", h.start()).add("end", h.end()));
+            }
+            results.add(JSON.createObjectBuilder().add("message", message(r.message())).add("highlights", highlights));
+        }
+        JsonObjectBuilder b = JSON.createObjectBuilder().add("results", results);
+        if (page.nextBefore() != null) {
+            b.add("nextBefore", page.nextBefore());
         }
         return b.build();
     }

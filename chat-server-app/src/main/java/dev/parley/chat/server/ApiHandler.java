@@ -38,6 +38,7 @@ final class ApiHandler extends ParleyHandler {
     static final String PREFIX = "/api";
     private static final int DEFAULT_PAGE = 50;
     private static final int DEFAULT_CHANGES_PAGE = 100;
+    private static final int DEFAULT_SEARCH_PAGE = 20;
 
     /** One route's implementation. */
     @FunctionalInterface
@@ -87,6 +88,7 @@ final class ApiHandler extends ParleyHandler {
                 chat.react(c.user(), c.messageId(), c.param(1))));
         route("DELETE", "messages/*/reactions/*", c -> message(c, 200,
                 chat.unreact(c.user(), c.messageId(), c.param(1))));
+        route("GET", "search", this::search);
     }
 
     private void route(String method, String key, Action action) {
@@ -258,6 +260,23 @@ final class ApiHandler extends ParleyHandler {
             query = HistoryQuery.latest(limit);
         }
         writeJson(c.response, 200, JsonBodies.history(chat.history(user, room, query)));
+    }
+
+    /**
+     * Searches the caller's rooms: {@code q} (required), {@code room}, {@code before} (a message id, exclusive),
+     * {@code limit} (1–100, default 20). Like every REST read, not rate-limited.
+     */
+    private void search(Call c) throws IOException {
+        User user = c.user();
+        String q = c.request.getParameter("q");
+        if (q == null) {
+            throw new HttpError(400, ErrorCode.INVALID_QUERY.code(), "q is required.");
+        }
+        String room = c.request.getParameter("room");
+        Long before = number(c.request, "before");
+        int limit = limit(c.request, DEFAULT_SEARCH_PAGE);
+        writeJson(c.response, 200, ChatJson.searchPage(chat.search(user, q,
+                room == null || room.isEmpty() ? null : room, before, limit)));
     }
 
     /** The {@code limit} query parameter, or the default; the service checks the upper bound. */

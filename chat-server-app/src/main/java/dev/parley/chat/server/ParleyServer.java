@@ -3,6 +3,7 @@ package dev.parley.chat.server;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.parley.chat.core.ChatService;
 import dev.parley.chat.core.ChatSettings;
+import dev.parley.chat.core.spi.ChatStorage;
 import dev.parley.chat.core.spi.Fanout;
 import dev.parley.chat.micrometer.ChatServiceMetrics;
 import dev.parley.chat.micrometer.ClusterFanoutMetrics;
@@ -23,6 +24,7 @@ import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.glassfish.grizzly.http.server.HttpHandlerRegistration;
 import org.glassfish.grizzly.http.server.HttpServer;
 import org.glassfish.grizzly.http.server.NetworkListener;
@@ -62,6 +64,7 @@ public final class ParleyServer implements AutoCloseable {
     private final Clock clock;
     private final InFlight inFlight = new InFlight();
     private final Metrics metrics;
+    private final UnaryOperator<ChatStorage> storageView;
 
     private boolean started;
     private boolean closed;
@@ -91,8 +94,14 @@ public final class ParleyServer implements AutoCloseable {
      * @param clock the clock
      */
     public ParleyServer(ServerConfig config, Clock clock) {
+        this(config, clock, UnaryOperator.identity());
+    }
+
+    /** For tests: the service sees the storage through {@code storageView} (for example one without search). */
+    ParleyServer(ServerConfig config, Clock clock, UnaryOperator<ChatStorage> storageView) {
         this.config = Objects.requireNonNull(config, "config == null");
         this.clock = Objects.requireNonNull(clock, "clock == null");
+        this.storageView = Objects.requireNonNull(storageView, "storageView == null");
         this.metrics = new Metrics();
     }
 
@@ -121,7 +130,7 @@ public final class ParleyServer implements AutoCloseable {
                 new ClusterFanoutMetrics(cluster.cluster()).bindTo(metrics.registry());
             }
             ChatService.Builder builder = ChatService.builder()
-                    .storage(storage)
+                    .storage(storageView.apply(storage))
                     .fanout(fanout)
                     .passwordHasher(Argon2idPasswordHasher.owasp())
                     .clock(clock)

@@ -34,6 +34,7 @@ final class Problems {
             case CONFLICT: return 409;
             case RATE_LIMITED: return 429;
             case UNAVAILABLE: return 503;
+            case UNSUPPORTED: return 501;
             default: return 500;
         }
     }

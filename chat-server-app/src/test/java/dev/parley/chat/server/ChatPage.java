@@ -252,19 +252,137 @@ final class ChatPage implements AutoCloseable {
 
     /** Edits one's own message through its hover action: the editor, the new text, Enter. */
     void edit(String text, String newText) {
-        WebElement row = row(text);
-        new Actions(driver).moveToElement(row).perform();
-        row.findElement(By.cssSelector("button.edit")).click();
+        hover(text).findElement(By.cssSelector("button.edit")).click();
         WebElement editor = driver.findElement(By.cssSelector("textarea.edit-box"));
         editor.sendKeys(Keys.chord(Keys.CONTROL, "a"), newText, Keys.ENTER);
     }
 
     /** Deletes one's own message through its hover action and the confirmation. */
     void delete(String text) {
+        hover(text).findElement(By.cssSelector("button.delete")).click();
+        driver.findElement(By.cssSelector("button.confirm-delete")).click();
+    }
+
+    /** The hover actions of a message row, shown the way a pointer shows them. */
+    private WebElement hover(String text) {
         WebElement row = row(text);
         new Actions(driver).moveToElement(row).perform();
-        row.findElement(By.cssSelector("button.delete")).click();
-        driver.findElement(By.cssSelector("button.confirm-delete")).click();
+        return row;
+    }
+
+    // ---- replies, reactions, mentions (issue 17) ---------------------------------------------------------------
+
+    /** Starts a reply to the message with this text through its "Reply" action. */
+    void startReply(String text) {
+        hover(text).findElement(By.cssSelector("button.reply")).click();
+        await("the composer's reply bar", () -> !driver.findElements(By.id("reply-bar")).isEmpty());
+    }
+
+    /** The composer's "Replying to ..." line, or "" without one. */
+    String replyBar() {
+        List<WebElement> bar = driver.findElements(By.cssSelector("#reply-bar .reply-bar-text"));
+        return bar.isEmpty() ? "" : bar.get(0).getText().strip();
+    }
+
+    /** The quoted original above the message with this text ("sender excerpt"), or "" without one. */
+    String replyQuote(String text) {
+        List<WebElement> quote = row(text).findElements(By.className("reply-quote"));
+        return quote.isEmpty() ? "" : quote.get(0).getText().replace('\n', ' ').strip();
+    }
+
+    void clickReplyQuote(String text) {
+        row(text).findElement(By.cssSelector("button.reply-quote")).click();
+    }
+
+    /** The message just jumped to (highlighted), as its text, or "" if none. */
+    String focusedText() {
+        Object text = js("var a = document.querySelector('#messages article.msg.focused .text');"
+                + "return a ? a.textContent : '';");
+        return text == null ? "" : text.toString();
+    }
+
+    /** Whether the message with this text is inside the visible part of the message list. */
+    boolean inView(String text) {
+        return Boolean.TRUE.equals(js("var r = arguments[0].getBoundingClientRect();"
+                + "var l = document.getElementById('messages').getBoundingClientRect();"
+                + "return r.bottom > l.top && r.top < l.bottom;", row(text)));
+    }
+
+    /** One reaction chip as shown: its emoji, count, pressed state and accessible name. */
+    record Chip(String emoji, int count, boolean pressed, String label) {}
+
+    @SuppressWarnings("unchecked")
+    List<Chip> reactions(String text) {
+        List<Object> rows = (List<Object>) js("return Array.from(arguments[0].querySelectorAll('.reaction'))"
+                + ".map(function (b) { return [b.dataset.emoji, b.querySelector('.reaction-count').textContent,"
+                + "  b.getAttribute('aria-pressed'), b.getAttribute('aria-label')]; });", row(text));
+        List<Chip> chips = new ArrayList<>();
+        for (Object row : rows) {
+            List<Object> r = (List<Object>) row;
+            chips.add(new Chip((String) r.get(0), Integer.parseInt((String) r.get(1)), "true".equals(r.get(2)),
+                    (String) r.get(3)));
+        }
+        return chips;
+    }
+
+    /** Adds a reaction through the message's "React" button and the emoji picker, by keyboard-free clicks. */
+    void react(String text, String emoji) {
+        hover(text).findElement(By.cssSelector("button.react")).click();
+        await("the emoji picker", () -> !driver.findElements(By.cssSelector(".emoji-picker")).isEmpty());
+        driver.findElement(By.cssSelector(".emoji-picker button[data-emoji='" + emoji + "']")).click();
+    }
+
+    /** Clicks a message's reaction chip (toggles one's own reaction). */
+    void clickChip(String text, String emoji) {
+        row(text).findElement(By.cssSelector(".reaction[data-emoji='" + emoji + "']")).click();
+    }
+
+    /** The mention badge of a room in the list; 0 without one. */
+    int mentionBadge(String room) {
+        Object count = js("var b = document.querySelector(\".room-item[data-room='\" + arguments[0]"
+                + " + \"'] .mention-badge\"); return b ? b.dataset.count : '0';", room);
+        return Integer.parseInt(count.toString());
+    }
+
+    boolean highlightedAsMention(String text) {
+        return row(text).getAttribute("class").contains("mention");
+    }
+
+    // ---- search ------------------------------------------------------------------------------------------------
+
+    /** Opens the search column (if closed), searches and waits for the answer. */
+    void search(String query) {
+        if (driver.findElements(By.id("search-input")).isEmpty()) {
+            driver.findElement(By.id("search-toggle")).click();
+        }
+        WebElement box = driver.findElement(By.id("search-input"));
+        box.clear();
+        box.sendKeys(query, Keys.ENTER);
+        await("search results for " + query, () -> !driver.findElements(By.id("search-status")).isEmpty()
+                && driver.findElement(By.id("search-submit")).isEnabled());
+    }
+
+    /** One search result as shown: room, sender, body text, and the marked parts. */
+    record Result(String id, String room, String sender, String body, List<String> marks) {}
+
+    @SuppressWarnings("unchecked")
+    List<Result> searchResults() {
+        List<Object> rows = (List<Object>) js("return Array.from(document.querySelectorAll('#search-results"
+                + " .search-result')).map(function (b) { return [b.dataset.id, b.dataset.room,"
+                + " b.querySelector('.sender').textContent, b.querySelector('.result-body').textContent,"
+                + " Array.from(b.querySelectorAll('.result-body mark')).map(function (m) { return m.textContent; })];"
+                + "});");
+        List<Result> results = new ArrayList<>();
+        for (Object row : rows) {
+            List<Object> r = (List<Object>) row;
+            results.add(new Result((String) r.get(0), (String) r.get(1), (String) r.get(2), (String) r.get(3),
+                    (List<String>) r.get(4)));
+        }
+        return results;
+    }
+
+    void clickSearchResult(String messageId) {
+        driver.findElement(By.cssSelector("#search-results .search-result[data-id='" + messageId + "']")).click();
     }
 
     // ---- the message list's scroll position ----------------------------------------------------------------------

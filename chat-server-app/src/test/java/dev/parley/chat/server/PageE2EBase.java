@@ -3,11 +3,14 @@ package dev.parley.chat.server;
 import static dev.parley.chat.server.TestClient.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import jakarta.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -81,6 +84,34 @@ abstract class PageE2EBase {
             assertThat(rest.post("/api/messages", token, json("room", room, "body", prefix + " " + i)).status())
                     .isEqualTo(201);
         }
+    }
+
+    /** Posts a message over REST; returns the stored Message (the answer's {@code message}). */
+    JsonObject post(String token, String room, String body) {
+        return post(token, json("room", room, "body", body));
+    }
+
+    /** Posts a reply over REST; returns the stored Message. */
+    JsonObject reply(String token, String room, String body, long replyTo) {
+        return post(token, json("room", room, "body", body, "replyTo", replyTo));
+    }
+
+    private JsonObject post(String token, String json) {
+        TestClient.Reply reply = rest.post("/api/messages", token, json);
+        assertThat(reply.status()).as("post %s: %s", json, reply).isEqualTo(201);
+        return reply.json().getJsonObject("message");
+    }
+
+    /** Confirmed rows are in strictly increasing seq order, so no message is shown twice. */
+    static void assertOrderedWithoutDuplicates(ChatPage page) {
+        List<Long> seqs = page.messages().stream().filter(m -> m.state().equals("confirmed"))
+                .map(ChatPage.Shown::seq).collect(Collectors.toList());
+        assertThat(seqs).as(page.label + " seqs").isSorted().doesNotHaveDuplicates();
+    }
+
+    static void assertNoCspViolations(ChatPage page) {
+        assertThat(page.consoleProblems()).as(page.label + " console")
+                .noneMatch(m -> m.contains("Content Security Policy") || m.contains("Refused to"));
     }
 
     /** A page of the default size signed in as a user made over REST, live, with the room open. */

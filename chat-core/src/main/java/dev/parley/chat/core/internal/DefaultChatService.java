@@ -22,6 +22,8 @@ import dev.parley.chat.core.Room;
 import dev.parley.chat.core.RoomSummary;
 import dev.parley.chat.core.RoomSubscription;
 import dev.parley.chat.core.RoomType;
+import dev.parley.chat.core.SearchPage;
+import dev.parley.chat.core.SearchTerms;
 import dev.parley.chat.core.StreamStart;
 import dev.parley.chat.core.UnavailableException;
 import dev.parley.chat.core.Subscription;
@@ -31,6 +33,7 @@ import dev.parley.chat.core.spi.AppendResult;
 import dev.parley.chat.core.spi.ChatStorage;
 import dev.parley.chat.core.spi.Fanout;
 import dev.parley.chat.core.spi.Membership;
+import dev.parley.chat.core.spi.MessageSearch;
 import dev.parley.chat.core.spi.MessageStore;
 import dev.parley.chat.core.spi.NewMessage;
 import dev.parley.chat.core.spi.NewRoom;
@@ -55,6 +58,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
@@ -728,6 +732,28 @@ public final class DefaultChatService implements ChatService {
             }
         }
         return new HistoryPage(page, hasMore);
+    }
+
+    @Override
+    public SearchPage search(User actor, String query, String room, Long beforeId, int limit) {
+        Objects.requireNonNull(actor, "actor == null");
+        Objects.requireNonNull(query, "query == null");
+        ensureOpen();
+        SearchTerms terms = SearchTerms.parse(query);
+        if (limit < 1 || limit > MAX_SEARCH_PAGE) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT,
+                    "limit must be between 1 and " + MAX_SEARCH_PAGE + ": " + limit);
+        }
+        if (beforeId != null && beforeId < 1) {
+            throw new InvalidRequestException(ErrorCode.INVALID_ARGUMENT, "before must be positive: " + beforeId);
+        }
+        Long roomId = room == null ? null : memberRoom(actor, room).room.id();
+        MessageSearch search = storage.search().orElseThrow(() -> ChatException.of(ErrorCode.SEARCH_UNSUPPORTED,
+                "this server's storage does not offer message search"));
+        Set<Long> readable = roomId != null ? Set.of(roomId) : rooms.listMemberships(actor.id()).stream()
+                .map(Membership::roomId).collect(Collectors.toUnmodifiableSet());
+        return Searches.page(search, terms, readable, roomId,
+                beforeId == null ? Long.MAX_VALUE : beforeId, limit);
     }
 
     @Override

@@ -2,10 +2,12 @@ package dev.parley.chat.core.memory;
 
 import dev.parley.chat.core.User;
 import dev.parley.chat.core.spi.ChatStorage;
+import dev.parley.chat.core.spi.MessageSearch;
 import dev.parley.chat.core.spi.MessageStore;
 import dev.parley.chat.core.spi.RoomStore;
 import dev.parley.chat.core.spi.SessionStore;
 import dev.parley.chat.core.spi.UserStore;
+import java.util.Optional;
 
 /**
  * A {@link ChatStorage} that keeps everything in the heap: for tests, demos and single-process applications that
@@ -43,6 +45,7 @@ public final class InMemoryChatStorage implements ChatStorage {
     private final InMemoryRoomStore rooms = new InMemoryRoomStore(logs);
     private final InMemoryMessageStore messages = new InMemoryMessageStore(logs,
             id -> users.findById(id).map(User::username).orElse(""));
+    private final MessageSearch search = messages::search;
 
     private InMemoryChatStorage() {
     }
@@ -94,6 +97,17 @@ public final class InMemoryChatStorage implements ChatStorage {
     @Override
     public MessageStore messages() {
         return messages;
+    }
+
+    /**
+     * The message search: a scan of the messages below the cursor, applying the rule of
+     * {@link dev.parley.chat.core.SearchTerms} exactly. Meant for the sizes this storage is for; it has no index.
+     *
+     * @return the same search on every call; thread-safe
+     */
+    @Override
+    public Optional<MessageSearch> search() {
+        return Optional.of(search);
     }
 
     /** Always healthy: the heap cannot be unavailable. Never throws. */

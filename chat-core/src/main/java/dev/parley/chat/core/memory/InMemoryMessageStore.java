@@ -12,6 +12,7 @@ import dev.parley.chat.core.spi.ChangedMessage;
 import dev.parley.chat.core.spi.MessageStore;
 import dev.parley.chat.core.spi.NewMessage;
 import dev.parley.chat.core.spi.ReactionResult;
+import dev.parley.chat.core.spi.SearchQuery;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Lock;
@@ -137,6 +139,23 @@ final class InMemoryMessageStore implements MessageStore {
         } finally {
             r.unlock();
         }
+    }
+
+    /**
+     * The search of {@link InMemoryChatStorage#search()}: a scan down from the cursor over ids (which are dense), each
+     * message read in its current state. Costs O(messages below the cursor) in the worst case, which suits the sizes
+     * this store is for.
+     */
+    List<Message> search(SearchQuery query) {
+        Objects.requireNonNull(query, "query == null");
+        Set<Long> roomIds = query.roomIds();
+        List<Message> found = new ArrayList<>();
+        long from = Math.min(query.beforeId() - 1, ids.get() - 1);
+        for (long id = from; id >= 1 && found.size() < query.limit() && !roomIds.isEmpty(); id--) {
+            findById(id).filter(m -> roomIds.contains(m.roomId()) && !m.deleted() && query.terms().matches(m.body()))
+                    .ifPresent(found::add);
+        }
+        return found;
     }
 
     @Override

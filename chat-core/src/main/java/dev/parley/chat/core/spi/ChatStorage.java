@@ -1,6 +1,7 @@
 package dev.parley.chat.core.spi;
 
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The four stores a {@link dev.parley.chat.core.ChatService} needs, usually backed by one database. Closing it
@@ -18,6 +19,16 @@ public interface ChatStorage extends AutoCloseable {
 
     /** The message store. */
     MessageStore messages();
+
+    /**
+     * The message search, if this storage offers one. Without it {@link dev.parley.chat.core.ChatService#search}
+     * fails with {@code search_unsupported}. The default offers none.
+     *
+     * @return the search over {@link #messages()}, or empty
+     */
+    default Optional<MessageSearch> search() {
+        return Optional.empty();
+    }
 
     /**
      * Checks that the storage can serve requests (for a readiness endpoint): both reads and writes, since a database

@@ -2,10 +2,12 @@
 // talks to the client: it turns the client's events into state.js's state and offers the actions the components
 // call (`actions`). The wire protocol (socket, resume positions, outbox, heartbeats) is the client's business.
 import { newClientMsgId, ParleyClient } from '/client/index.js';
+import { nextTick } from '/vendor/vue.runtime.esm-browser.prod.js';
 import {
-  contiguousSeq, insert, isReading, myName, notify, shows, state, view,
+  contiguousSeq, focus, insert, isReading, myName, notify, roomLabel, shows, state, view,
 } from './state.js';
 import { describeError, roomError } from './errors.js';
+import { notifyMessage } from './notifications.js';
 import { parseRoute, routeOf, showRoute } from './router.js';
 
 const ROOM_KEY = 'parley.room';     // the last open room (per tab: each tab may show another room)
@@ -15,6 +17,9 @@ const GAP_PAGE = 200;               // messages per page when filling a hole
 const UNREAD_PAGES = 5;             // at most this many pages more to reach the first unread message
 const ROOMS_REFRESH_MS = 60_000;    // rooms list: public rooms others created (new memberships arrive as room_added)
 const TYPING_SHOW_MS = 3_500;       // how long "X is typing…" stays without a new `typing`
+const NEAR = 600;                   // a jump this many messages above the loaded ones fills the gap; farther loads
+                                    // a window around the message instead
+const NOTIFY_MAX_AGE_MS = 10 * 60_000; // no desktop notifications for older messages (replayed after a long sleep)
 
 /** Why the login screen is shown again, by the client's `session_ended` reason. */
 const SESSION_ENDED = {
@@ -55,6 +60,7 @@ const client = new ParleyClient({ baseUrl: location.origin, storage: sessionStor
 const followed = new Set();         // rooms handed to client.join(): the client resumes them after reconnects
 const failed = [];                  // own messages the server refused (the client drops those from its outbox)
 const readTimers = new Map();
+const loads = new Map();            // room -> the promise of its newest page being loaded
 const membersTimers = new Map();
 let roomsTimer = 0;
 let signingOut = false;
@@ -97,9 +103,14 @@ client.addEventListener('subscribed', (e) => {
   else if (!resumed && v.loading) v.refill = true;
 });
 
-client.addEventListener('message', (e) => received(e.detail.message, true));
+client.addEventListener('message', (e) => {
+  received(e.detail.message, true);
+  directNotice(e.detail.message);
+});
 client.addEventListener('edited', (e) => received(e.detail.message, false));
 client.addEventListener('deleted', (e) => received(e.detail.message, false));
+client.addEventListener('reaction', (e) => received(e.detail.message, false));
+client.addEventListener('mentioned', (e) => mentioned(e.detail.room, e.detail.message));
 client.addEventListener('member', (e) => membersChanged(e.detail.room));
 
 client.addEventListener('presence', (e) => {
@@ -289,6 +300,7 @@ async function refreshRooms() {
         local.lastSeq = summary.lastSeq;
         local.lastReadSeq = Math.max(local.lastReadSeq, summary.lastReadSeq);
         local.unread = isReading(summary.name) ? 0 : summary.unread;
+        local.unreadMentions = isReading(summary.name) ? 0 : summary.unreadMentions || 0;
       }
     }
     if (summary.type === 'direct' && !state.dmNames[summary.name]) loadDmName(summary.name);
@@ -427,7 +439,15 @@ function open(name, { replace = false } = {}) {
   scheduleRead(name);
 }
 
-async function loadLatest(name) {
+function loadLatest(name) {
+  const load = fetchLatest(name).finally(() => {
+    if (loads.get(name) === load) loads.delete(name);
+  });
+  loads.set(name, load);
+  return load;
+}
+
+async function fetchLatest(name) {
   const v = view(name);
   v.loading = true;
   v.error = null;
@@ -437,6 +457,7 @@ async function loadLatest(name) {
     if (state.views[name] !== v) return;
     v.messages = [];
     v.hasOlder = page.hasMore;
+    v.hasNewer = false;
     for (const m of page.messages) insert(v, m);
     await loadUnread(name, v);
     if (state.views[name] !== v) return;
@@ -538,14 +559,16 @@ function sendRead(name) {
   const v = state.views[name];
   if (!room || !v || !isReading(name) || state.conn !== 'live') return;
   const seq = v.messages.length ? v.messages[v.messages.length - 1].seq : 0;
-  if (seq > room.lastReadSeq || room.unread > 0) {
+  if (seq > room.lastReadSeq || room.unread > 0 || room.unreadMentions > 0) {
     room.lastReadSeq = Math.max(room.lastReadSeq, seq);
     room.unread = 0;
+    room.unreadMentions = 0;
     client.markRead(name, room.lastReadSeq).then((r) => {
       const now = state.rooms[name];
       if (!now) return;
       now.lastReadSeq = Math.max(now.lastReadSeq, r.lastReadSeq);
       now.unread = isReading(name) ? 0 : r.unread;
+      now.unreadMentions = isReading(name) ? 0 : r.unreadMentions || 0;
     }).catch(() => {}); // sent again when the person next reads the room
   }
 }
@@ -555,19 +578,25 @@ function sendRead(name) {
 /** Shows the client's outbox, and the messages the server refused, as the page's pending messages. */
 function showPending() {
   const rows = client.pending.map((p) => ({
-    clientMsgId: p.clientMsgId, room: p.room, body: p.body, state: p.state,
+    clientMsgId: p.clientMsgId, room: p.room, body: p.body, state: p.state, replyTo: p.replyTo,
     error: p.error ? describeError(p.error.code, p.error.message) : null,
   }));
   state.pending = rows.concat(failed);
 }
 
-/** Sends through the client's outbox; the message shows at once as pending. */
-function send(name, body, clientMsgId = newClientMsgId()) {
+/**
+ * Sends through the client's outbox; the message shows at once as pending. `replyTo` is the id of the message it
+ * answers, if any.
+ */
+function send(name, body, clientMsgId = newClientMsgId(), replyTo = undefined) {
   const v = state.views[name];
   if (v) v.unreadMarker = 0;
-  client.send(name, body, { clientMsgId }).then((message) => received(message, true), (e) => {
+  if (v && v.hasNewer) loadLatest(name); // one's own message is at the end: show the end
+  const options = replyTo ? { clientMsgId, replyTo } : { clientMsgId };
+  client.send(name, body, options).then((message) => received(message, true), (e) => {
     if (e.code === 'discarded' || e.code === 'session_ended' || !state.session) return;
-    failed.push({ clientMsgId, room: name, body, state: 'failed', error: describeError(e.code, e.message) });
+    failed.push({ clientMsgId, room: name, body, replyTo, state: 'failed',
+      error: describeError(e.code, e.message) });
     showPending();
   });
   showPending();
@@ -580,7 +609,7 @@ function retry(clientMsgId) {
     return;
   }
   const [p] = failed.splice(i, 1);
-  send(p.room, p.body, p.clientMsgId); // the server stored nothing under it: the same id is safe
+  send(p.room, p.body, p.clientMsgId, p.replyTo); // the server stored nothing under it: the same id is safe
 }
 
 function discard(clientMsgId) {
@@ -596,6 +625,19 @@ function edit(id, body) {
 
 function remove(id) {
   client.delete(id).then((m) => received(m, false), (e) => notify(describeError(e.code, e.message)));
+}
+
+/** Adds the signed-in person's reaction with this emoji, or takes it back if they already reacted so. */
+function toggleReaction(message, emoji) {
+  const me = myName();
+  const mine = (message.reactions || []).some((r) => r.emoji === emoji && (r.users || []).includes(me));
+  const done = mine ? client.unreact(message.id, emoji) : client.react(message.id, emoji);
+  done.then((m) => received(m, false), (e) => notify(describeError(e.code, e.message)));
+}
+
+/** A page of search results: {results: [{message, highlights}], nextBefore?}. */
+function search(q, { room, before } = {}) {
+  return client.search(q, { room, before, limit: 20 });
 }
 
 function typing(name) {
@@ -634,12 +676,132 @@ function received(message, posted) {
   if (state.current === name) scheduleRead(name);
 }
 
+/** Someone mentioned the signed-in person: the room's mention badge, and a desktop notification if wanted. */
+function mentioned(name, message) {
+  const room = state.rooms[name];
+  if (room && room.member && !isReading(name) && (!message || message.seq > room.lastReadSeq)) {
+    room.unreadMentions = (room.unreadMentions || 0) + 1;
+  }
+  if (message) notifyMessage(message, message.sender + ' mentioned you in ' + titleOf(name), () => open(name));
+}
+
+/** A new message in a direct conversation from the other person: a desktop notification if wanted. */
+function directNotice(message) {
+  const room = state.rooms[message.room];
+  if (!room || room.type !== 'direct' || message.sender === myName() || message.deleted) return;
+  if (Date.now() - Date.parse(message.createdAt) > NOTIFY_MAX_AGE_MS) return;
+  notifyMessage(message, message.sender + ' (direct message)', () => open(message.room));
+}
+
+function titleOf(name) {
+  const room = state.rooms[name];
+  return room && room.type === 'direct' ? 'your conversation' : '#' + roomLabel(name);
+}
+
+// ---- jumping to a message --------------------------------------------------------------------------------------
+
+const present = (v, seq) => v.messages.some((m) => m.seq === seq);
+
+/**
+ * Opens a room at one of its messages (a reply's original, a search result) and highlights it: older history is
+ * filled in when the message is a little above the loaded part, otherwise a window around it is loaded (newer
+ * messages then load on request, or with "Jump to latest").
+ */
+async function jumpTo(name, id, seq) {
+  const room = state.rooms[name];
+  if (!room || !room.member) {
+    notify('You are not a member of that room.');
+    return;
+  }
+  if (state.current !== name) open(name);
+  const v = view(name);
+  focus.id = null; // the same message again flashes again
+  try {
+    if (!v.loaded) await (loads.get(name) || loadLatest(name));
+    if (!v.loaded || state.views[name] !== v) return;
+    if (!present(v, seq)) {
+      const first = v.messages.length ? v.messages[0].seq : seq;
+      if (!v.hasNewer && seq < first && first - seq <= NEAR) await fillBack(name, v, seq);
+      else await loadAround(name, v, seq);
+    }
+  } catch (e) {
+    notify('Could not load that message: ' + describeError(e.code, e.message));
+    return;
+  }
+  if (state.views[name] !== v) return;
+  if (!present(v, seq)) {
+    notify('That message is no longer there.');
+    return;
+  }
+  v.atBottom = false;
+  await nextTick();
+  Object.assign(focus, { room: name, id, at: Date.now() });
+}
+
+/** Loads the history between `seq` (with a little context above it) and the oldest loaded message. */
+async function fillBack(name, v, seq) {
+  const first = v.messages[0].seq;
+  let after = Math.max(0, seq - 6);
+  const from = after;
+  for (;;) {
+    const page = await client.history(name, { after, limit: GAP_PAGE });
+    if (state.views[name] !== v) return;
+    for (const m of page.messages) if (m.seq < first) insert(v, m);
+    const last = page.messages.length ? page.messages[page.messages.length - 1].seq : first;
+    if (!page.hasMore || last >= first - 1) break;
+    after = last;
+  }
+  if (from === 0) v.hasOlder = false;
+}
+
+/** Replaces the loaded messages by a window around `seq` (live messages meanwhile are buffered, as on load). */
+async function loadAround(name, v, seq) {
+  v.loading = true;
+  v.buffer = [];
+  try {
+    const [older, newer] = await Promise.all([
+      client.history(name, { before: seq + 1, limit: PAGE / 2 }),
+      client.history(name, { after: seq, limit: PAGE / 2 }),
+    ]);
+    if (state.views[name] !== v) return;
+    v.messages = [];
+    v.hasOlder = older.hasMore;
+    v.hasNewer = newer.hasMore;
+    for (const m of older.messages) insert(v, m);
+    for (const m of newer.messages) insert(v, m);
+    for (const m of v.buffer) if (shows(v, m.seq)) insert(v, m);
+    v.buffer = [];
+    v.unreadMarker = 0;
+    if (!v.hasNewer) fillGap(name, contiguousSeq(v)); // what came while the window was loading
+  } finally {
+    v.loading = false;
+  }
+}
+
+/** A window's next page towards the newest message; at the end the view is live again. */
+async function loadNewer(name) {
+  const v = state.views[name];
+  if (!v || !v.hasNewer || v.loadingNewer || v.messages.length === 0) return;
+  v.loadingNewer = true;
+  try {
+    const page = await client.history(name, { after: v.messages[v.messages.length - 1].seq, limit: PAGE });
+    if (state.views[name] !== v) return;
+    for (const m of page.messages) insert(v, m);
+    v.hasNewer = page.hasMore;
+    if (!v.hasNewer) fillGap(name, contiguousSeq(v)); // live messages were not kept while the window was open
+  } catch (e) {
+    notify('Could not load newer messages: ' + describeError(e.code, e.message));
+  } finally {
+    v.loadingNewer = false;
+  }
+}
+
 /** What the components may do. */
 export const actions = {
   register, login, logout, logoutEverywhere, start, reconnectNow,
   createRoom, joinRoom, openDirect, leaveRoom, addMember,
-  open, loadLatest, loadOlder, scheduleRead,
-  send, retry, discard, edit, remove, typing,
+  open, loadLatest, loadOlder, loadNewer, scheduleRead, jumpTo,
+  send, retry, discard, edit, remove, typing, toggleReaction, search,
 };
 
 // For tests and for the curious: reachable from the console as window.parley.

@@ -11,6 +11,11 @@ export function describeError(code, fallback) {
     case 'message_deleted': return 'That message was deleted.';
     case 'message_not_found': return 'That message no longer exists.';
     case 'rate_limited': return 'Slow down a little and try again.';
+    case 'invalid_reply': return 'That message cannot be replied to: it was deleted or is not in this room.';
+    case 'invalid_emoji': return 'That is not an emoji the server accepts as a reaction.';
+    case 'too_many_reactions': return 'This message has as many different reactions as it can take.';
+    case 'invalid_query': return 'Search for one to ten words.';
+    case 'search_unsupported': return 'This server\'s message store cannot search.';
     case 'network': return 'Cannot reach the server. Check your connection and try again.';
     default: return fallback || code;
   }

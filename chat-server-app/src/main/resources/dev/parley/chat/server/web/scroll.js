@@ -104,6 +104,10 @@ export function useScroll(name, view, actions) {
       actions.scheduleRead(name);
     }
     if (el.scrollTop < LOAD_OLDER && v.hasOlder) loadOlderSoon();
+    // a window around a message jumped to (connection.js's jumpTo): newer pages load at its end
+    if (v.hasNewer && !v.loadingNewer && el.scrollHeight - el.scrollTop - el.clientHeight < LOAD_OLDER) {
+      actions.loadNewer(name);
+    }
   }
 
   onMounted(() => {
@@ -141,8 +145,8 @@ export function useScroll(name, view, actions) {
     const first = firstShown(el);
     if (pendingShown(el) > was.pending) {
       toBottom(); // one's own new message: show it, wherever one was reading
-    } else if (was.atBottom && v.atBottom) {
-      toBottom();
+    } else if (was.atBottom && v.atBottom && !v.hasNewer) {
+      toBottom(); // (a window's end is not the room's end: newer pages appear below without scrolling there)
     } else if (was.anchor && was.first && first < was.first) {
       restore(el, was.anchor); // older messages above: the message at the top stays where it was
       if (el.scrollTop < LOAD_OLDER && v.hasOlder) loadOlderSoon(); // still at the top: the next page too

@@ -25,9 +25,14 @@ export const ui = reactive({
   newRoom: false,
   newDirect: false,
   leaving: false,              // the open room's "Leave" asks for confirmation
+  searchOpen: false,           // the search column (takes the members column's place)
 });
 
 export const drafts = reactive({}); // room -> composer text
+export const replies = reactive({}); // room -> the message the composer replies to {id, seq, sender, excerpt}
+
+/** The message just jumped to (a reply's original, a search result): {room, id, at}; shown highlighted briefly. */
+export const focus = reactive({ room: null, id: null, at: 0 });
 
 /** The time, updated every second (typing lines and the reconnect countdown). */
 export const now = ref(Date.now());
@@ -41,6 +46,23 @@ export function myName() {
 /** Unread messages in member rooms other than the open one (the tab title, the menu button's dot). */
 export const totalUnread = computed(() => Object.values(state.rooms).reduce((n, r) =>
   n + (r.member && r.name !== state.current ? r.unread : 0), 0));
+
+/** Mentions of the signed-in person in member rooms other than the open one. */
+export const totalMentions = computed(() => Object.values(state.rooms).reduce((n, r) =>
+  n + (r.member && r.name !== state.current ? r.unreadMentions || 0 : 0), 0));
+
+/** Whether a message mentions the signed-in person (its `mentions` lists usernames). */
+export function mentionsMe(message) {
+  const me = myName().toLowerCase();
+  return !!me && Array.isArray(message.mentions) && message.mentions.some((n) => n.toLowerCase() === me);
+}
+
+/** A message's first line, at most `max` characters (code points), for reply previews and notifications. */
+export function excerpt(body, max = 100) {
+  const line = String(body || '').split('\n', 1)[0];
+  const chars = Array.from(line);
+  return chars.length > max ? chars.slice(0, max - 1).join('') + '…' : line;
+}
 
 /** A room's name as shown: `general`, or the other person's name for direct rooms. */
 export function roomLabel(name) {
@@ -60,6 +82,8 @@ export function view(name) {
       buffer: [],            // messages that arrived while the first page was loading
       hasOlder: false,
       loadingOlder: false,
+      hasNewer: false,       // a window around a jumped-to message: newer messages are not loaded yet
+      loadingNewer: false,
       error: null,
       online: [],            // usernames online in the room (from subscribed + presence)
       members: null,         // from REST, when loaded
@@ -101,7 +125,9 @@ export function insert(v, message) {
  * paged in (a change to such a message shows when its page is loaded, in its current state).
  */
 export function shows(v, seq) {
-  return !v.hasOlder || v.messages.length === 0 || seq >= v.messages[0].seq;
+  const list = v.messages;
+  if (list.length === 0) return true;
+  return (!v.hasOlder || seq >= list[0].seq) && (!v.hasNewer || seq <= list[list.length - 1].seq);
 }
 
 /** The newest loaded seq that every older loaded message leads up to without a gap. */
@@ -117,7 +143,8 @@ export function contiguousSeq(v) {
 /** Whether the person is looking at the newest messages of this room right now. */
 export function isReading(name) {
   const v = state.views[name];
-  return state.current === name && document.visibilityState === 'visible' && !!v && v.loaded && v.atBottom;
+  return state.current === name && document.visibilityState === 'visible' && !!v && v.loaded && v.atBottom
+    && !v.hasNewer;
 }
 
 /** Shows a passing problem for a few seconds. */

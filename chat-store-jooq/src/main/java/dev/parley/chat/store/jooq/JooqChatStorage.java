@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.MetricsTrackerFactory;
 import dev.parley.chat.core.spi.ChatStorage;
+import dev.parley.chat.core.spi.MessageSearch;
 import dev.parley.chat.core.spi.MessageStore;
 import dev.parley.chat.core.spi.PresenceRegistry;
 import dev.parley.chat.core.spi.RoomStore;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -61,6 +63,7 @@ public final class JooqChatStorage implements ChatStorage {
     private final SessionStore sessions;
     private final RoomStore rooms;
     private final MessageStore messages;
+    private final MessageSearch search;
     private final PresenceRegistry presence;
     private final HealthProbe health;
     private volatile boolean closed;
@@ -72,6 +75,7 @@ public final class JooqChatStorage implements ChatStorage {
         this.sessions = new SessionStoreImpl(db);
         this.rooms = new RoomStoreImpl(db);
         this.messages = new MessageStoreImpl(db);
+        this.search = new MessageSearchImpl(db);
         this.presence = new PresenceRegistryImpl(db);
     }
 
@@ -206,6 +210,17 @@ public final class JooqChatStorage implements ChatStorage {
     @Override
     public MessageStore messages() {
         return messages;
+    }
+
+    /**
+     * Full-text search over the messages: SQLite FTS5 or a PostgreSQL {@code tsvector} with a GIN index, both kept
+     * in step with appends, edits and deletions in the writing transaction.
+     *
+     * @return the search; thread-safe
+     */
+    @Override
+    public Optional<MessageSearch> search() {
+        return Optional.of(search);
     }
 
     /**

@@ -451,6 +451,22 @@ final class MessageStoreImpl implements MessageStore {
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
+    /**
+     * Reads messages by id with the same mapping as every other read, so that whatever a message carries comes along.
+     *
+     * @param ids the ids, in the order wanted
+     * @return the messages that exist, in the order of {@code ids}
+     */
+    static List<Message> findByIds(DSLContext dsl, List<Long> ids) {
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, Message> byId = new HashMap<>();
+        // one batch: replies, reactions and mentions of the page in a bounded number of queries, as on every read
+        toMessages(dsl, selectMessages(dsl).where(MESSAGES.ID.in(ids)).fetch()).forEach(m -> byId.put(m.id(), m));
+        return ids.stream().map(byId::get).filter(Objects::nonNull).toList();
+    }
+
     private static SelectOnConditionStep<Record> selectMessages(DSLContext dsl) {
         return dsl.select(MESSAGES.fields())
                 .select(ROOMS.NAME, USERS.USERNAME)

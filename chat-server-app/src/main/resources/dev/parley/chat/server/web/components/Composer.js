@@ -1,8 +1,10 @@
 // The message box of the open room.
 import { h, onMounted, ref } from '/vendor/vue.runtime.esm-browser.prod.js';
 import { actions } from '../connection.js';
-import { drafts, roomLabel, state, wide } from '../state.js';
+import { drafts, replies, roomLabel, state, wide } from '../state.js';
 import { icon } from './icons.js';
+import { suggestAria, suggestKeydown, suggestList, updateSuggest } from './MentionSuggest.js';
+import { cancelReply, replyBar } from './ReplyPreview.js';
 
 const LIMIT = 4000; // characters (code points) per message
 
@@ -17,8 +19,10 @@ export const Composer = {
     function submit() {
       const text = drafts[props.name] || '';
       if (!text.trim() || Array.from(text).length > LIMIT) return;
-      actions.send(props.name, text);
+      const reply = replies[props.name];
+      actions.send(props.name, text, undefined, reply ? reply.id : undefined);
       drafts[props.name] = '';
+      cancelReply(props.name);
       const el = box.value;
       if (el) el.focus();
     }
@@ -31,18 +35,26 @@ export const Composer = {
       const label = 'Message ' + (state.rooms[props.name] && state.rooms[props.name].type === 'direct'
         ? roomLabel(props.name) : '#' + props.name);
       return h('form', { class: 'composer', onSubmit: (e) => { e.preventDefault(); submit(); } }, [
+        replyBar(props.name),
+        suggestList(props.name, box),
         h('label', { class: 'sr-only', for: 'composer-input' }, label),
         h('textarea', {
           id: 'composer-input', ref: box, rows: 1, value: text, placeholder: label, 'aria-describedby': 'composer-hint',
           dir: 'auto',
+          ...suggestAria(props.name),
           onInput: (e) => {
             drafts[props.name] = e.target.value;
+            updateSuggest(props.name, e.target);
             if (e.target.value.trim()) actions.typing(props.name);
           },
           onKeydown: (e) => {
+            if (suggestKeydown(e, props.name)) return;
             if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
               e.preventDefault();
               submit();
+            } else if (e.key === 'Escape' && replies[props.name]) {
+              e.preventDefault();
+              cancelReply(props.name);
             }
           },
         }),

@@ -1,11 +1,14 @@
-// One message row: a confirmed message (with its edit and delete actions for one's own), or one of one's own
-// messages still on its way (PendingItem).
+// One message row: a confirmed message (its reply quote, reactions, and actions: reply and react on every message,
+// edit and delete on one's own), or one of one's own messages still on its way (PendingItem).
 import { h, nextTick, reactive } from '/vendor/vue.runtime.esm-browser.prod.js';
 import { actions } from '../connection.js';
 import { fullFormat, timeFormat } from '../format.js';
-import { state } from '../state.js';
+import { focus, mentionsMe, state } from '../state.js';
+import { emojiPicker, reactButton } from './EmojiPicker.js';
 import { avatar } from './icons.js';
 import { MessageText } from './MessageText.js';
+import { reactionChips } from './Reactions.js';
+import { replyQuote, startReply } from './ReplyPreview.js';
 
 /** At most one message is being edited, or asks to confirm its deletion, at a time. */
 const editing = reactive({ id: null, text: '', confirmDelete: null });
@@ -68,8 +71,8 @@ function editor(m) {
   ]);
 }
 
-function msgActions(m) {
-  if (editing.confirmDelete === m.id) {
+function msgActions(m, own) {
+  if (own && editing.confirmDelete === m.id) {
     return h('div', { class: 'msg-actions confirm', role: 'group', 'aria-label': 'Confirm delete' }, [
       h('span', null, 'Delete this message?'),
       h('button', { type: 'button', class: 'danger small confirm-delete', onClick: () => {
@@ -80,11 +83,16 @@ function msgActions(m) {
         'Cancel'),
     ]);
   }
-  return h('div', { class: 'msg-actions' }, [
-    h('button', { type: 'button', class: 'ghost small edit', 'aria-label': 'Edit message',
-      onClick: () => startEdit(m) }, 'Edit'),
-    h('button', { type: 'button', class: 'ghost small delete', 'aria-label': 'Delete message',
-      onClick: () => { editing.confirmDelete = m.id; } }, 'Delete'),
+  const picker = emojiPicker(m, (emoji) => actions.toggleReaction(m, emoji));
+  return h('div', { class: ['msg-actions', { open: !!picker }] }, [
+    h('button', { type: 'button', class: 'ghost small reply', 'aria-label': 'Reply to ' + m.sender,
+      onClick: () => startReply(m) }, 'Reply'),
+    reactButton(m),
+    picker,
+    own ? h('button', { type: 'button', class: 'ghost small edit', 'aria-label': 'Edit message',
+      onClick: () => startEdit(m) }, 'Edit') : null,
+    own ? h('button', { type: 'button', class: 'ghost small delete', 'aria-label': 'Delete message',
+      onClick: () => { editing.confirmDelete = m.id; } }, 'Delete') : null,
   ]);
 }
 
@@ -109,7 +117,8 @@ export const MessageItem = {
         ]);
       }
       return h('article', {
-        class: ['msg', { own, grouped, deleted: m.deleted }],
+        class: ['msg', { own, grouped, deleted: m.deleted, mention: !m.deleted && mentionsMe(m),
+          focused: focus.id === m.id }],
         'data-id': m.id, 'data-seq': m.seq, 'data-sender': m.sender, 'data-state': 'confirmed',
       }, [
         grouped ? h('span', { class: 'gutter' }, h('time', { datetime: m.createdAt, title: fullFormat.format(date) },
@@ -119,9 +128,11 @@ export const MessageItem = {
             h('span', { class: 'sender' }, m.sender),
             h('time', { datetime: m.createdAt, title: fullFormat.format(date) }, timeFormat.format(date)),
           ]),
+          m.deleted ? null : replyQuote(m),
           body,
+          reactionChips(m, props.me),
         ]),
-        own && !m.deleted && !isEditing ? msgActions(m) : null,
+        !m.deleted && !isEditing ? msgActions(m, own) : null,
       ]);
     };
   },

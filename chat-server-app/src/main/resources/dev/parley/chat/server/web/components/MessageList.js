@@ -1,10 +1,10 @@
 // The open room's messages: history paging, day lines, the "New messages" line, grouping, one's pending messages,
-// and the "Jump to latest" button (the scroll position itself is scroll.js's).
-import { h } from '/vendor/vue.runtime.esm-browser.prod.js';
+// the "Jump to latest" button, and bringing a message jumped to into view (the scroll position itself is scroll.js's).
+import { h, nextTick, watch } from '/vendor/vue.runtime.esm-browser.prod.js';
 import { actions } from '../connection.js';
 import { dayKey, dayLabel } from '../format.js';
 import { unseenCount, useScroll } from '../scroll.js';
-import { myName, roomLabel, state } from '../state.js';
+import { focus, myName, roomLabel, state } from '../state.js';
 import { icon } from './icons.js';
 import { MessageItem, PendingItem, resetEditing } from './MessageItem.js';
 
@@ -16,6 +16,21 @@ export const MessageList = {
     const view = () => state.views[props.name];
     const { scroller, onScroll, toBottom } = useScroll(props.name, view, actions);
     resetEditing();
+
+    /** Scrolls the message jumped to (a reply's original, a search result) into the middle of the view. */
+    watch(() => focus.at, () => nextTick(() => {
+      if (focus.room !== props.name || !focus.id || !scroller.value) return;
+      const row = scroller.value.querySelector('article[data-id="' + focus.id + '"]');
+      if (row) row.scrollIntoView({ block: 'center' });
+    }));
+
+    /** A window around a message jumped to ends before the newest: "Jump to latest" loads the newest page. */
+    function toLatest() {
+      const v = view();
+      if (v && v.hasNewer) actions.loadLatest(props.name).then(() => nextTick(toBottom));
+      else toBottom();
+      actions.scheduleRead(props.name);
+    }
 
     /** What goes above the messages: loading, an error, "Load older messages", or the room's beginning. */
     function head(v) {
@@ -44,8 +59,8 @@ export const MessageList = {
     function jumpButton(unseen) {
       const count = unseen === 1 ? '1 new message' : unseen + ' new messages';
       return h('button', {
-        type: 'button', class: 'jump', 'aria-label': unseen > 0 ? 'Jump to latest, ' + count : 'Jump to latest',
-        onClick: () => { toBottom(); actions.scheduleRead(props.name); },
+        type: 'button', class: 'jump', id: 'jump-latest',
+        'aria-label': unseen > 0 ? 'Jump to latest, ' + count : 'Jump to latest', onClick: toLatest,
       }, [icon('down'), 'Jump to latest', unseen > 0 ? h('span', { class: 'jump-count' }, ' · ' + count) : null]);
     }
 
@@ -75,6 +90,12 @@ export const MessageList = {
           prev = m;
         }
       }
+      if (v && v.loaded && v.hasNewer) {
+        children.push(h('div', { class: 'older newer', key: 'newer' }, h('button', {
+          type: 'button', class: 'ghost small', id: 'load-newer', disabled: v.loadingNewer,
+          onClick: () => actions.loadNewer(props.name),
+        }, v.loadingNewer ? 'Loading…' : 'Load newer messages')));
+      }
       let prevOwn = !!prev && prev.sender === me;
       for (const p of state.pending) {
         if (p.room !== props.name) continue;
@@ -89,7 +110,7 @@ export const MessageList = {
           'aria-busy': String(!v || !v.loaded || v.loading || v.loadingOlder),
           onScroll,
         }, children),
-        v && v.loaded && !v.atBottom ? jumpButton(unseenCount(v, me)) : null,
+        v && v.loaded && (!v.atBottom || v.hasNewer) ? jumpButton(unseenCount(v, me)) : null,
       ]);
     };
   },

@@ -15,6 +15,7 @@ export const RoomHeader = {
       const room = state.rooms[name];
       const view = state.views[name];
       const online = view ? view.online.length : 0;
+      const membersShown = ui.membersOpen && !ui.searchOpen;
       return h('header', { class: 'room-header' }, [
         h('button', { type: 'button', class: 'icon-button menu', 'aria-label': 'Show rooms',
           'aria-controls': 'sidebar', 'aria-expanded': String(ui.sidebarOpen),
@@ -25,10 +26,14 @@ export const RoomHeader = {
           h('p', { class: 'room-sub' }, room ? (KIND[room.type] || KIND.public) : ''),
         ]),
         h('div', { class: 'room-tools' }, [
-          h('button', { type: 'button', class: ['ghost', 'small', 'members-toggle', { on: ui.membersOpen }],
-            'aria-controls': 'members', 'aria-expanded': String(ui.membersOpen), id: 'members-toggle',
+          h('button', { type: 'button', class: ['ghost', 'small', 'search-toggle', { on: ui.searchOpen }],
+            id: 'search-toggle', 'aria-label': 'Search messages', 'aria-controls': 'search-panel',
+            'aria-expanded': String(ui.searchOpen), onClick: () => { ui.searchOpen = !ui.searchOpen; } },
+          [icon('search')]),
+          h('button', { type: 'button', class: ['ghost', 'small', 'members-toggle', { on: membersShown }],
+            'aria-controls': 'members', 'aria-expanded': String(membersShown), id: 'members-toggle',
             'aria-label': 'Members, ' + online + ' online',
-            onClick: () => { ui.membersOpen = !ui.membersOpen; } },
+            onClick: () => { ui.membersOpen = !membersShown; ui.searchOpen = false; } },
           [icon('users'), h('span', null, online + ' online')]),
           ui.leaving
             ? h('span', { class: 'confirm-leave' }, [

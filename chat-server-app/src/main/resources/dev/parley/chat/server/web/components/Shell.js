@@ -10,6 +10,7 @@ import { icon } from './icons.js';
 import { MembersPanel } from './MembersPanel.js';
 import { MessageList } from './MessageList.js';
 import { RoomHeader } from './RoomHeader.js';
+import { SearchPanel } from './SearchPanel.js';
 import { Sidebar } from './Sidebar.js';
 
 function emptyRoom() {
@@ -57,18 +58,20 @@ export const Shell = {
         ui.sidebarOpen = false;
         if (!wide()) ui.membersOpen = false;
       }
+      if (e.key === 'Escape' && ui.searchOpen && !wide()) ui.searchOpen = false;
     }
     onMounted(() => document.addEventListener('keydown', onKey));
     onBeforeUnmount(() => document.removeEventListener('keydown', onKey));
 
     return () => h('div', { class: ['shell', { 'sidebar-open': ui.sidebarOpen, 'members-open':
-      ui.membersOpen && !!state.current }] }, [
+      (ui.membersOpen && !!state.current) || ui.searchOpen }] }, [
       h('a', { class: 'skip', href: '#composer-input' }, 'Skip to message box'),
       h(Sidebar),
       h('button', { type: 'button', class: 'scrim', tabindex: -1, 'aria-hidden': 'true',
-        onClick: () => { ui.sidebarOpen = false; if (!wide()) ui.membersOpen = false; } }),
+        onClick: () => { ui.sidebarOpen = false; if (!wide()) ui.membersOpen = ui.searchOpen = false; } }),
       state.current ? openRoom(state.current) : emptyRoom(),
-      state.current ? h(MembersPanel, { name: state.current }) : null,
+      ui.searchOpen ? h(SearchPanel) : null,
+      state.current && !ui.searchOpen ? h(MembersPanel, { name: state.current }) : null,
       state.notice ? h('div', { class: 'toast', role: 'status' }, state.notice.text) : null,
     ]);
   },

@@ -7,6 +7,7 @@ import { myName, notify, roomLabel, state, ui } from '../state.js';
 import { CONN } from './ConnectionBanner.js';
 import { forms, run } from './forms.js';
 import { avatar, icon, roomIcon } from './icons.js';
+import { notifications, toggleNotifications } from '../notifications.js';
 
 const byName = (a, b) => roomLabel(a.name).localeCompare(roomLabel(b.name));
 
@@ -31,8 +32,10 @@ export const Sidebar = {
     function roomButton(room) {
       const active = state.current === room.name;
       const unread = room.member && !active ? room.unread : 0;
+      const mentions = room.member && !active ? room.unreadMentions || 0 : 0;
       return h('li', { key: room.name }, h('button', {
-        type: 'button', class: ['room-item', { active, unread: unread > 0 }], 'data-room': room.name,
+        type: 'button', class: ['room-item', { active, unread: unread > 0, mentioned: mentions > 0 }],
+        'data-room': room.name,
         'aria-current': active ? 'page' : undefined,
         onClick: () => (room.member ? openRoom(room.name)
           : run(newRoom, () => actions.joinRoom(room.name), () => { ui.sidebarOpen = false; })),
@@ -41,6 +44,9 @@ export const Sidebar = {
         h('span', { class: 'room-name' }, roomLabel(room.name)),
         unread > 0 ? h('span', { class: 'badge' }, [String(unread > 99 ? '99+' : unread),
           h('span', { class: 'sr-only' }, ' unread')]) : null,
+        mentions > 0 ? h('span', { class: 'mention-badge', 'data-count': mentions }, [
+          h('span', { 'aria-hidden': 'true' }, '@ ' + (mentions > 99 ? '99+' : mentions)),
+          h('span', { class: 'sr-only' }, mentions === 1 ? ', 1 mention' : ', ' + mentions + ' mentions')]) : null,
         room.member ? null : h('span', { class: 'join-hint' }, 'Join'),
       ]));
     }
@@ -130,6 +136,11 @@ export const Sidebar = {
         h('div', { class: 'me' }, [
           avatar(me),
           h('span', { class: 'me-name', id: 'me-name' }, me),
+          notifications.supported ? h('button', { type: 'button', class: ['icon-button', 'bell',
+            { on: notifications.on }], id: 'notify-toggle', 'aria-pressed': String(notifications.on),
+          'aria-label': 'Desktop notifications for mentions and direct messages',
+          title: notifications.on ? 'Desktop notifications are on' : 'Turn on desktop notifications',
+          onClick: () => toggleNotifications() }, [icon('bell')]) : null,
           h('button', { type: 'button', class: 'ghost small', id: 'logout', onClick: () => actions.logout() },
             'Sign out'),
           h('button', { type: 'button', class: 'link everywhere', id: 'logout-everywhere',

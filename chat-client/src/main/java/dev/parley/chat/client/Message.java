@@ -12,7 +12,8 @@ import java.util.Objects;
  * @param id unique across rooms
  * @param room the room's normalised name
  * @param seq the message's position in its room, from 1, without gaps
- * @param change the room change that produced this state: the posting, the last edit or the deletion
+ * @param change the room change that produced this state: the posting, the last edit, the deletion or the last
+ *     reaction
  * @param sender the sender's username
  * @param body the text; empty once deleted
  * @param createdAt when it was posted

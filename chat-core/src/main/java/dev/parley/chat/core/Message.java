@@ -12,10 +12,10 @@ import java.util.Objects;
  * further one exactly one more, with no gaps and no duplicates, whatever the number of concurrent senders or server
  * nodes. A client that has seen sequence {@code n} has seen everything up to {@code n}.
  *
- * <p>{@code change} is the room change that gave the message its current state: its posting, its last edit or its
- * deletion. Every change to a room (a message posted, edited or deleted, a member joining or leaving) takes the
- * room's next change number, 1, 2, 3, … with no gaps, so a client that resumes "after change {@code n}" gets
- * exactly what it missed; see {@link ChatEvent.RoomChange}.
+ * <p>{@code change} is the room change that gave the message its current state: its posting, its last edit, its
+ * deletion or its last reaction. Every change to a room (a message posted, edited, deleted or reacted to, a member
+ * joining or leaving) takes the room's next change number, 1, 2, 3, … with no gaps, so a client that resumes "after
+ * change {@code n}" gets exactly what it missed; see {@link ChatEvent.RoomChange}.
  *
  * @param id the message's unique, stable id
  * @param roomId the id of its room
@@ -30,7 +30,7 @@ import java.util.Objects;
  * @param editedAt when it was last edited, or {@code null}
  * @param deleted whether it was deleted (its body is then empty)
  * @param replyTo the message this one replies to, as it is now, or {@code null} if it is not a reply
- * @param reactions the reactions, in the order of each emoji's first reaction; empty if none
+ * @param reactions the reactions, in the order of each emoji's oldest remaining reaction; empty if none
  * @param mentions the usernames this message mentions (members of the room named as {@code @username} when it was
  *     sent or last edited), in order of first mention; empty if none
  */

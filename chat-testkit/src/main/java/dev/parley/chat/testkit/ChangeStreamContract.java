@@ -2,11 +2,14 @@ package dev.parley.chat.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.parley.chat.core.ChatException;
+import dev.parley.chat.core.ErrorCode;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.Room;
 import dev.parley.chat.core.RoomPosition;
 import dev.parley.chat.core.User;
 import dev.parley.chat.core.spi.AppendResult;
+import dev.parley.chat.core.spi.ChangedMessage;
 import dev.parley.chat.core.spi.ChatStorage;
 import dev.parley.chat.core.spi.MembershipChange;
 import dev.parley.chat.core.spi.MessageStore;
@@ -26,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
 import java.util.function.LongFunction;
 import java.util.function.ToLongFunction;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -269,6 +273,49 @@ public abstract class ChangeStreamContract extends StoreContractSupport {
         List<List<Change>> written = inParallel(threads, t -> work.write(t, operationsPerThread(), c -> { }));
 
         work.assertDenseAndComplete(written);
+    }
+
+    @Test
+    void concurrentReactionsToOneMessageTakeDenseChangesAndNeverExceedTheEmojiLimit() {
+        Assumptions.assumeTrue(supportsRepliesReactionsAndMentions());
+        int threads = concurrentThreads();
+        int operations = Math.min(operationsPerThread(), 30);
+        int maxEmoji = 4;
+        String[] emoji = {"👍", "🎉", "😀", "❤️", "🍕", "🚀"};
+        Room room = createRoom("reacting");
+        List<User> users = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            users.add(createUser("reactor" + t));
+        }
+        Message m = post(room, users.get(0), "react to me");
+        long start = messages().position(room.id()).lastChange();
+
+        List<Integer> effective = inParallel(threads, t -> {
+            int changed = 0;
+            for (int i = 0; i < operations; i++) {
+                try {
+                    if (messages().react(m.id(), users.get(t).id(), emoji[(t + i) % emoji.length], i % 3 != 2,
+                            maxEmoji, T0).orElseThrow().changed()) {
+                        changed++;
+                    }
+                } catch (ChatException e) {
+                    assertThat(e.code()).isEqualTo(ErrorCode.TOO_MANY_REACTIONS);
+                }
+            }
+            return changed;
+        });
+
+        long total = effective.stream().mapToLong(Integer::longValue).sum();
+        RoomPosition end = messages().position(room.id());
+        assertThat(end.lastChange()).as("one change per effective reaction").isEqualTo(start + total);
+        Message now = messages().findById(m.id()).orElseThrow();
+        assertThat(now.reactions().size()).isLessThanOrEqualTo(maxEmoji);
+        assertThat(now.reactions()).allSatisfy(r -> assertThat(r.users()).doesNotHaveDuplicates());
+        if (total > 0) {
+            assertThat(now.change()).isEqualTo(end.lastChange());
+            assertThat(messages().findChanges(room.id(), start, end.lastChange(), 10))
+                    .containsExactly(new ChangedMessage(now, ChangedMessage.Kind.REACTED));
+        }
     }
 
     // ---- visibility -------------------------------------------------------------------------------------------

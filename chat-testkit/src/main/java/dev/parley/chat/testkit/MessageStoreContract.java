@@ -1110,16 +1110,6 @@ public abstract class MessageStoreContract extends StoreContractSupport {
     }
     // ---- replies, reactions, mentions -------------------------------------------------------------------------
 
-    /**
-     * Whether the store under test implements replies, reactions and mentions (release 4 of the SPI). A custom store
-     * written before them returns {@code false}, and their cases are skipped.
-     *
-     * @return {@code true} unless overridden
-     */
-    protected boolean supportsRepliesReactionsAndMentions() {
-        return true;
-    }
-
     private Message reply(Room room, User sender, String body, String clientMsgId, long replyTo) {
         return messages().append(new NewMessage(room.id(), room.name(), sender.id(), sender.username(), body,
                 clientMsgId, T0, replyTo, List.of())).message();

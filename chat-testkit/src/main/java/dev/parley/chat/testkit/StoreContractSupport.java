@@ -350,6 +350,17 @@ public abstract class StoreContractSupport {
     // ---- concurrency ------------------------------------------------------------------------------------------
 
     /**
+     * Whether the store under test implements replies, reactions and mentions (release 4 of the SPI). A custom store
+     * written before them returns {@code false}, and their cases (in the message store and change stream contracts)
+     * are skipped.
+     *
+     * @return {@code true} unless overridden
+     */
+    protected boolean supportsRepliesReactionsAndMentions() {
+        return true;
+    }
+
+    /**
      * One thread's work in {@link #inParallel}.
      *
      * @param <T> the result type

@@ -8,6 +8,7 @@ import dev.parley.chat.core.Room;
 import dev.parley.chat.core.RoomPosition;
 import dev.parley.chat.core.User;
 import dev.parley.chat.core.spi.AppendResult;
+import dev.parley.chat.core.spi.ChangedMessage;
 import dev.parley.chat.core.spi.Membership;
 import dev.parley.chat.core.spi.MembershipChange;
 import dev.parley.chat.core.spi.MessageStore;
@@ -80,6 +81,16 @@ abstract class SchemaUpgradeTest {
                             tuple(3L, 3L, "", true, true),
                             tuple(4L, 4L, "with key", false, false));
             assertThat(messages.findChanged(old.general(), 0, 4, 100)).containsExactlyElementsOf(before);
+            // Each message's newest change kind is backfilled from its state; old rows are no replies and carry no
+            // reactions or mentions.
+            assertThat(messages.findChanges(old.general(), 0, 4, 100)).extracting(ChangedMessage::kind)
+                    .containsExactly(ChangedMessage.Kind.POSTED, ChangedMessage.Kind.EDITED,
+                            ChangedMessage.Kind.DELETED, ChangedMessage.Kind.POSTED);
+            assertThat(before).allSatisfy(m -> {
+                assertThat(m.replyTo()).isNull();
+                assertThat(m.reactions()).isEmpty();
+                assertThat(m.mentions()).isEmpty();
+            });
             assertThat(messages.position(old.general())).isEqualTo(new RoomPosition(4, 4));
             assertThat(messages.position(old.random())).isEqualTo(new RoomPosition(2, 2));
             assertThat(messages.findChanged(old.random(), 0, 2, 100)).extracting(Message::seq, Message::change)

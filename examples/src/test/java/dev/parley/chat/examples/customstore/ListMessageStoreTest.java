@@ -57,6 +57,12 @@ class ListMessageStoreTest {
         protected ChatStorage createStorage() {
             return withListMessageStore();
         }
+
+        /** The example predates replies, reactions and mentions. */
+        @Override
+        protected boolean supportsRepliesReactionsAndMentions() {
+            return false;
+        }
     }
 
     @Nested
@@ -64,6 +70,12 @@ class ListMessageStoreTest {
         @Override
         protected ChatStorage createStorage() {
             return withListMessageStore();
+        }
+
+        /** The example predates replies, reactions and mentions. */
+        @Override
+        protected boolean supportsRepliesReactionsAndMentions() {
+            return false;
         }
     }
 

@@ -16,6 +16,7 @@ import dev.parley.chat.bench.run.ServerProcess;
 import dev.parley.chat.bench.store.HistoryBench;
 import dev.parley.chat.bench.store.LoginBench;
 import dev.parley.chat.bench.store.PersistenceBench;
+import dev.parley.chat.bench.store.SearchBench;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -45,14 +46,14 @@ import java.util.stream.Stream;
  * to CPU 1; every server is started pinned to CPU 0.
  *
  * <pre>
- * java -jar parley-bench.jar [--quick] [--only fanout,latency,idle,persistence,history,login,twonode]
+ * java -jar parley-bench.jar [--quick] [--only fanout,latency,idle,persistence,history,login,twonode,search]
  *      [--repeats N] [--subjects parley,ws,socketio] [--repo DIR] [--no-pin]
  * </pre>
  */
 public final class Bench {
     static final String ROOM = "bench";
     static final List<String> SCENARIOS = List.of("fanout", "latency", "idle", "persistence", "history", "login",
-            TwoNodeBench.SCENARIO);
+            TwoNodeBench.SCENARIO, "search");
     static final int IN_FLIGHT = 16;
     static final int SMALL = 1000;
     static final int BIG = 10_000;
@@ -223,6 +224,9 @@ public final class Bench {
         if (only.contains("history") || only.contains("login")) {
             historyAndLogin();
         }
+        if (only.contains("search")) {
+            search();
+        }
 
         Map<String, Object> method = method(args, machine);
         Report report = new Report(machine, method, results.results());
@@ -282,6 +286,11 @@ public final class Bench {
                 + "then logins, against one Parley server started like the others on the history database");
         if (only.contains(TwoNodeBench.SCENARIO)) {
             m.put("Two nodes", TwoNodeBench.describe(this));
+        }
+        if (only.contains("search")) {
+            m.put("Search", "GET /api/search against one Parley server started like the others on a database of "
+                    + (quick ? "100k" : "1M") + " messages prepared by SearchBench (SQLite FTS5); see "
+                    + "SearchBench.run for the query shapes");
         }
         m.put("Idle", "after the 1k phases' connections are closed, " + idleConnections + " connections authenticated and joined (Parley: auth + join; Socket.IO: "
                 + "connect + join; ws: connected to the room), at most " + MAX_HANDSHAKES + " in setup at once; "
@@ -687,6 +696,27 @@ public final class Bench {
                     failedRow("login", e);
                 }
             }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    /** The search scenario (issue 17) on one Parley server (pinned like the others): see {@link SearchBench}. */
+    private void search() {
+        int n = quick ? 100_000 : 1_000_000;
+        ServerProcess server = null;
+        long t = System.nanoTime();
+        try {
+            Path db = SearchBench.prepare(work.resolve("search"), n).toAbsolutePath();
+            log("search: %,d messages ready in %s (%.0f s)", n, repo.relativize(db), (System.nanoTime() - t) / 1e9);
+            server = startParley(runDir.resolve("search"), "jdbc:sqlite:" + db);
+            results.add(SearchBench.run(server.baseUri(), n, SearchBench.rebuildSeconds(db),
+                    quick ? SearchBench.Options.QUICK : SearchBench.Options.FULL));
+            log("search: done in %.0f s", (System.nanoTime() - t) / 1e9);
+        } catch (Exception | LinkageError e) {
+            failedRow("search-" + (quick ? "100k" : "1m"), e);
         } finally {
             if (server != null) {
                 server.close();

@@ -53,9 +53,11 @@ final class MessageSearchImpl implements MessageSearch {
     }
 
     private static List<Long> matchingIds(DSLContext dsl, SearchQuery query, Set<Long> rooms) {
+        // No "id < MAX" for the first page: PostgreSQL would plan it as a bitmap scan of the whole primary key.
+        boolean paged = query.beforeId() != Long.MAX_VALUE;
         Condition common = MESSAGES.ROOM_ID.in(rooms)
                 .and(MESSAGES.DELETED.isFalse())
-                .and(MESSAGES.ID.lt(query.beforeId()));
+                .and(paged ? MESSAGES.ID.lt(query.beforeId()) : DSL.noCondition());
         if (dsl.dialect().family() == SQLDialect.POSTGRES) {
             String tsquery = query.terms().terms().stream().map(t -> "'" + t + "':*")
                     .collect(Collectors.joining(" & "));
@@ -74,7 +76,7 @@ final class MessageSearchImpl implements MessageSearch {
                 .from(DSL.table(DSL.name("messages_fts")))
                 .join(MESSAGES).on(MESSAGES.ID.eq(FTS_ROWID))
                 .where(DSL.condition("{0} MATCH {1}", DSL.field(DSL.name("messages_fts")), DSL.val(match)))
-                .and(FTS_ROWID.lt(query.beforeId()))
+                .and(paged ? FTS_ROWID.lt(query.beforeId()) : DSL.noCondition())
                 .and(common)
                 .orderBy(FTS_ROWID.desc())
                 .limit(query.limit())

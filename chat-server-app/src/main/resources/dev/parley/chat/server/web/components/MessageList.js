@@ -106,6 +106,8 @@ export const MessageList = {
         h('div', {
           class: 'messages', ref: scroller, id: 'messages', role: 'log', 'aria-live': 'polite',
           'aria-relevant': 'additions', 'aria-label': 'Messages in ' + roomLabel(props.name), tabindex: 0,
+          // busy while history loads or pages in: what arrives then is not news to announce
+          'aria-busy': String(!v || !v.loaded || v.loading || v.loadingOlder),
           onScroll,
         }, children),
         v && v.loaded && (!v.atBottom || v.hasNewer) ? jumpButton(unseenCount(v, me)) : null,

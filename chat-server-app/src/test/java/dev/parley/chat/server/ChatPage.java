@@ -327,9 +327,14 @@ final class ChatPage implements AutoCloseable {
 
     /** Adds a reaction through the message's "React" button and the emoji picker, by keyboard-free clicks. */
     void react(String text, String emoji) {
+        openPicker(text);
+        driver.findElement(By.cssSelector(".emoji-picker button[data-emoji='" + emoji + "']")).click();
+    }
+
+    /** Opens the emoji picker of the message with this text through its "React" button. */
+    void openPicker(String text) {
         hover(text).findElement(By.cssSelector("button.react")).click();
         await("the emoji picker", () -> !driver.findElements(By.cssSelector(".emoji-picker")).isEmpty());
-        driver.findElement(By.cssSelector(".emoji-picker button[data-emoji='" + emoji + "']")).click();
     }
 
     /** Clicks a message's reaction chip (toggles one's own reaction). */

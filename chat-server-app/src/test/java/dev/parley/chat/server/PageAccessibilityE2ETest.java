@@ -74,6 +74,27 @@ class PageAccessibilityE2ETest extends PageE2EBase {
     }
 
     @Test
+    void repliesReactionsMentionsAndSearchHaveNoSeriousAccessibilityViolations() throws IOException {
+        String token = rest.signUp("axesocial");
+        String other = rest.signUp("axeother");
+        createRoom(token, "social");
+        joinRoom(other, "social");
+        long original = post(other, "social", "the original question about axe").getJsonNumber("id").longValue();
+        reply(other, "social", "@axesocial a reply that mentions you", original);
+        try (ChatPage page = signedIn("axesocial", "axesocial", "social")) {
+            page.awaitMessage("@axesocial a reply that mentions you");
+            page.react("the original question about axe", "👍");
+            page.await("the chip", () -> page.reactions("the original question about axe").size() == 1);
+            page.startReply("@axesocial a reply that mentions you");
+            page.openPicker("the original question about axe");
+            assertThat(violations(page)).as("reply quote, mention, chips, picker, reply bar").isEmpty();
+            page.search("axe");
+            assertThat(page.searchResults()).hasSize(2);
+            assertThat(violations(page)).as("search results").isEmpty();
+        }
+    }
+
+    @Test
     void thePhoneViewWithTheRoomsDrawerOpenHasNoSeriousAccessibilityViolations() throws IOException {
         rest.signUp("axephone");
         try (ChatPage page = signedIn("axephone", "axephone", null, 390, 844)) {

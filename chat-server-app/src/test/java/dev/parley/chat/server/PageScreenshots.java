@@ -21,8 +21,14 @@ import org.openqa.selenium.OutputType;
 @EnabledIfSystemProperty(named = "parley.screenshots", matches = ".+")
 class PageScreenshots extends PageE2EBase {
 
-    private void say(String token, String room, String body) {
-        assertThat(rest.post("/api/messages", token, json("room", room, "body", body)).status()).isEqualTo(201);
+    private long say(String token, String room, String body) {
+        return post(token, room, body).getJsonNumber("id").longValue();
+    }
+
+    private void react(String token, long message, String emoji) {
+        String path = "/api/messages/" + message + "/reactions/"
+                + java.net.URLEncoder.encode(emoji, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(rest.put(path, token).status()).isEqualTo(200);
     }
 
     private static void save(ChatPage page, String name) throws IOException {
@@ -42,21 +48,25 @@ class PageScreenshots extends PageE2EBase {
         joinRoom(cleo, "design");
         createRoom(ann, "release-planning");
         joinRoom(ben, "release-planning");
-        say(ann, "design", "Morning! The new sidebar is up on staging.");
-        say(ben, "design", "Looks calm. I like the smaller badges.");
+        long morning = say(ann, "design", "Morning! The new sidebar is up on staging.");
+        long calm = reply(ben, "design", "Looks calm. I like the smaller badges.", morning).getJsonNumber("id")
+                .longValue();
         say(ben, "design", "Long room names end in an ellipsis now, too.");
         say(cleo, "design", "The notes are at https://example.com/parley/design-notes if anyone wants the details.");
-        say(ann, "design", "Thanks Cleo. Let's try it on phones this afternoon.");
+        react(cleo, morning, "\uD83C\uDF89");
+        react(ben, morning, "\uD83C\uDF89");
+        react(ann, calm, "\uD83D\uDC4D");
+        say(ann, "design", "Thanks Cleo. @ben, let's try it on phones this afternoon.");
         say(ann, "release-planning", "Release candidate on Thursday?");
         rest.post("/api/direct", cleo, json("username", "ben"));
         try (ChatPage page = signedIn("shot-desktop", "ben", "design");
                 ChatPage phone = signedIn("shot-phone", "ann", null, 390, 844)) {
             phone.driver.get(uri() + "#/r/design"); // the room list is a closed drawer on a phone: by its URL
             phone.awaitOpenRoom("design");
-            page.awaitMessage("Thanks Cleo. Let's try it on phones this afternoon.");
+            page.awaitMessage("Thanks Cleo. @ben, let's try it on phones this afternoon.");
             page.composer().sendKeys("Sounds good, I'll bring mine.");
             save(page, "screenshot.png");
-            phone.awaitMessage("Thanks Cleo. Let's try it on phones this afternoon.");
+            phone.awaitMessage("Thanks Cleo. @ben, let's try it on phones this afternoon.");
             save(phone, "screenshot-phone.png");
         }
     }

@@ -4,7 +4,6 @@ import jakarta.websocket.RemoteEndpoint;
 import jakarta.websocket.SendResult;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
-import java.util.concurrent.CompletionException;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -35,6 +34,8 @@ final class Outbound {
     private final IntConsumer onSent;
     private final Consumer<Throwable> onFailed;
 
+    /** One callback per socket rather than one per write: a write is allocation-free above the container. */
+    private final Consumer<Throwable> written = failure -> completed(failure);
     private final Object lock = new Object();
     private final ArrayDeque<Entry> queue = new ArrayDeque<>(); // guarded by lock
     private int counted; // live frames in queue; guarded by lock
@@ -143,8 +144,7 @@ final class Outbound {
                 remote.sendText(single.text, this::completed);
             } else {
                 ByteBuffer buffer = single != null ? ByteBuffer.wrap(single.wire()) : concat(batch, n, bytes);
-                raw.write(buffer).whenComplete((ok, failure) -> completed(
-                        failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure));
+                raw.write(buffer, written);
             }
         } catch (RuntimeException e) { // IllegalStateException: the session closed under us
             synchronized (lock) {

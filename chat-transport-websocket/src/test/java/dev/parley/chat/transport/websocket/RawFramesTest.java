@@ -13,9 +13,15 @@ import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.glassfish.grizzly.filterchain.BaseFilter;
+import org.glassfish.grizzly.filterchain.TransportFilter;
+import org.glassfish.grizzly.ssl.SSLFilter;
+import org.glassfish.grizzly.utils.DelayedExecutor;
+import org.glassfish.grizzly.utils.IdleTimeoutFilter;
 import org.junit.jupiter.api.Test;
 
 /** Pre-built frames written straight to a real Tyrus connection arrive as ordinary text messages. */
@@ -49,13 +55,14 @@ class RawFramesTest {
             assertThat(session).isNotNull();
 
             RawFrames.Writer writer = new RawFrames().writer(session);
-            assertThat(writer).as("raw access on Tyrus").isNotNull();
+            assertThat(writer).as("Tyrus on Grizzly: frames go straight into the connection's write queue")
+                    .isInstanceOf(GrizzlyFrames.class);
 
-            writer.write(ByteBuffer.wrap(new OutFrame("{\"one\":1}").wire())).get(5, TimeUnit.SECONDS);
+            write(writer, ByteBuffer.wrap(new OutFrame("{\"one\":1}").wire()));
             byte[] two = new OutFrame("two").wire();
             byte[] big = new OutFrame("é".repeat(40_000)).wire(); // 80 kB: a 64-bit length header
             ByteBuffer both = ByteBuffer.allocate(two.length + big.length).put(two).put(big).flip();
-            writer.write(both).get(5, TimeUnit.SECONDS);
+            write(writer, both);
 
             assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("{\"one\":1}");
             assertThat(received.poll(5, TimeUnit.SECONDS)).isEqualTo("two");
@@ -68,6 +75,27 @@ class RawFramesTest {
             assertThat(whole.toString()).isEqualTo("é".repeat(40_000));
             client.abort();
         }
+    }
+
+    private static void write(RawFrames.Writer writer, ByteBuffer frames) throws Exception {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        writer.write(frames, failure -> {
+            if (failure == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(failure);
+            }
+        });
+        done.get(5, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void framesAreWrittenDirectlyOnlyThroughFiltersKnownToPassThemUnchanged() {
+        assertThat(GrizzlyFrames.passesThrough(new TransportFilter())).isTrue();
+        assertThat(GrizzlyFrames.passesThrough(new IdleTimeoutFilter(new DelayedExecutor(
+                java.util.concurrent.Executors.newSingleThreadExecutor()), 1, TimeUnit.SECONDS))).isTrue();
+        assertThat(GrizzlyFrames.passesThrough(new SSLFilter())).as("TLS encrypts what is written").isFalse();
+        assertThat(GrizzlyFrames.passesThrough(new BaseFilter())).as("an unknown filter").isFalse();
     }
 
     @Test

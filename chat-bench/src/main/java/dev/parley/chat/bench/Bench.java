@@ -71,6 +71,18 @@ public final class Bench {
             .getOrDefault("BENCH_PARLEY_JVM_ARGS", "").strip().split("\\s+")).stream()
             .filter(x -> !x.isEmpty()).collect(java.util.stream.Collectors.toList());
 
+    /**
+     * Parley's JVM flags: {@link #SERVER_JVM} then {@link #EXTRA_PARLEY_JVM}, whose collector, if it names one
+     * ({@code -XX:+UseSerialGC}, {@code -XX:+UseG1GC}...), replaces the default (the JVM refuses two).
+     */
+    static List<String> serverJvm() {
+        boolean ownCollector = EXTRA_PARLEY_JVM.stream().anyMatch(f -> f.matches("-XX:\\+Use\\w+GC"));
+        List<String> cmd = new ArrayList<>();
+        SERVER_JVM.stream().filter(f -> !(ownCollector && f.endsWith("GC"))).forEach(cmd::add);
+        cmd.addAll(EXTRA_PARLEY_JVM);
+        return cmd;
+    }
+
     private static final String DELIVERIES = "deliveries_per_s";
     private static final String DRIVER_CPU = "driver_cpu_pct";
     private static final String SERVER_CPU = "server_cpu_pct";
@@ -256,9 +268,9 @@ public final class Bench {
         m.put("mode", quick ? "quick" : "full");
         m.put("Pinning", pin ? "every server on CPU 0, the driver JVM on CPU 1 (taskset)"
                 : "none (--no-pin): figures are not comparable with pinned runs");
-        m.put("Servers", "Parley: java " + String.join(" ", SERVER_JVM) + " -jar parley-server.jar (SQLite file, "
+        m.put("Servers", "Parley: java " + String.join(" ", serverJvm()) + " -jar parley-server.jar (SQLite file, "
                 + "PARLEY_WS_RATE_PER_SECOND=10000, PARLEY_WS_MAX_CONNECTIONS_PER_ADDRESS=100000"
-                + (EXTRA_PARLEY_JVM.isEmpty() ? "" : ", extra JVM flags " + String.join(" ", EXTRA_PARLEY_JVM))
+                + (EXTRA_PARLEY_JVM.isEmpty() ? "" : "; BENCH_PARLEY_JVM_ARGS: " + String.join(" ", EXTRA_PARLEY_JVM))
                 + "); Node peers: node --expose-gc (ws 8.23.0, socket.io 4.8.4)");
         m.put("Driver", "one selector thread, non-blocking sockets, pre-built frames; JVM "
                 + machine.get("driver_jvm_args") + "; a sample with the driver's JVM over "
@@ -625,8 +637,7 @@ public final class Bench {
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.addAll(SERVER_JVM);
-        cmd.addAll(EXTRA_PARLEY_JVM);
+        cmd.addAll(serverJvm());
         cmd.add("-jar");
         cmd.add(repo.resolve("chat-server-app/target/parley-server.jar").toString());
         Map<String, String> env = new LinkedHashMap<>();

@@ -22,6 +22,9 @@ public final class Report {
     /** The subjects of the two-node scenario (issue 11), in column order. */
     public static final List<String> CLUSTER_SUBJECTS = List.of("one-node", "postgres-bus", "redis-bus");
     private static final String CLUSTER_PREFIX = "twonode-";
+    /** The store subjects issue 15's throughput targets are about. */
+    private static final String STORE_SQLITE_TARGET = "store-64-senders-64-rooms";
+    private static final String STORE_POSTGRES_TARGET = "store-8-senders-8-rooms";
     private static final Map<String, String> TITLES = Map.of("parley", "Parley", "ws", "ws", "socketio", "Socket.IO",
             "floor", "C floor",
             "one-node", "one node", "postgres-bus", "2 nodes, PostgreSQL bus", "redis-bus", "2 nodes, Redis bus");
@@ -297,13 +300,13 @@ public final class Report {
         }
         for (String sc : scenarios) {
             if (sc.startsWith("fanout-")) {
-                ratio(out, sc + ": Parley ≥ 1.5× Socket.IO deliveries/s", sc, "deliveries_per_s", "socketio", 1.5, true);
+                ratio(out, sc + ": Parley ≥ 5× Socket.IO deliveries/s", sc, "deliveries_per_s", "socketio", 5, true);
                 ratio(out, sc + ": Parley ≥ 1.1× ws deliveries/s", sc, "deliveries_per_s", "ws", 1.1, true);
                 ratio(out, sc + ": Parley's fan-out as a fraction of the C floor (no target)", sc, "deliveries_per_s",
                         "floor", Double.NaN, true);
             } else if (sc.startsWith("latency-")) {
                 ratio(out, sc + ": Parley p99 ≤ Socket.IO p99", sc, "p99_ms", "socketio", 1.0, false);
-                ratio(out, sc + ": Parley server CPU < Socket.IO's", sc, "server_cpu_pct", "socketio", 1.0, false);
+                ratio(out, sc + ": Parley server CPU ≤ Socket.IO's", sc, "server_cpu_pct", "socketio", 1.0, false);
                 ratio(out, sc + ": Parley p99 vs ws p99 (no target)", sc, "p99_ms", "ws", Double.NaN, false);
             } else if (sc.startsWith("idle-")) {
                 Result p = find(sc, "parley", "heap_bytes_per_conn");
@@ -313,6 +316,16 @@ public final class Report {
                             Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%,.0f B", v),
                             Double.isNaN(v) ? null : v <= 6 * 1024));
                 }
+                ratio(out, sc + ": Parley auth + join rate ≥ Socket.IO's connect + join rate", sc, "connects_per_s",
+                        "socketio", 1.0, true);
+            } else if (sc.equals("persist-sqlite")) {
+                absolute(out, sc + ": store ≥ 100k msg/s, 64 senders over 64 rooms", sc, STORE_SQLITE_TARGET,
+                        "sends_per_s", 100_000, " msg/s");
+                ratio(out, sc + ": store (64 senders, 64 rooms) ≥ 0.5× a raw JDBC batch", sc, STORE_SQLITE_TARGET,
+                        "sends_per_s", "raw-batch-256", "rows_per_s", 0.5, true);
+            } else if (sc.equals("persist-postgres")) {
+                absolute(out, sc + ": store ≥ 10k msg/s, 8 senders over 8 rooms", sc, STORE_POSTGRES_TARGET,
+                        "sends_per_s", 10_000, " msg/s");
             }
         }
         return out;
@@ -353,6 +366,18 @@ public final class Report {
             }
         }
         return out;
+    }
+
+    /** {@code subject}'s median of {@code metric} against an absolute lower bound. */
+    private void absolute(List<Target> out, String what, String scenario, String subject, String metric,
+            double atLeast, String unit) {
+        Result r = find(scenario, subject, metric);
+        if (r == null) {
+            return;
+        }
+        double v = r.median();
+        out.add(new Target(what, v, Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%,.0f%s", v, unit),
+                Double.isNaN(v) ? null : v >= atLeast));
     }
 
     private void ratio(List<Target> out, String what, String scenario, String metric, String other, double bound,

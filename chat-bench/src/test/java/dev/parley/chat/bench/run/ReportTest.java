@@ -29,11 +29,28 @@ class ReportTest {
         String md = report().markdown();
         assertThat(md).contains("| fanout-1k | deliveries_per_s | deliveries/s | 300,000 (290,000–310,000) | "
                 + "95,000 [1 invalid] | 100,000 (90,000–110,000) |");
-        assertThat(md).contains("| fanout-1k: Parley ≥ 1.5× Socket.IO deliveries/s | 3.00× | yes |");
+        assertThat(md).contains("| fanout-1k: Parley ≥ 5× Socket.IO deliveries/s | 3.00× | **no** |");
         assertThat(md).contains("| fanout-1k: Parley ≥ 1.1× ws deliveries/s | 3.16× | yes |");
         assertThat(md).contains("| idle-10k: Parley live heap ≤ 6 KB per connection | 7,000 B | **no** |");
         assertThat(md).contains("| login | - | failed |  | – |  | 0 | 1 |");
         assertThat(md).contains("invalid: r2: driver busy 85% > 80%");
+    }
+
+    @Test
+    void checksTheConnectAndStoreTargetsOfIssue15() {
+        Collector c = new Collector();
+        c.sample("idle-10k", "parley", "connects_per_s", "conn/s", 1_000);
+        c.sample("idle-10k", "socketio", "connects_per_s", "conn/s", 2_000);
+        c.sample("persist-sqlite", "store-64-senders-64-rooms", "sends_per_s", "msg/s", 120_000);
+        c.sample("persist-sqlite", "raw-batch-256", "rows_per_s", "rows/s", 230_000);
+        c.sample("persist-postgres", "store-8-senders-8-rooms", "sends_per_s", "msg/s", 8_000);
+        String md = new Report(Map.of("cpu", "test", "date", "now"), Map.of("command", "bench/run", "mode", "full"),
+                c.results()).markdown();
+        assertThat(md).contains(
+                "| idle-10k: Parley auth + join rate ≥ Socket.IO's connect + join rate | 0.50× | **no** |",
+                "| persist-sqlite: store ≥ 100k msg/s, 64 senders over 64 rooms | 120,000 msg/s | yes |",
+                "| persist-sqlite: store (64 senders, 64 rooms) ≥ 0.5× a raw JDBC batch | 0.52× | yes |",
+                "| persist-postgres: store ≥ 10k msg/s, 8 senders over 8 rooms | 8,000 msg/s | **no** |");
     }
 
     @Test

@@ -231,7 +231,8 @@ public final class Report {
     }
 
     private static boolean isSocketScenario(String scenario) {
-        return scenario.startsWith("fanout-") || scenario.startsWith("latency-") || scenario.startsWith("idle-");
+        return scenario.startsWith("fanout-") || scenario.startsWith("latency-") || scenario.startsWith("idle-")
+                || scenario.startsWith("storm-");
     }
 
     private Result find(String scenario, String subject, String metric) {
@@ -265,6 +266,8 @@ public final class Report {
         switch (unit) {
             case "% core":
                 return String.format(Locale.ROOT, "%.0f%%", v);
+            case "s":
+                return String.format(Locale.ROOT, "%.2f s", v);
             case "ms":
                 return String.format(Locale.ROOT, v < 10 ? "%.2f" : "%.1f", v);
             default:
@@ -313,6 +316,13 @@ public final class Report {
                             Double.isNaN(v) ? "–" : String.format(Locale.ROOT, "%,.0f B", v),
                             Double.isNaN(v) ? null : v <= 6 * 1024));
                 }
+                ratio(out, sc + ": Parley connects/s ≥ Socket.IO's (auth + join vs connect + join)", sc,
+                        "connects_per_s", "socketio", 1.0, true);
+            } else if (sc.startsWith("storm-")) {
+                ratio(out, sc + ": Parley's time until all live / Socket.IO's (no target)", sc, "all_live_s",
+                        "socketio", Double.NaN, false);
+                ratio(out, sc + ": Parley's time until all live / ws's (no target)", sc, "all_live_s", "ws",
+                        Double.NaN, false);
             }
         }
         return out;

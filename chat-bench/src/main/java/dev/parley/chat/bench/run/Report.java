@@ -268,6 +268,8 @@ public final class Report {
                 return String.format(Locale.ROOT, "%.0f%%", v);
             case "s":
                 return String.format(Locale.ROOT, "%.2f s", v);
+            case "attempts":
+                return String.format(Locale.ROOT, "%,.0f", v);
             case "ms":
                 return String.format(Locale.ROOT, v < 10 ? "%.2f" : "%.1f", v);
             default:

@@ -44,11 +44,14 @@ class ReportTest {
         c.sample("storm-5k", "parley", "all_live_s", "s", 6);
         c.sample("storm-5k", "socketio", "all_live_s", "s", 3);
         c.sample("storm-5k", "ws", "all_live_s", "s", 2);
+        c.sample("storm-5k", "parley", "failed_attempts", "attempts", 0);
+        c.sample("storm-5k", "socketio", "failed_attempts", "attempts", 1914);
         String md = new Report(Map.of("cpu", "test", "date", "now"), Map.of("command", "bench/run", "mode", "full"),
                 c.results()).markdown();
         assertThat(md).contains(
                 "| idle-10k: Parley connects/s ≥ Socket.IO's (auth + join vs connect + join) | 0.50× | **no** |",
                 "| storm-5k | all_live_s | s | 6.00 s | 2.00 s | 3.00 s |",
+                "| storm-5k | failed_attempts | attempts | 0 |  | 1,914 |",
                 "| storm-5k: Parley's time until all live / Socket.IO's (no target) | 2.00× |",
                 "| storm-5k: Parley's time until all live / ws's (no target) | 3.00× |");
     }

@@ -7,6 +7,7 @@ import dev.parley.chat.bench.driver.ParleyProtocol;
 import dev.parley.chat.bench.driver.ParleySetup;
 import dev.parley.chat.bench.driver.Protocol;
 import dev.parley.chat.bench.driver.SocketIoProtocol;
+import dev.parley.chat.bench.driver.StormStats;
 import dev.parley.chat.bench.driver.WsProtocol;
 import dev.parley.chat.bench.run.Collector;
 import dev.parley.chat.bench.run.Commands;
@@ -47,14 +48,15 @@ import java.util.stream.Stream;
  * to CPU 1; every server is started pinned to CPU 0.
  *
  * <pre>
- * java -jar parley-bench.jar [--quick] [--only fanout,latency,idle,persistence,history,login,twonode,search]
+ * java -jar parley-bench.jar [--quick]
+ *      [--only fanout,latency,idle,persistence,history,login,twonode,search,storm]
  *      [--repeats N] [--subjects parley,ws,socketio] [--repo DIR] [--no-pin]
  * </pre>
  */
 public final class Bench {
     static final String ROOM = "bench";
     static final List<String> SCENARIOS = List.of("fanout", "latency", "idle", "persistence", "history", "login",
-            TwoNodeBench.SCENARIO, "search");
+            TwoNodeBench.SCENARIO, "search", "storm");
     static final int IN_FLIGHT = 16;
     static final int SMALL = 1000;
     static final int BIG = 10_000;
@@ -87,6 +89,8 @@ public final class Bench {
     private static final String DRIVER_CPU = "driver_cpu_pct";
     private static final String SERVER_CPU = "server_cpu_pct";
     private static final String CORE = "% core";
+    static final String ALL_LIVE = "all_live_s";
+    static final String FAILED_ATTEMPTS = "failed_attempts";
 
     final boolean quick;
     private final Set<String> only;
@@ -104,6 +108,8 @@ public final class Bench {
 
     private final int idleConnections;
     private final int bigFanout;
+    /** Clients of the reconnect storm (issue 15). */
+    private final int stormClients;
     final long firstWarmup;
     final long warmup;
     final long window;
@@ -121,6 +127,7 @@ public final class Bench {
         this.runDir = work.resolve("run");
         this.idleConnections = quick ? 2000 : BIG;
         this.bigFanout = quick ? 0 : BIG;
+        this.stormClients = quick ? 1000 : 5000;
         this.firstWarmup = (quick ? 3 : 5) * SECOND;
         this.warmup = (quick ? 1 : 2) * SECOND;
         this.window = (quick ? 2 : 5) * SECOND;
@@ -220,7 +227,8 @@ public final class Bench {
         log("%s mode, %d repeat(s), subjects %s%s, scenarios %s", quick ? "quick" : "full", repeats, subjects,
                 only.contains(TwoNodeBench.SCENARIO) ? " (two nodes: " + clusterSubjects + ")" : "", only);
 
-        boolean sockets = only.contains("fanout") || only.contains("latency") || only.contains("idle");
+        boolean sockets = only.contains("fanout") || only.contains("latency") || only.contains("idle")
+                || only.contains("storm");
         if (sockets) {
             for (int r = 1; r <= repeats; r++) {
                 for (String subject : subjects) {
@@ -305,6 +313,23 @@ public final class Bench {
                     + (quick ? "100k" : "1M") + " messages prepared by SearchBench (SQLite FTS5); see "
                     + "SearchBench.run for the query shapes");
         }
+        if (only.contains("storm")) {
+            m.put("Storm", "storm-" + count(stormClients) + " (issue 15), last on each fresh server (after the "
+                    + "phases above, if they ran; else after connecting the clients, at most " + MAX_HANDSHAKES
+                    + " in setup at once): " + stormClients + " clients subscribed (Parley: auth + join, 4 users' "
+                    + "tokens round-robin; Socket.IO: connect + join; ws: connected to the room); the driver cuts "
+                    + "every connection at once (RST), then all " + stormClients + " open a new connection at the "
+                    + "same moment with no limit on how many are in setup and go through the whole setup again "
+                    + "(Parley: upgrade, auth with the same token, join). The server keeps running (a cut, not a "
+                    + "restart: its JIT is warm). A failed attempt (refused, reset, closed, error frame, not "
+                    + "subscribed within 10 s) is retried like ParleyClient does: after a full-jitter backoff, "
+                    + "uniform in [0, 250 ms × 2^attempt], capped at 30 s; given up after 120 s. all_live_s: from "
+                    + "the cut until the last client is subscribed again; p50/p99: per client, cut to subscribed, "
+                    + "retries included. Listen backlogs: Parley (Grizzly 4) asks for 4096, the Node peers for 511 "
+                    + "(Node's default for server.listen); the kernel caps them at somaxconn (" 
+                    + Machine.listenSettings() + "); the listen-queue counters (/proc/net/netstat, machine-wide) "
+                    + "are noted per run");
+        }
         m.put("Idle", "after the 1k phases' connections are closed, " + idleConnections + " connections authenticated and joined (Parley: auth + join; Socket.IO: "
                 + "connect + join; ws: connected to the room), at most " + MAX_HANDSHAKES + " in setup at once; "
                 + "Parley heap: live bytes after a full GC (jcmd GC.class_histogram) before/after; Node: heapUsed "
@@ -322,7 +347,11 @@ public final class Bench {
             "latency", List.of(new String[] {"p50_ms", "ms"}, new String[] {"p99_ms", "ms"},
                     new String[] {SERVER_CPU, CORE}, new String[] {DRIVER_CPU, CORE}),
             "idle", List.of(new String[] {"heap_bytes_per_conn", "B/conn"},
-                    new String[] {"rss_bytes_per_conn", "B/conn"}, new String[] {"connects_per_s", "conn/s"}));
+                    new String[] {"rss_bytes_per_conn", "B/conn"}, new String[] {"connects_per_s", "conn/s"}),
+            "storm", List.of(new String[] {ALL_LIVE, "s"}, new String[] {"p50_ms", "ms"},
+                    new String[] {"p99_ms", "ms"}, new String[] {FAILED_ATTEMPTS, "attempts"},
+                    new String[] {SERVER_CPU, CORE}));
+
 
     private static String kind(String scenario) {
         return scenario.substring(0, scenario.indexOf('-'));
@@ -348,6 +377,9 @@ public final class Bench {
         }
         if (only.contains("fanout") && bigFanout > 0) {
             pending.add("fanout-" + count(bigFanout));
+        }
+        if (only.contains("storm")) {
+            pending.add("storm-" + count(stormClients));
         }
         ServerProcess server = null;
         Driver driver = null;
@@ -387,6 +419,11 @@ public final class Bench {
             if (only.contains("fanout") && bigFanout > 0) {
                 ensure(driver, bigFanout);
                 fanout(driver, server, subject, rep, pending.get(0), cold);
+                pending.remove(0);
+            }
+            if (only.contains("storm")) {
+                ensure(driver, stormClients);
+                storm(driver, server, subject, rep, pending.get(0));
                 pending.remove(0);
             }
         } catch (Exception e) {
@@ -437,7 +474,7 @@ public final class Bench {
 
     private List<String> allScenarios() {
         return List.of("fanout-" + count(SMALL), "latency-" + count((int) LATENCY_DELIVERIES_PER_S),
-                "idle-" + count(idleConnections), "fanout-" + count(BIG));
+                "idle-" + count(idleConnections), "fanout-" + count(BIG), "storm-" + count(stormClients));
     }
 
     /** Opens or closes connections until there are {@code n}; returns how long opening took (ns). */
@@ -484,6 +521,40 @@ public final class Bench {
                 String.format(Locale.ROOT, "%s: %.0f%% while connecting", rep, connectCpu));
         log("%s %s: %s: %,d connections in %.1f s (%,.0f/s, server CPU %.0f%%), heap %,.0f B/conn, RSS %,.0f B/conn",
                 subject, rep, scenario, n, took / 1e9, rate, connectCpu, heap, rss);
+    }
+
+    /** The reconnect storm (issue 15): see {@link Driver#storm} and the method's "Storm" entry. */
+    private void storm(Driver d, ServerProcess s, String subject, String rep, String scenario)
+            throws IOException, LoadException {
+        Map<String, Long> net0 = Machine.listenCounters();
+        StormStats st = d.storm(Driver.StormOptions.CLIENT_DEFAULTS, s::cpuNanos);
+        Map<String, Long> net1 = Machine.listenCounters();
+        Map<String, Long> net = new LinkedHashMap<>();
+        net1.forEach((k, v) -> net.put(k, v - net0.getOrDefault(k, 0L)));
+        d.idle(SECOND / 5);
+        events(d, scenario, subject, rep);
+        double cpu = st.serverCpuNanos() < 0 ? Double.NaN : 100.0 * st.serverCpuNanos() / st.allLiveNanos();
+        String info = String.format(Locale.ROOT, "%,d of %,d live again in %.2f s, per client p50 %.0f ms, p99 %.0f ms,"
+                + " max %.0f ms; %,d attempts (%,d failed%s); server %.0f%%, driver %.0f%%; listen counters %s",
+                st.live(), st.clients(), st.allLiveNanos() / 1e9, st.reconnectMillis(0.5), st.reconnectMillis(0.99),
+                st.reconnectMillis(1.0), st.attempts(), st.failed(), st.failures().isEmpty() ? "" : ": "
+                + st.failures(), cpu, 100.0 * st.driverCpuNanos() / st.allLiveNanos(), net);
+        log("%s %s: %s: %s", subject, rep, scenario, info);
+        if (st.live() < st.clients()) {
+            String why = (st.clients() - st.live()) + " clients not live after "
+                    + Driver.StormOptions.CLIENT_DEFAULTS.timeoutNanos() / SECOND + " s";
+            results.invalid(scenario, subject, ALL_LIVE, "s", rep, why);
+            results.note(scenario, subject, ALL_LIVE, "s", "runs", rep + ": " + info);
+            return;
+        }
+        results.sample(scenario, subject, ALL_LIVE, "s", st.allLiveNanos() / 1e9);
+        results.sample(scenario, subject, "p50_ms", "ms", st.reconnectMillis(0.5));
+        results.sample(scenario, subject, "p99_ms", "ms", st.reconnectMillis(0.99));
+        results.sample(scenario, subject, FAILED_ATTEMPTS, "attempts", st.failed());
+        if (!Double.isNaN(cpu)) {
+            results.sample(scenario, subject, SERVER_CPU, CORE, cpu);
+        }
+        results.note(scenario, subject, ALL_LIVE, "s", "runs", rep + ": " + info);
     }
 
     private void fanout(Driver d, ServerProcess s, String subject, String rep, String scenario, boolean cold)

@@ -38,6 +38,11 @@ public final class Conn implements FrameDecoder.Listener {
     long lastSeq = -1;
     /** Protocol-owned setup step. */
     public int step;
+    /** In a reconnect storm: the client this connection is an attempt of (-1 outside a storm), and which attempt. */
+    int client = -1;
+    int attempt;
+    /** When the attempt was opened (System.nanoTime), for the storm's setup timeout. */
+    long openedAt;
 
     Conn(Driver driver, int index, int group, SocketChannel channel, byte[] mask) {
         this.driver = driver;

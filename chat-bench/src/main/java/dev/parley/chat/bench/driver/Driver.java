@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.locks.LockSupport;
@@ -129,6 +130,17 @@ public final class Driver implements AutoCloseable {
     private boolean latencyOverflow;
     private long now;
 
+    // Reconnect storm state (see storm()).
+    private boolean storming;
+    private long stormStart;
+    private long[] stormTimes = new long[0];
+    private int stormLive;
+    private int stormAttempts;
+    private Map<String, Integer> stormFailures = new TreeMap<>();
+    /** Retries waiting for their backoff: {due (System.nanoTime), client, attempt}, soonest first. */
+    private final PriorityQueue<long[]> retries = new PriorityQueue<>((a, b) -> Long.compare(a[0], b[0]));
+    private StormOptions stormOptions;
+
     /**
      * @param address the server
      * @param protocol how to talk to it
@@ -191,7 +203,8 @@ public final class Driver implements AutoCloseable {
         long deadline = start + timeoutNanos;
         while (ready.size() < target && failed == 0) {
             while (toOpen > 0 && inProgress < maxHandshakes) {
-                open();
+                toOpen--;
+                open(-1, 0);
             }
             if (System.nanoTime() > deadline) {
                 break;
@@ -207,6 +220,120 @@ public final class Driver implements AutoCloseable {
             throw new LoadException(broken);
         }
         return took;
+    }
+
+    /**
+     * How a storm's clients behave, as {@code ParleyClient} does by default: a failed attempt (refused, reset, closed,
+     * an error frame, or not subscribed within {@code setupTimeoutNanos}) is retried after a backoff with full jitter,
+     * a random wait between 0 and {@code firstBackoffNanos} doubled per failed attempt, capped at
+     * {@code maxBackoffNanos}.
+     */
+    public record StormOptions(long setupTimeoutNanos, long firstBackoffNanos, long maxBackoffNanos,
+            long timeoutNanos) {
+        /** ParleyClient's defaults (10 s connect timeout, 250 ms first backoff, 30 s cap), given up after 120 s. */
+        public static final StormOptions CLIENT_DEFAULTS = new StormOptions(10_000_000_000L, 250_000_000L,
+                30_000_000_000L, 120_000_000_000L);
+    }
+
+    /**
+     * A reconnect storm: every subscribed connection is cut at once (an RST from this side, as when a load balancer
+     * or a dying server drops them all), then every client opens a new connection at the same moment, with no limit
+     * on how many are in setup, and goes through the protocol's whole setup again (Parley: upgrade, {@code auth} with
+     * the same token, {@code join}). Failed attempts are retried as {@code options} says. Returns when every client is
+     * subscribed again or {@code options.timeoutNanos()} passed; the connections stay open.
+     */
+    public StormStats storm(StormOptions options, LongSupplier serverCpuNanos) throws IOException, LoadException {
+        requireHealthy();
+        int n = ready.size();
+        if (n == 0) {
+            throw new LoadException("storm: no connections");
+        }
+        target = address;
+        targetHost = address.getHostString() + ":" + address.getPort();
+        targetGroup = 0;
+        stormOptions = options;
+        stormTimes = new long[n];
+        stormLive = 0;
+        stormAttempts = 0;
+        stormFailures = new TreeMap<>();
+        retries.clear();
+        long s0 = serverCpuNanos.getAsLong();
+        long c0 = os.getProcessCpuTime();
+        stormStart = System.nanoTime();
+        for (Conn c : ready) {
+            closeChannel(c);
+        }
+        ready.clear();
+        selector.selectNow(onKey); // deregisters the closed channels
+        storming = true;
+        try {
+            for (int client = 0; client < n; client++) {
+                stormAttempts++;
+                open(client, 0);
+            }
+            long deadline = stormStart + options.timeoutNanos();
+            long nextScan = 0;
+            long t;
+            while (stormLive < n && (t = System.nanoTime()) < deadline) {
+                while (!retries.isEmpty() && retries.peek()[0] <= t) {
+                    long[] r = retries.poll();
+                    stormAttempts++;
+                    open((int) r[1], (int) r[2]);
+                }
+                if (t >= nextScan) {
+                    timeOutSetups(t, options.setupTimeoutNanos());
+                    nextScan = t + 100_000_000L;
+                }
+                long waitMillis = 10;
+                if (!retries.isEmpty()) {
+                    waitMillis = Math.min(waitMillis, (retries.peek()[0] - t) / 1_000_000 + 1);
+                }
+                selector.select(onKey, Math.max(1, waitMillis));
+            }
+            long took = System.nanoTime() - stormStart;
+            long c1 = os.getProcessCpuTime();
+            long s1 = serverCpuNanos.getAsLong();
+            long[] times = Arrays.copyOf(stormTimes, stormLive);
+            Arrays.sort(times);
+            return new StormStats(n, stormLive, took, times, stormAttempts, new TreeMap<>(stormFailures),
+                    s0 < 0 || s1 < 0 ? -1 : s1 - s0, c1 - c0);
+        } finally {
+            storming = false;
+            retries.clear();
+            // attempts still in setup (a timed-out storm) are abandoned
+            for (SelectionKey k : selector.keys()) {
+                Conn c = (Conn) k.attachment();
+                if (c.state != Conn.READY && c.state != Conn.CLOSED) {
+                    closeChannel(c);
+                    inProgress--;
+                }
+            }
+            selector.selectNow(onKey);
+        }
+    }
+
+    /** Storm: fails every attempt still in setup after {@code timeoutNanos}. */
+    private void timeOutSetups(long t, long timeoutNanos) {
+        for (SelectionKey k : selector.keys()) {
+            Conn c = (Conn) k.attachment();
+            if (c.client >= 0 && c.state != Conn.READY && c.state != Conn.CLOSED && t - c.openedAt > timeoutNanos) {
+                lost(c, "setup timeout");
+            }
+        }
+    }
+
+    /** Storm: counts a failed attempt of {@code client} and schedules its retry after a jittered backoff. */
+    private void stormFailed(int client, int attempt, String why) {
+        String kind = why.length() > 100 ? why.substring(0, 100) + "…" : why;
+        stormFailures.merge(stormFailures.size() < MAX_EVENT_KINDS || stormFailures.containsKey(kind) ? kind : "other",
+                1, Integer::sum);
+        retries.add(new long[] {System.nanoTime() + backoffNanos(attempt, stormOptions, random), client, attempt + 1});
+    }
+
+    /** Full jitter: uniform in [0, min(max, first * 2^attempt)]. */
+    static long backoffNanos(int attempt, StormOptions o, SplittableRandom random) {
+        long ceiling = attempt >= 30 ? o.maxBackoffNanos() : Math.min(o.maxBackoffNanos(), o.firstBackoffNanos() << attempt);
+        return random.nextLong(Math.max(1, ceiling) + 1);
     }
 
     /** Keeps the first {@code keep} connections and closes the others (RST). */
@@ -453,8 +580,8 @@ public final class Driver implements AutoCloseable {
         sender.write(sender.template.prepare(seq, System.nanoTime() - base));
     }
 
-    private void open() throws IOException {
-        toOpen--;
+    /** Opens one connection to {@link #target}; in a storm as attempt {@code attempt} of {@code client}. */
+    private void open(int client, int attempt) throws IOException {
         SocketChannel ch = null;
         try {
             ch = SocketChannel.open();
@@ -467,6 +594,9 @@ public final class Driver implements AutoCloseable {
             mask[2] = (byte) (m >>> 16);
             mask[3] = (byte) (m >>> 24);
             Conn c = new Conn(this, opened++, targetGroup, ch, mask);
+            c.client = client;
+            c.attempt = attempt;
+            c.openedAt = System.nanoTime();
             byte[] nonce = new byte[16];
             random.nextBytes(nonce);
             c.handshake = new Handshake(targetHost, protocol.target(), nonce);
@@ -480,6 +610,11 @@ public final class Driver implements AutoCloseable {
         } catch (IOException e) {
             if (ch != null) {
                 ch.close();
+            }
+            if (client >= 0) {
+                inProgress--;
+                stormFailed(client, attempt, "connect: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                return;
             }
             failed++;
             if (firstFailure == null) {
@@ -631,6 +766,10 @@ public final class Driver implements AutoCloseable {
         c.state = Conn.READY;
         inProgress--;
         ready.add(c);
+        if (storming && c.client >= 0) {
+            stormTimes[stormLive++] = System.nanoTime() - stormStart;
+            c.client = -1;
+        }
     }
 
     void onServerClose(Conn c, int code, String reason) {
@@ -655,6 +794,9 @@ public final class Driver implements AutoCloseable {
             if (loading && broken == null) {
                 broken = "the server dropped a subscriber: " + why;
             }
+        } else if (storming && c.client >= 0) {
+            inProgress--;
+            stormFailed(c.client, c.attempt, why);
         } else {
             inProgress--;
             failed++;

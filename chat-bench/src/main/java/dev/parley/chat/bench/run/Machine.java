@@ -46,9 +46,51 @@ public final class Machine {
         return m;
     }
 
+    /**
+     * The kernel's listen-queue settings, which decide what happens to a burst of simultaneous connects: the accept
+     * queue of each listener is min(its backlog, somaxconn); SYNs beyond tcp_max_syn_backlog half-open connections
+     * get a SYN cookie (if tcp_syncookies) instead of being dropped; an ACK that finds the accept queue full is
+     * dropped (unless tcp_abort_on_overflow) and the handshake completes only on a retransmit.
+     */
+    public static String listenSettings() {
+        return "net.core.somaxconn=" + read("/proc/sys/net/core/somaxconn")
+                + ", net.ipv4.tcp_max_syn_backlog=" + read("/proc/sys/net/ipv4/tcp_max_syn_backlog")
+                + ", net.ipv4.tcp_syncookies=" + read("/proc/sys/net/ipv4/tcp_syncookies")
+                + ", net.ipv4.tcp_abort_on_overflow=" + read("/proc/sys/net/ipv4/tcp_abort_on_overflow")
+                + ", net.ipv4.tcp_synack_retries=" + read("/proc/sys/net/ipv4/tcp_synack_retries");
+    }
+
+    /**
+     * The listen-queue counters of /proc/net/netstat (TcpExt ListenOverflows, ListenDrops, SyncookiesSent,
+     * TCPReqQFullDrop, TCPReqQFullDoCookies), machine-wide: subtract two readings; empty if unreadable.
+     */
+    public static Map<String, Long> listenCounters() {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try {
+            List<String> lines = Files.readAllLines(Path.of("/proc/net/netstat"));
+            for (int i = 0; i + 1 < lines.size(); i += 2) {
+                String[] names = lines.get(i).split("\\s+");
+                String[] values = lines.get(i + 1).split("\\s+");
+                if (!names[0].equals("TcpExt:") || names.length != values.length) {
+                    continue;
+                }
+                for (int j = 1; j < names.length; j++) {
+                    if (List.of("ListenOverflows", "ListenDrops", "SyncookiesSent", "TCPReqQFullDrop",
+                            "TCPReqQFullDoCookies").contains(names[j])) {
+                        out.put(names[j], Long.parseLong(values[j]));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            out.clear();
+        }
+        return out;
+    }
+
     private static String read(String file) {
         try {
-            return Files.readString(Path.of(file)).strip();
+            // not Files.readString: on JDK 17 here it returned "4" for /proc/sys/net/core/somaxconn's "4096"
+            return String.join("\n", Files.readAllLines(Path.of(file))).strip();
         } catch (IOException e) {
             return "unknown";
         }

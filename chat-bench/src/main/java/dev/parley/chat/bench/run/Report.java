@@ -234,7 +234,8 @@ public final class Report {
     }
 
     private static boolean isSocketScenario(String scenario) {
-        return scenario.startsWith("fanout-") || scenario.startsWith("latency-") || scenario.startsWith("idle-");
+        return scenario.startsWith("fanout-") || scenario.startsWith("latency-") || scenario.startsWith("idle-")
+                || scenario.startsWith("storm-");
     }
 
     private Result find(String scenario, String subject, String metric) {
@@ -268,6 +269,10 @@ public final class Report {
         switch (unit) {
             case "% core":
                 return String.format(Locale.ROOT, "%.0f%%", v);
+            case "s":
+                return String.format(Locale.ROOT, "%.2f s", v);
+            case "attempts":
+                return String.format(Locale.ROOT, "%,.0f", v);
             case "ms":
                 return String.format(Locale.ROOT, v < 10 ? "%.2f" : "%.1f", v);
             default:
@@ -326,6 +331,11 @@ public final class Report {
             } else if (sc.equals("persist-postgres")) {
                 absolute(out, sc + ": store ≥ 10k msg/s, 8 senders over 8 rooms", sc, STORE_POSTGRES_TARGET,
                         "sends_per_s", 10_000, " msg/s");
+            } else if (sc.startsWith("storm-")) {
+                ratio(out, sc + ": Parley's time until all live / Socket.IO's (no target)", sc, "all_live_s",
+                        "socketio", Double.NaN, false);
+                ratio(out, sc + ": Parley's time until all live / ws's (no target)", sc, "all_live_s", "ws",
+                        Double.NaN, false);
             }
         }
         return out;

@@ -75,6 +75,47 @@ class DriverLoopbackTest {
     }
 
     @Test
+    void aStormReconnectsEveryClientAndRetriesRefusedAttemptsAfterABackoff() throws Exception {
+        try (MiniWsServer server = new MiniWsServer();
+                Driver d = new Driver(server.address(), new WsProtocol("bench"), 4)) {
+            d.connect(20, 5000 * MS);
+            d.idle(100 * MS); // the server counts the 20 pongs before the cut
+            server.refuseNext.set(5);
+            long backoff = 50 * MS;
+            StormStats st = d.storm(new Driver.StormOptions(5000 * MS, backoff, backoff, 10_000 * MS), () -> -1);
+            assertThat(st.clients()).isEqualTo(20);
+            assertThat(st.live()).isEqualTo(20);
+            assertThat(d.connections()).isEqualTo(20);
+            assertThat(st.reconnectNanos()).hasSize(20).isSorted();
+            assertThat(st.failed()).as("the 5 refused upgrades").isEqualTo(5);
+            assertThat(st.failures()).containsOnlyKeys(st.failures().keySet().iterator().next());
+            assertThat(st.failures().keySet().iterator().next()).contains("403");
+            assertThat(st.attempts()).isEqualTo(25);
+            assertThat(st.retries()).isEqualTo(5);
+            assertThat(st.allLiveNanos()).isGreaterThanOrEqualTo(st.reconnectNanos()[19]);
+            assertThat(st.reconnectMillis(0.5)).isLessThanOrEqualTo(st.reconnectMillis(0.99));
+            // the connections are new ones: 20 clients connected before the cut, 20 again after it (+5 refused)
+            d.idle(100 * MS);
+            assertThat(server.pongs.get()).as("a pong for every greeting ping, old and new").isEqualTo(40);
+            assertThat(d.drainEvents()).isEmpty();
+        }
+    }
+
+    @Test
+    void theBackoffIsFullJitterUnderTheCappedExponential() {
+        Driver.StormOptions o = new Driver.StormOptions(0, 250 * MS, 1000 * MS, 0);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(1);
+        long max0 = 0;
+        long max3 = 0;
+        for (int i = 0; i < 2000; i++) {
+            max0 = Math.max(max0, Driver.backoffNanos(0, o, random));
+            max3 = Math.max(max3, Driver.backoffNanos(3, o, random));
+        }
+        assertThat(max0).isBetween(200 * MS, 250 * MS);
+        assertThat(max3).as("2000 ms capped at 1000 ms").isBetween(900 * MS, 1000 * MS);
+    }
+
+    @Test
     void failsTheConnectWithTheServersRefusal() throws Exception {
         WsProtocol ws = new WsProtocol("bench");
         Protocol refused = new Protocol() {

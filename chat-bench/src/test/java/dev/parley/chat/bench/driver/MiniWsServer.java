@@ -26,6 +26,8 @@ final class MiniWsServer implements AutoCloseable {
     final AtomicInteger pongs = new AtomicInteger();
     volatile boolean fragment;
     volatile boolean duplicate;
+    /** Refuses this many upcoming upgrades with a 403 (a storm's failed attempts). */
+    final AtomicInteger refuseNext = new AtomicInteger();
 
     static final class Client {
         final Socket socket;
@@ -84,7 +86,7 @@ final class MiniWsServer implements AutoCloseable {
                 }
             }
             OutputStream out = s.getOutputStream();
-            if (requestLine.contains("/refuse")) {
+            if (requestLine.contains("/refuse") || refuseNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                 out.write("HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
                 out.flush();
                 s.close();

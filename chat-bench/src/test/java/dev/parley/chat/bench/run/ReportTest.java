@@ -54,6 +54,25 @@ class ReportTest {
     }
 
     @Test
+    void showsTheStormSideBySide() {
+        Collector c = new Collector();
+        c.sample("idle-10k", "parley", "connects_per_s", "conn/s", 1_000);
+        c.sample("idle-10k", "socketio", "connects_per_s", "conn/s", 2_000);
+        c.sample("storm-5k", "parley", "all_live_s", "s", 6);
+        c.sample("storm-5k", "socketio", "all_live_s", "s", 3);
+        c.sample("storm-5k", "ws", "all_live_s", "s", 2);
+        c.sample("storm-5k", "parley", "failed_attempts", "attempts", 0);
+        c.sample("storm-5k", "socketio", "failed_attempts", "attempts", 1914);
+        String md = new Report(Map.of("cpu", "test", "date", "now"), Map.of("command", "bench/run", "mode", "full"),
+                c.results()).markdown();
+        assertThat(md).contains(
+                "| storm-5k | all_live_s | s | 6.00 s | 2.00 s | 3.00 s |",
+                "| storm-5k | failed_attempts | attempts | 0 |  | 1,914 |",
+                "| storm-5k: Parley's time until all live / Socket.IO's (no target) | 2.00× |",
+                "| storm-5k: Parley's time until all live / ws's (no target) | 3.00× |");
+    }
+
+    @Test
     void comparesEachClusterWithOneNodeMeasuredInTheSameRun() {
         Collector c = new Collector();
         for (double v : new double[] {40_000, 50_000, 60_000}) {

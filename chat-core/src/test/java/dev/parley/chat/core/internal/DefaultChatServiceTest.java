@@ -35,6 +35,7 @@ import dev.parley.chat.core.spi.MessageStore;
 import dev.parley.chat.core.spi.NewMessage;
 import dev.parley.chat.core.spi.PasswordHasher;
 import dev.parley.chat.core.spi.RoomStore;
+import dev.parley.chat.core.spi.SessionStore;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -86,6 +87,64 @@ class DefaultChatServiceTest {
 
     private static boolean isPosted(ChatEvent e) {
         return e instanceof ChatEvent.MessagePosted;
+    }
+
+    @Test
+    void concurrentAuthenticationsOfOneTokenTouchItsSessionOncePerInterval() throws Exception {
+        AtomicReference<Instant> time = new AtomicReference<>(Instant.parse("2026-01-01T00:00:00Z"));
+        Clock moving = new Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return time.get();
+            }
+        };
+        SessionStore sessions = mock(SessionStore.class, org.mockito.Mockito.withSettings()
+                .defaultAnswer(inv -> inv.getMethod().invoke(memory.sessions(), inv.getArguments())));
+        java.util.concurrent.atomic.AtomicInteger touches = new java.util.concurrent.atomic.AtomicInteger();
+        CountDownLatch touching = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        org.mockito.Mockito.doAnswer(inv -> {
+            if (touches.incrementAndGet() == 1) {
+                touching.countDown();
+                release.await(2, TimeUnit.SECONDS); // the first touch is slow, as a group commit can be
+            }
+            memory.sessions().touch(inv.getArgument(0), inv.getArgument(1));
+            return null;
+        }).when(sessions).touch(anyString(), any(Instant.class));
+        stubHasher();
+        chat = ChatService.builder().storage(ChatStorage.of(memory.users(), sessions, memory.rooms(),
+                memory.messages())).passwordHasher(hasher).clock(moving).build();
+        chat.register("alice", "password-1");
+        String token = chat.login("alice", "password-1").token();
+        time.set(time.get().plusSeconds(120)); // past the touch interval (1 min with the default idle timeout)
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<User> first = pool.submit(() -> chat.authenticate(token));
+            assertThat(touching.await(5, TimeUnit.SECONDS)).isTrue();
+            for (int i = 0; i < 5; i++) {
+                assertThat(chat.authenticate(token).username()).isEqualTo("alice"); // still reads the old last_seen_at
+            }
+            release.countDown();
+            assertThat(first.get(5, TimeUnit.SECONDS).username()).isEqualTo("alice");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(touches.get()).as("one touch for six concurrent authentications").isEqualTo(1);
+        assertThat(memory.sessions().find(Tokens.hash(token)).orElseThrow().lastSeenAt()).isEqualTo(time.get());
+
+        time.set(time.get().plusSeconds(120));
+        chat.authenticate(token);
+        assertThat(touches.get()).as("the next interval touches again").isEqualTo(2);
     }
 
     @Test

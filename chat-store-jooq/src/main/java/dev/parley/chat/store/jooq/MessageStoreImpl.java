@@ -111,7 +111,7 @@ final class MessageStoreImpl implements MessageStore {
             + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING " + q(MESSAGES.ID.getName());
 
     private static String q(String identifier) {
-        return '"' + identifier + '"';
+        return FixedSql.q(identifier);
     }
 
     private static String increment(Field<Long> column) {

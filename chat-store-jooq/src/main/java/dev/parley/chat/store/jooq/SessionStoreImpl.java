@@ -6,7 +6,6 @@ import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.ErrorCode;
 import dev.parley.chat.core.spi.SessionStore;
 import dev.parley.chat.core.spi.StoredSession;
-import dev.parley.chat.store.jooq.internal.generated.tables.records.SessionsRecord;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -43,11 +42,18 @@ final class SessionStoreImpl implements SessionStore {
     @Override
     public Optional<StoredSession> find(String tokenHash) {
         Objects.requireNonNull(tokenHash, "tokenHash == null");
-        return db.read("find a session", dsl -> dsl.selectFrom(SESSIONS)
-                        .where(SESSIONS.TOKEN_HASH.eq(tokenHash))
-                        .fetchOptional())
-                .map(SessionStoreImpl::toSession);
+        // Every WebSocket auth and REST call looks its session up: fixed SQL, see FixedSql.
+        return db.read("find a session", dsl -> FixedSql.queryOne(dsl, FIND, ps -> ps.setString(1, tokenHash),
+                rs -> new StoredSession(rs.getString(HASH), rs.getLong(USER), Times.fromNanos(rs.getLong(CREATED)),
+                        Times.fromNanos(rs.getLong(SEEN)), Times.fromNanos(rs.getLong(EXPIRES)))));
     }
+
+    private static final String FIND = FixedSql.selectWhere(SESSIONS, SESSIONS.TOKEN_HASH);
+    private static final int HASH = FixedSql.column(SESSIONS, SESSIONS.TOKEN_HASH);
+    private static final int USER = FixedSql.column(SESSIONS, SESSIONS.USER_ID);
+    private static final int CREATED = FixedSql.column(SESSIONS, SESSIONS.CREATED_AT);
+    private static final int SEEN = FixedSql.column(SESSIONS, SESSIONS.LAST_SEEN_AT);
+    private static final int EXPIRES = FixedSql.column(SESSIONS, SESSIONS.EXPIRES_AT);
 
     @Override
     public void touch(String tokenHash, Instant lastSeenAt) {
@@ -93,10 +99,5 @@ final class SessionStoreImpl implements SessionStore {
         return db.write("delete expired sessions", dsl -> dsl.deleteFrom(SESSIONS)
                 .where(SESSIONS.LAST_SEEN_AT.lt(cutoff).or(SESSIONS.EXPIRES_AT.le(current)))
                 .execute());
-    }
-
-    private static StoredSession toSession(SessionsRecord r) {
-        return new StoredSession(r.getTokenHash(), r.getUserId(), Times.fromNanos(r.getCreatedAt()),
-                Times.fromNanos(r.getLastSeenAt()), Times.fromNanos(r.getExpiresAt()));
     }
 }

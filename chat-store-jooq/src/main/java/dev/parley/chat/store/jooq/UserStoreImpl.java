@@ -45,9 +45,15 @@ final class UserStoreImpl implements UserStore {
 
     @Override
     public Optional<User> findById(long id) {
-        return db.read("find a user", dsl -> dsl.selectFrom(USERS).where(USERS.ID.eq(id)).fetchOptional())
-                .map(UserStoreImpl::toUser);
+        // Every WebSocket auth and REST call finds its user by id: fixed SQL, see FixedSql.
+        return db.read("find a user", dsl -> FixedSql.queryOne(dsl, FIND_BY_ID, ps -> ps.setLong(1, id),
+                rs -> new User(rs.getLong(ID), rs.getString(USERNAME), Times.fromNanos(rs.getLong(CREATED)))));
     }
+
+    private static final String FIND_BY_ID = FixedSql.selectWhere(USERS, USERS.ID);
+    private static final int ID = FixedSql.column(USERS, USERS.ID);
+    private static final int USERNAME = FixedSql.column(USERS, USERS.USERNAME);
+    private static final int CREATED = FixedSql.column(USERS, USERS.CREATED_AT);
 
     @Override
     public List<User> findByIds(Collection<Long> ids) {

@@ -277,6 +277,11 @@ public final class JooqChatStorage implements ChatStorage {
         return db.commitCount();
     }
 
+    /** The database, for tests of this package. */
+    Db db() {
+        return db;
+    }
+
     /** Finishes accepted writes, then releases threads and connections. Idempotent; never throws. */
     @Override
     public void close() {

@@ -58,6 +58,12 @@ import org.jooq.UpdateSetMoreStep;
  * everything anyway. UNIQUE(room_id, seq) and UNIQUE(room_id, change_seq) back this up. Edits and deletions update
  * the message first and take only a change number, through {@link ChangeCounter}, and only if a row changed.
  *
+ * <p>On SQLite the writer runs the consecutive appends of a group commit together ({@link #appendAll}): one
+ * {@code UPDATE rooms SET last_seq = last_seq + k, last_change = last_change + k ... RETURNING} per room takes the
+ * numbers of its k appends, assigned in submission order, and multi-row INSERTs store them; the outcome is the same
+ * as appending one by one, which is what the writer falls back to if anything in the group is not a plain new
+ * message.
+ *
  * <h2>Idempotency</h2>
  * Before allocating, the transaction looks up (sender_id, client_msg_id). If a concurrent transaction inserts the
  * same key first, our INSERT fails on the unique index, the whole transaction (number included) rolls back, and the

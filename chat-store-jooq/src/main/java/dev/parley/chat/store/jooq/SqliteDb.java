@@ -333,10 +333,12 @@ final class SqliteDb implements Db {
             failAll(batch, e);
             return;
         }
-        // Consecutive grouped works (appends) run with shared statements first. Measured on the persistence bench at
-        // 64 senders (JFR, writer thread): SAVEPOINT + RELEASE and the three single-row statements per append were
-        // most of the writer's time; grouped, a batch of 256 appends to 64 rooms costs 4 multi-row INSERTs, one
-        // idempotency lookup per 64 keys and one counter UPDATE per room (figures in docs/benchmarks.md).
+        // Consecutive grouped works (appends) run with shared statements first. Why, measured with 64 senders in 64
+        // rooms (JFR native samples of this thread in sqlite3_step, before): COMMIT 60%, RELEASE 20% (a savepoint per
+        // append), INSERT 14%, UPDATE 3%, SELECT 2%. Grouped, a batch of
+        // 256 appends to 64 rooms costs one savepoint, 4 idempotency lookups and 4 INSERTs of 64 rows, and one counter
+        // UPDATE per room: this thread's CPU per append fell from 66-130 us to 27-39 us on the shared 2-core machine
+        // (1-row INSERTs in the same group path: 75-81 us, so the multi-row INSERT is most of the gain).
         int i = 0;
         while (i < batch.size()) {
             int end = groupEnd(batch, i);

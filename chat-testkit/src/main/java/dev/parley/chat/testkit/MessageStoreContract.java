@@ -23,7 +23,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -311,6 +313,115 @@ public abstract class MessageStoreContract extends StoreContractSupport {
     }
 
     // ---- findById ---------------------------------------------------------------------------------------------
+
+    // ---- appendAsync ------------------------------------------------------------------------------------------
+
+    /** Waits for an asynchronous append; its failure is rethrown as the ChatException it carries. */
+    private static AppendResult joinAppend(CompletionStage<AppendResult> stage) {
+        try {
+            return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ChatException chat) {
+                throw chat;
+            }
+            throw new AssertionError("not a ChatException: " + e.getCause(), e.getCause());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void asyncAppendsOfEachThreadAreStoredInSubmissionOrderWithGapFreeSequences() {
+        int threads = concurrentThreads();
+        int perThread = operationsPerThread();
+        List<Room> rooms = List.of(createRoom("a"), createRoom("b"), createRoom("c"));
+        List<User> senders = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            senders.add(createUser("async" + t));
+        }
+
+        List<List<AppendResult>> results = inParallel(threads, t -> {
+            List<CompletionStage<AppendResult>> stages = new ArrayList<>(perThread);
+            for (int i = 0; i < perThread; i++) {
+                Room room = rooms.get(i % rooms.size());
+                stages.add(messages().appendAsync(newMessage(room, senders.get(t), t + ":" + i, "k" + i)));
+            }
+            List<AppendResult> done = new ArrayList<>(perThread);
+            stages.forEach(stage -> done.add(joinAppend(stage)));
+            return done;
+        });
+
+        int total = 0;
+        for (Room room : rooms) {
+            List<Message> all = readAll(room);
+            total += all.size();
+            assertThat(seqs(all)).as("room %s", room.name()).containsExactlyElementsOf(range(1, all.size()));
+            assertThat(changes(all)).as("room %s", room.name()).containsExactlyElementsOf(range(1, all.size()));
+            Map<Long, Integer> lastIndex = new HashMap<>();
+            for (Message m : all) {
+                String[] parts = m.body().split(":");
+                int index = Integer.parseInt(parts[1]);
+                Integer previous = lastIndex.put(m.senderId(), index);
+                assertThat(previous == null || previous < index)
+                        .as("%s after message %s of its sender in room %s", m.body(), previous, room.name()).isTrue();
+            }
+        }
+        assertThat(total).isEqualTo(threads * perThread);
+        for (List<AppendResult> thread : results) {
+            assertThat(thread).allSatisfy(r -> {
+                assertThat(r.created()).isTrue();
+                assertThat(stored(r.message().id())).isEqualTo(r.message());
+            });
+        }
+    }
+
+    @Test
+    void asyncAppendsThatFailFailAloneAndTheOthersSubmittedWithThemAreStored() {
+        User alice = createUser("alice");
+        Room room = createRoom("lobby");
+        Message before = messages().append(newMessage(room, alice, "hello", "c-0")).message();
+
+        // Submitted back to back, so that a store that commits in groups puts them in one group.
+        CompletionStage<AppendResult> first = messages().appendAsync(newMessage(room, alice, "one", "c-1"));
+        CompletionStage<AppendResult> conflict = messages().appendAsync(newMessage(room, alice, "changed", "c-0"));
+        CompletionStage<AppendResult> second = messages().appendAsync(newMessage(room, alice, "two", "c-2"));
+        CompletionStage<AppendResult> retry = messages().appendAsync(newMessage(room, alice, "hello", "c-0"));
+        CompletionStage<AppendResult> third = messages().appendAsync(newMessage(room, alice, "three", "c-3"));
+        CompletionStage<AppendResult> thirdAgain = messages().appendAsync(newMessage(room, alice, "three", "c-3"));
+        CompletionStage<AppendResult> thirdChanged = messages().appendAsync(newMessage(room, alice, "3", "c-3"));
+        CompletionStage<AppendResult> badReply = null;
+        if (supportsRepliesReactionsAndMentions()) {
+            badReply = messages().appendAsync(new NewMessage(room.id(), room.name(), alice.id(), alice.username(),
+                    "re", "c-4", T0, before.id() + 1_000_000, List.of()));
+        }
+        CompletionStage<AppendResult> fourth = messages().appendAsync(newMessage(room, alice, "four", "c-5"));
+
+        assertThat(catchChatException(() -> joinAppend(conflict)).code()).isEqualTo(ErrorCode.IDEMPOTENCY_CONFLICT);
+        assertThat(catchChatException(() -> joinAppend(thirdChanged)).code())
+                .isEqualTo(ErrorCode.IDEMPOTENCY_CONFLICT);
+        if (badReply != null) {
+            CompletionStage<AppendResult> reply = badReply;
+            assertThat(catchChatException(() -> joinAppend(reply)).code()).isEqualTo(ErrorCode.INVALID_REPLY);
+        }
+        AppendResult retried = joinAppend(retry);
+        assertThat(retried.created()).isFalse();
+        assertThat(retried.message()).isEqualTo(before);
+        AppendResult thirdResult = joinAppend(third);
+        AppendResult thirdRetried = joinAppend(thirdAgain);
+        assertThat(thirdResult.created()).isTrue();
+        assertThat(thirdRetried.created()).as("a retry right behind its original").isFalse();
+        assertThat(thirdRetried.message()).isEqualTo(thirdResult.message());
+
+        List<Message> created = List.of(joinAppend(first).message(), joinAppend(second).message(),
+                thirdResult.message(), joinAppend(fourth).message());
+        assertThat(created).extracting(Message::body).containsExactly("one", "two", "three", "four");
+        assertThat(seqs(created)).containsExactly(2L, 3L, 4L, 5L);
+        assertThat(changes(created)).containsExactly(2L, 3L, 4L, 5L);
+        List<Message> all = readAll(room);
+        assertThat(all).hasSize(5);
+        assertThat(all.subList(1, 5)).containsExactlyElementsOf(created);
+        assertThat(messages().position(room.id())).isEqualTo(new RoomPosition(5, 5));
+    }
 
     @Test
     void findByIdReturnsEmptyForUnknownId() {

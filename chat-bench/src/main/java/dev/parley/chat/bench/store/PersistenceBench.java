@@ -4,6 +4,7 @@ import dev.parley.chat.bench.Result;
 import dev.parley.chat.core.Room;
 import dev.parley.chat.core.RoomType;
 import dev.parley.chat.core.User;
+import dev.parley.chat.core.spi.AppendResult;
 import dev.parley.chat.core.spi.ChatStorage;
 import dev.parley.chat.core.spi.NewMessage;
 import dev.parley.chat.core.spi.NewRoom;
@@ -17,6 +18,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 
@@ -230,6 +233,26 @@ public final class PersistenceBench {
     record Fixture(long roomId, String room, long[] userIds, String[] usernames) {
     }
 
+    /** Rooms with one sender each, for the many-room subjects: sender {@code i} posts to room {@code i}. */
+    record Rooms(long[] roomIds, String[] rooms, long[] userIds, String[] usernames) {
+    }
+
+    /** Creates {@code n} rooms and {@code n} users through the store API, user {@code i} a member of room {@code i}. */
+    static Rooms seedRooms(ChatStorage storage, int n) {
+        Instant now = Instant.now();
+        Rooms r = new Rooms(new long[n], new String[n], new long[n], new String[n]);
+        for (int i = 0; i < n; i++) {
+            Room room = storage.rooms().create(new NewRoom(ROOM + "-" + i, RoomType.PUBLIC, 0, now));
+            User user = storage.users().create(new NewUser("poster" + i, "poster" + i, null, now));
+            storage.rooms().addMember(room.id(), user.id(), now);
+            r.roomIds()[i] = room.id();
+            r.rooms()[i] = room.name();
+            r.userIds()[i] = user.id();
+            r.usernames()[i] = user.username();
+        }
+        return r;
+    }
+
     /** Creates the bench room and the senders through the store API. */
     static Fixture seed(ChatStorage storage) {
         Instant now = Instant.now();
@@ -269,16 +292,67 @@ public final class PersistenceBench {
                 results.add(toResult(scenario, storeSubject(threads), "sends_per_s", "msg/s", threads, m, options,
                         notes));
             }
+            int rooms = sqlite ? MANY_ROOMS_SQLITE : MANY_ROOMS_POSTGRES;
+            Rooms many = seedRooms(storage, rooms);
+            TimedLoad.Measurement m = TimedLoad.run(rooms, t -> roomWorker(storage, many, t),
+                    options.warmupSeconds(), options.repeatSeconds(), options.repeats(), sqlite ? commits : null);
+            Map<String, String> notes = new LinkedHashMap<>(common);
+            notes.put("method", "storage.messages().appendAsync(NewMessage) from " + rooms + " threads, each its "
+                    + "own sender posting to its own room (" + rooms + " rooms) and keeping " + IN_FLIGHT + " appends "
+                    + "in flight (a closed loop on the oldest), " + (sqlite ? "" : "PostgreSQL's appendAsync runs "
+                    + "the append on the calling thread, so one at a time per sender, ")
+                    + BODY.length() + "-byte body, unique clientMsgId, createdAt=Instant.now()");
+            notes.put("appends_per_commit", sqlite ? perCommit(m)
+                    : "1 (PostgreSQL: one transaction per append, no group commit)");
+            results.add(toResult(scenario, roomsSubject(sqlite), "sends_per_s", "msg/s", rooms, m, options, notes));
         } catch (RuntimeException e) {
             // opening, migrating or seeding failed (the loads report their own failures)
-            for (int threads : new int[] {1, SENDERS}) {
-                String subject = storeSubject(threads);
+            for (String subject : List.of(storeSubject(1), storeSubject(SENDERS), roomsSubject(sqlite))) {
                 if (results.stream().noneMatch(r -> r.subject().equals(subject))) {
                     results.add(failed(scenario, subject, "sends_per_s", "msg/s", options, common, e));
                 }
             }
         }
         return results;
+    }
+
+    /** Issue 15's targets: SQLite with 64 senders over 64 rooms, PostgreSQL with 8 over 8. */
+    static final int MANY_ROOMS_SQLITE = 64;
+    static final int MANY_ROOMS_POSTGRES = 8;
+
+    static String roomsSubject(boolean sqlite) {
+        int n = sqlite ? MANY_ROOMS_SQLITE : MANY_ROOMS_POSTGRES;
+        return "store-" + n + "-senders-" + n + "-rooms";
+    }
+
+    /**
+     * Appends each sender keeps in flight in the many-room subjects ({@code appendAsync}): like a socket whose client
+     * pipelines its sends. 64 senders x 16 = 1,024 waiting appends, enough to fill group commits of 256.
+     */
+    static final int IN_FLIGHT = 16;
+
+    private static TimedLoad.Worker roomWorker(ChatStorage storage, Rooms r, int thread) {
+        String prefix = "m-" + thread + "-";
+        ArrayDeque<CompletableFuture<AppendResult>> inFlight = new ArrayDeque<>(IN_FLIGHT);
+        return new TimedLoad.Worker() {
+            long next;
+
+            @Override
+            public long step() {
+                while (inFlight.size() < IN_FLIGHT) {
+                    inFlight.add(storage.messages().appendAsync(new NewMessage(r.roomIds()[thread], r.rooms()[thread],
+                            r.userIds()[thread], r.usernames()[thread], BODY, prefix + next++, Instant.now()))
+                            .toCompletableFuture());
+                }
+                inFlight.remove().join();
+                return 1;
+            }
+
+            @Override
+            public void close() {
+                inFlight.forEach(f -> f.exceptionally(e -> null).join());
+            }
+        };
     }
 
     private static String storeSubject(int threads) {
@@ -428,6 +502,7 @@ public final class PersistenceBench {
         List<String[]> subjects = new ArrayList<>();
         subjects.add(new String[] {"store-1-sender", "sends_per_s", "msg/s"});
         subjects.add(new String[] {"store-8-senders", "sends_per_s", "msg/s"});
+        subjects.add(new String[] {roomsSubject(sqlite), "sends_per_s", "msg/s"});
         subjects.add(new String[] {"raw-row-1-thread", "rows_per_s", "rows/s"});
         if (!sqlite) {
             subjects.add(new String[] {"raw-row-8-threads", "rows_per_s", "rows/s"});

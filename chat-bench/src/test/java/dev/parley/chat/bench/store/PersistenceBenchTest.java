@@ -128,7 +128,7 @@ class PersistenceBenchTest {
                 new PersistenceBench.Options(0, 0.1, 2));
 
         assertThat(results).extracting(Result::subject).containsExactly("store-1-sender", "store-8-senders",
-                "raw-row-1-thread", "raw-row-8-threads", "raw-batch-256");
+                "store-8-senders-8-rooms", "raw-row-1-thread", "raw-row-8-threads", "raw-batch-256");
         assertThat(results).allSatisfy(r -> {
             assertThat(r.scenario()).isEqualTo("persist-postgres");
             assertThat(r.samples()).isEmpty();

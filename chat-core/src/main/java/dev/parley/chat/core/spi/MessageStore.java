@@ -8,7 +8,10 @@ import dev.parley.chat.core.User;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * Stores messages and assigns their per-room sequence numbers. This store is the source of truth for delivery:
@@ -60,6 +63,38 @@ public interface MessageStore {
      *     commit; then nothing was stored
      */
     AppendResult append(NewMessage message);
+
+    /**
+     * Stores a message like {@link #append}, without making the caller wait for the commit, so that one caller can
+     * keep many appends in flight and a store that commits in groups can fill its groups.
+     *
+     * <p>Outcome: the stage completes with what {@link #append} would have returned, or exceptionally with the
+     * {@link ChatException} it would have thrown (a dependent sees it wrapped in a
+     * {@link java.util.concurrent.CompletionException}); on failure nothing was stored. Idempotency, replies,
+     * sequence and change numbers are exactly as for {@link #append}.
+     *
+     * <p>Ordering: appends that one thread submits are stored, and numbered within each room, in submission order
+     * by the stores of this project (a custom store that overrides this method must say whether it keeps that
+     * order). Completion may run on a thread of the store: dependents should be quick and must not block on the
+     * store; hand longer work to an executor of your own.
+     *
+     * <p>The default calls {@link #append} on the calling thread and returns a completed stage, so stores written
+     * before this method keep working unchanged; a store that can pipeline writes should override it. The SQLite
+     * store queues the append for its writer and returns at once (completion runs on a store thread that is not the
+     * writer); the PostgreSQL store runs it on the calling thread.
+     *
+     * @param message the message to store
+     * @return the stored message and whether this call created it, once committed
+     * @throws NullPointerException if {@code message} is null (thrown, not through the stage)
+     */
+    default CompletionStage<AppendResult> appendAsync(NewMessage message) {
+        Objects.requireNonNull(message, "message == null");
+        try {
+            return CompletableFuture.completedFuture(append(message));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /**
      * Finds a message by id, deleted or not.

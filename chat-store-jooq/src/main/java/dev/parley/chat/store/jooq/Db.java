@@ -1,5 +1,6 @@
 package dev.parley.chat.store.jooq;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.jooq.DSLContext;
 
@@ -20,6 +21,19 @@ interface Db extends AutoCloseable {
      * committed.
      */
     <T> T write(String operation, Function<DSLContext, T> work);
+
+    /**
+     * As {@link #write}, without waiting: the future completes after the commit with the result, or exceptionally
+     * with the translated failure (then nothing of the work was committed). The default runs {@link #write} on the
+     * calling thread and returns a completed future; {@link SqliteDb} queues the work and returns at once.
+     */
+    default <T> CompletableFuture<T> writeAsync(String operation, Function<DSLContext, T> work) {
+        try {
+            return CompletableFuture.completedFuture(write(operation, work));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
 
     /** How many write transactions committed so far, or -1 if not counted (only the SQLite writer counts). */
     default long commitCount() {

@@ -37,7 +37,9 @@ import javax.sql.DataSource;
  * crash, may lose the last commits; {@link SqliteSynchronous#FULL} closes that gap at the cost of a sync per commit),
  * a 5-second busy timeout, and foreign keys on. All writes go through one writer
  * thread and connection, which commits concurrent writers' work together (group commit): up to 256 queued writes
- * share one transaction, each under its own savepoint, and nobody is answered before the commit. Reads use a small
+ * share one transaction, each under its own savepoint (consecutive appends share one, and multi-row statements,
+ * falling back to one each if any of them fails), and nobody is answered before the commit;
+ * {@code messages().appendAsync} queues an append without waiting for it. Reads use a small
  * pool of read-only connections and see committed data only. One process should own a database file; another
  * process writing to it concurrently makes writes wait and possibly fail with {@code STORAGE_UNAVAILABLE}.
  *
@@ -275,6 +277,11 @@ public final class JooqChatStorage implements ChatStorage {
      */
     public long commitCount() {
         return db.commitCount();
+    }
+
+    /** The database, for tests of this package. */
+    Db db() {
+        return db;
     }
 
     /** Finishes accepted writes, then releases threads and connections. Idempotent; never throws. */

@@ -2,6 +2,7 @@ package dev.parley.chat.store.jooq;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -10,9 +11,14 @@ import java.util.function.Function;
 import org.jooq.DSLContext;
 
 /**
- * One caller's write, queued for the {@link SqliteDb} writer. The caller waits in {@link #await}; the writer claims it
- * with {@link #start}, runs it, and answers with {@link #complete} after the commit or {@link #fail}. Whoever answers
- * first wins: answering again is a no-op.
+ * One caller's write, queued for the {@link SqliteDb} writer. The caller waits in {@link #await}, or, for an
+ * asynchronous write, holds {@link #future()}; the writer claims it with {@link #start}, runs it, and answers with
+ * {@link #complete} after the commit or {@link #fail}. Whoever answers first wins: answering again is a no-op.
+ *
+ * <p>A waiting caller's future is completed on the answering thread (the writer): nothing but the caller depends on
+ * it. An asynchronous write's future is completed on its {@code completer} instead, with the failure already
+ * translated ({@link Errors#translate}), so that whatever its holder chains onto it never runs on, or blocks, the
+ * writer thread.
  */
 final class WriteTask<T> {
     private static final int PENDING = 0;
@@ -25,15 +31,31 @@ final class WriteTask<T> {
     private static final long LIVENESS_POLL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     final String operation;
-    private final Function<DSLContext, T> work;
+    final Function<DSLContext, T> work;
+    private final Executor completer;
     private final CompletableFuture<T> future = new CompletableFuture<>();
     private final AtomicInteger state = new AtomicInteger(PENDING);
     private T result;
     private Throwable failure;
 
+    /** A write whose caller waits in {@link #await}. */
     WriteTask(String operation, Function<DSLContext, T> work) {
+        this(operation, work, null);
+    }
+
+    /**
+     * A write whose caller waits in {@link #await} ({@code completer == null}) or holds {@link #future()}, completed on
+     * {@code completer}.
+     */
+    WriteTask(String operation, Function<DSLContext, T> work, Executor completer) {
         this.operation = operation;
         this.work = work;
+        this.completer = completer;
+    }
+
+    /** The answer, for an asynchronous write: completed on the completer, failures translated. */
+    CompletableFuture<T> future() {
+        return future;
     }
 
     /** Claims the task for the writer; false if its caller gave up waiting. */
@@ -51,22 +73,44 @@ final class WriteTask<T> {
         }
     }
 
+    /** The result of work run together with other tasks' by the writer (see {@link GroupedWork}). */
+    @SuppressWarnings("unchecked")
+    void succeeded(Object groupResult) {
+        result = (T) groupResult;
+        failure = null;
+    }
+
     /** Called after the commit: publishes the outcome of {@link #run}. */
     void complete() {
         if (failure == null) {
-            future.complete(result);
+            answer(result, null);
         } else {
-            future.completeExceptionally(failure);
+            answer(null, failure);
         }
     }
 
     /** Answers with a failure instead (the batch was not committed, or its outcome is unknown). */
     void fail(RuntimeException error) {
-        future.completeExceptionally(error);
+        answer(null, error);
     }
 
-    boolean answered() {
-        return future.isDone();
+    private void answer(T value, Throwable error) {
+        if (completer == null) {
+            if (error == null) {
+                future.complete(value);
+            } else {
+                future.completeExceptionally(error);
+            }
+            return;
+        }
+        Throwable translated = error == null ? null : Errors.translate(error, operation);
+        completer.execute(() -> {
+            if (translated == null) {
+                future.complete(value);
+            } else {
+                future.completeExceptionally(translated);
+            }
+        });
     }
 
     /**

@@ -11,6 +11,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 
 /**
  * The chat API: accounts, sessions, rooms, messages and live events. Framework-agnostic; transports (the
@@ -249,6 +251,40 @@ public interface ChatService extends AutoCloseable {
      * @throws UnavailableException {@code storage_unavailable}; retry with the same {@code clientMsgId}
      */
     Message send(User actor, String room, String body, String clientMsgId, long replyTo);
+
+    /**
+     * Sends a message as {@link #send(User, String, String, String, long)} does, without making the calling thread
+     * wait for the store's commit, so that one caller (a socket sending many messages) can keep several sends in
+     * flight and a store that commits in groups can fill its groups.
+     *
+     * <p>Ordering: sends that one thread submits are stored, numbered and published in submission order, and their
+     * stages complete in that order, on this project's stores. Errors found before the store is involved (the body,
+     * the {@code clientMsgId}, the room, membership, a negative {@code replyTo}) are thrown by this method, as by
+     * {@code send}; errors of the append itself ({@code invalid_reply}, {@code idempotency_conflict},
+     * {@code storage_unavailable}) complete the stage exceptionally with the same {@link ChatException}. The stage
+     * completes after the message was committed and published. It may complete on a thread of the store: dependents
+     * must be quick and must not block.
+     *
+     * <p>The default calls {@code send} and returns a completed stage. The default service pipelines the append
+     * through {@link dev.parley.chat.core.spi.MessageStore#appendAsync}: with the SQLite store the stage completes on
+     * its completion thread; with a store that does not override {@code appendAsync} (PostgreSQL, the in-memory
+     * store) the call runs to completion on the calling thread, exactly like {@code send}.
+     *
+     * @param actor the sender; must be a member
+     * @param room the room name
+     * @param body the text, as for {@link #send(User, String, String, String)}
+     * @param clientMsgId the client's idempotency key, or {@code null}
+     * @param replyTo the id of the message replied to, {@code 0} for none
+     * @return completes with the stored message, or exceptionally as described
+     * @throws InvalidRequestException {@code message_empty}, {@code message_too_long}, {@code message_invalid},
+     *     {@code invalid_client_msg_id}, {@code invalid_reply} (a negative {@code replyTo})
+     * @throws NotFoundException {@code room_not_found}
+     * @throws PermissionDeniedException {@code not_a_member}
+     */
+    default CompletionStage<Message> sendAsync(User actor, String room, String body, String clientMsgId,
+            long replyTo) {
+        return CompletableFuture.completedFuture(send(actor, room, body, clientMsgId, replyTo));
+    }
 
     /**
      * Edits one of the actor's own messages; publishes {@link ChatEvent.MessageEdited}.

@@ -58,6 +58,11 @@ final class TestSocket implements AutoCloseable {
         return await(type + " frame", f -> type.equals(f.getString("type", null)), !type.equals("error"));
     }
 
+    /** Waits for the next frame {@code wanted} accepts, skipping others, error frames included. */
+    JsonObject awaitMatching(String what, Predicate<JsonObject> wanted) throws InterruptedException {
+        return await(what, wanted, false);
+    }
+
     /** Waits for the next stream frame (a room change: a frame with a top-level {@code change}), skipping others. */
     JsonObject awaitStreamFrame() throws InterruptedException {
         return await("stream frame", f -> f.containsKey("change"), true);

@@ -62,6 +62,40 @@ class WebSocketTest {
     }
 
     @Test
+    void sendsPipelinedOnOneSocketAreAckedInOrderAndAFailingOneFailsAlone() throws Exception {
+        String piper = client.signUp("piper");
+        try (TestSocket c = TestSocket.authenticated(server.uri(), piper)) {
+            for (int i = 0; i < 30; i++) {
+                // All 30 go out before any reply is read; number 12 replies to a message that does not exist.
+                c.send(i == 12
+                        ? json("type", "send", "room", "general", "body", "m" + i, "replyTo", 999_999_999, "ref", "p" + i)
+                        : json("type", "send", "room", "general", "body", "m" + i, "ref", "p" + i));
+            }
+            List<String> refs = new ArrayList<>();
+            List<Long> seqs = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                JsonObject reply = c.awaitMatching("ack or error", f -> f.getString("ref", "").startsWith("p"));
+                refs.add(reply.getString("ref"));
+                if (reply.getString("type").equals("error")) {
+                    assertThat(reply.getString("code")).isEqualTo("invalid_reply");
+                } else {
+                    assertThat(reply.getString("type")).isEqualTo("ack");
+                    seqs.add(reply.getJsonObject("message").getJsonNumber("seq").longValue());
+                }
+            }
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 30; i++) {
+                expected.add("p" + i);
+            }
+            assertThat(refs).as("replies in the order of the sends").isEqualTo(expected);
+            assertThat(refs.get(12)).isEqualTo("p12");
+            for (int i = 1; i < seqs.size(); i++) {
+                assertThat(seqs.get(i)).as("consecutive seqs").isEqualTo(seqs.get(i - 1) + 1);
+            }
+        }
+    }
+
+    @Test
     void repliesReactionsAndMentionsTravelOverTheSocket() throws Exception {
         String wes = client.signUp("wes");
         String xia = client.signUp("xia");

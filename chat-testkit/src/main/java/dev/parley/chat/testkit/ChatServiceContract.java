@@ -411,6 +411,47 @@ public abstract class ChatServiceContract {
     }
 
     @Test
+    void pipelinedSendsOfOneCallerAreStoredPublishedAndCompletedInSubmissionOrder() throws Exception {
+        User alice = user("alice");
+        RecordingListener sees = new RecordingListener();
+        try (RoomSubscription sub = chat.subscribe(alice, "general", StreamStart.live(), sees)) {
+            List<java.util.concurrent.CompletableFuture<Message>> sent = new ArrayList<>();
+            List<Integer> completionOrder = Collections.synchronizedList(new ArrayList<>());
+            for (int i = 0; i < 40; i++) {
+                int n = i;
+                // One that fails in the store (a reply to a message that does not exist) fails alone.
+                long replyTo = i == 17 ? 999_999 : 0;
+                var f = chat.sendAsync(alice, "general", "m" + i, "pipe-" + i, replyTo).toCompletableFuture();
+                f.whenComplete((m, e) -> completionOrder.add(n));
+                sent.add(f);
+            }
+            List<Long> seqs = new ArrayList<>();
+            for (int i = 0; i < 40; i++) {
+                if (i == 17) {
+                    Throwable failure = catchThrowableOfType(java.util.concurrent.ExecutionException.class,
+                            () -> sent.get(17).get(10, TimeUnit.SECONDS)).getCause();
+                    assertThat(failure).isInstanceOf(ChatException.class);
+                    assertThat(((ChatException) failure).code()).isEqualTo(ErrorCode.INVALID_REPLY);
+                    continue;
+                }
+                Message m = sent.get(i).get(10, TimeUnit.SECONDS);
+                assertThat(m.body()).isEqualTo("m" + i);
+                seqs.add(m.seq());
+            }
+            assertThat(seqs).as("numbered in submission order, no gap for the failed one")
+                    .isEqualTo(range(1, 39));
+            assertThat(completionOrder).isEqualTo(java.util.stream.IntStream.range(0, 40).boxed().toList());
+            List<ChatEvent> events = sees.await(e -> e.stream().filter(ChatEvent.MessagePosted.class::isInstance)
+                    .count() == 39, Duration.ofSeconds(10), "39 messages posted");
+            assertThat(events.stream().filter(ChatEvent.MessagePosted.class::isInstance)
+                    .map(e -> ((ChatEvent.MessagePosted) e).message().seq()).toList()).isEqualTo(seqs);
+        }
+        User bob = user("bob");
+        chat.createRoom(alice, "club", RoomType.PUBLIC);
+        assertFailsWith(ErrorCode.NOT_A_MEMBER, () -> chat.sendAsync(bob, "club", "hi", null, 0));
+    }
+
+    @Test
     void rejectsMessageToRoomNotJoined() {
         User alice = user("alice");
         User bob = user("bob");

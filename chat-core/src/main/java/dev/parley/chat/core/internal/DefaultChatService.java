@@ -62,6 +62,7 @@ import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -607,6 +608,25 @@ public final class DefaultChatService implements ChatService {
     @Override
     public Message send(User actor, String room, String body, String clientMsgId, long replyTo) {
         long start = System.nanoTime();
+        Outgoing out = outgoing(actor, room, body, clientMsgId, replyTo);
+        return announce(out, messages.append(out.message), start);
+    }
+
+    @Override
+    public CompletionStage<Message> sendAsync(User actor, String room, String body, String clientMsgId,
+            long replyTo) {
+        long start = System.nanoTime();
+        Outgoing out = outgoing(actor, room, body, clientMsgId, replyTo);
+        // Completes in the store's commit order: the publish below then follows change order, and a socket's acks
+        // follow its sends.
+        return messages.appendAsync(out.message).thenApply(result -> announce(out, result, start));
+    }
+
+    /** A validated message, ready for the store, with the members it mentions. */
+    private record Outgoing(NewMessage message, List<User> mentioned) {
+    }
+
+    private Outgoing outgoing(User actor, String room, String body, String clientMsgId, long replyTo) {
         Objects.requireNonNull(body, "body == null");
         Texts.requireValidBody(body, settings.maxMessageLength());
         Texts.requireValidClientMsgId(clientMsgId);
@@ -616,8 +636,12 @@ public final class DefaultChatService implements ChatService {
         Room r = memberRoom(actor, room).room;
         List<User> mentioned = mentionedMembers(r, body);
         // The store checks replyTo (same room, not deleted) atomically with the append, after its idempotency look-up.
-        AppendResult result = messages.append(new NewMessage(r.id(), r.name(), actor.id(), actor.username(), body,
-                clientMsgId, now(), replyTo, mentioned));
+        return new Outgoing(new NewMessage(r.id(), r.name(), actor.id(), actor.username(), body, clientMsgId, now(),
+                replyTo, mentioned), mentioned);
+    }
+
+    /** After the commit: observes, publishes and notifies the mentioned users. */
+    private Message announce(Outgoing out, AppendResult result, long start) {
         long committed = System.nanoTime();
         Message message = result.message();
         observe(() -> observer.messageCommitted(message, result.created(), Duration.ofNanos(committed - start)));
@@ -627,7 +651,7 @@ public final class DefaultChatService implements ChatService {
         Duration toFanout = Duration.ofNanos(System.nanoTime() - committed);
         observe(() -> observer.messagePublished(message, published, toFanout));
         if (result.created()) {
-            notifyMentioned(message, mentioned, List.of());
+            notifyMentioned(message, out.mentioned, List.of());
         }
         return message;
     }

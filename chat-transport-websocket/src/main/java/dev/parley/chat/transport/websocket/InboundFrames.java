@@ -1,9 +1,7 @@
 package dev.parley.chat.transport.websocket;
 
-import dev.parley.chat.core.ChatException;
 import dev.parley.chat.core.User;
 import jakarta.websocket.CloseReason;
-import java.lang.System.Logger.Level;
 
 /**
  * Every frame a client sends, in order: counted, size-checked, parsed, rate-limited, then handed to the handler of
@@ -11,8 +9,6 @@ import java.lang.System.Logger.Level;
  * unless the frame breaks a limit that closes it.
  */
 final class InboundFrames {
-    private static final System.Logger LOG = System.getLogger(InboundFrames.class.getName());
-
     private final Connection conn;
     private final RateLimiter limiter;
     private final MessageCommands messages;
@@ -64,14 +60,8 @@ final class InboundFrames {
         }
         try {
             dispatch(in);
-        } catch (WireError e) {
-            conn.out.sendError(e.code(), e.getMessage(), ref);
-        } catch (ChatException e) {
-            conn.out.sendError(e.code().code(), e.getMessage(), ref);
         } catch (RuntimeException e) {
-            LOG.log(Level.ERROR, "connection " + conn.id + ": unexpected failure handling a " + in.type()
-                    + " frame", e);
-            conn.out.sendError(WireError.INTERNAL_ERROR, "internal error", ref);
+            conn.out.sendFailure(e, in.type(), ref);
         }
     }
 

@@ -3,25 +3,53 @@ package dev.parley.chat.transport.websocket;
 import dev.parley.chat.core.Message;
 import dev.parley.chat.core.RoomSummary;
 import dev.parley.chat.core.User;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Semaphore;
 
 /**
  * The frames that write to a room: {@code send}, {@code edit}, {@code delete}, {@code react}, {@code unreact},
  * {@code read} and {@code typing}.
  */
 final class MessageCommands {
+    /**
+     * Sends of one socket that may wait for the store at once. A socket's frames are read one at a time, so without
+     * pipelining each send waited for its own commit and a busy socket put one message in each group commit; with
+     * it, its sends share commits. Beyond the cap the reading thread waits, which pushes back on the client.
+     */
+    static final int MAX_PIPELINED_SENDS = 32;
+
     private final Connection conn;
+    private final Semaphore pipelined = new Semaphore(MAX_PIPELINED_SENDS);
 
     MessageCommands(Connection conn) {
         this.conn = conn;
     }
 
+    /** Acks come in the order of the sends (the service completes one caller's sends in order). */
     void send(User u, Inbound in) {
         String room = in.string("room");
         String body = in.string("body");
         String clientMsgId = in.optionalString("clientMsgId");
         Long replyTo = in.optionalInteger("replyTo", 1);
-        Message m = conn.service.send(u, room, body, clientMsgId, replyTo == null ? 0 : replyTo);
-        conn.out.sendLive(conn.frames.ack(m, in.ref()));
+        String ref = in.ref();
+        pipelined.acquireUninterruptibly();
+        CompletionStage<Message> sent;
+        try {
+            sent = conn.service.sendAsync(u, room, body, clientMsgId, replyTo == null ? 0 : replyTo);
+        } catch (RuntimeException e) {
+            pipelined.release();
+            throw e;
+        }
+        sent.whenComplete((m, failure) -> {
+            pipelined.release();
+            if (failure == null) {
+                conn.out.sendLive(conn.frames.ack(m, ref));
+            } else {
+                conn.out.sendFailure(failure instanceof CompletionException && failure.getCause() != null
+                        ? failure.getCause() : failure, "send", ref);
+            }
+        });
     }
 
     void typing(User u, Inbound in) {

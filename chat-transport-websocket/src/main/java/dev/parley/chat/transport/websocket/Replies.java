@@ -1,5 +1,6 @@
 package dev.parley.chat.transport.websocket;
 
+import dev.parley.chat.core.ChatException;
 import jakarta.websocket.CloseReason;
 import java.lang.System.Logger.Level;
 import java.net.SocketTimeoutException;
@@ -39,6 +40,22 @@ final class Replies {
 
     void sendError(String code, String message, String ref) {
         sendError(code, message, ref, null);
+    }
+
+    /**
+     * The {@code error} frame for a frame that failed: its own code for a protocol or chat error, else
+     * {@code internal_error} (logged, since it is a bug or an outage, not the client's doing).
+     */
+    void sendFailure(Throwable failure, String type, String ref) {
+        if (failure instanceof WireError e) {
+            sendError(e.code(), e.getMessage(), ref);
+        } else if (failure instanceof ChatException e) {
+            sendError(e.code().code(), e.getMessage(), ref);
+        } else {
+            LOG.log(Level.ERROR, "connection " + conn.id + ": unexpected failure handling a " + type + " frame",
+                    failure);
+            sendError(WireError.INTERNAL_ERROR, "internal error", ref);
+        }
     }
 
     /** An error about one room's stream names the room, so that a client can act on it without a {@code ref}. */
